@@ -1,0 +1,26 @@
+#pragma once
+// Configuration comes from the environment, read once at start. A missing or malformed value
+// throws ConfigError, which main() reports before exiting non-zero (fail fast, like Envoy).
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace fleet::config {
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The value of `name`; throws ConfigError when unset or empty.
+std::string require(std::string_view name);
+std::string get_or(std::string_view name, std::string fallback);
+// Integers and decimals must parse completely and lie in [min, max].
+std::int64_t get_int(std::string_view name, std::int64_t fallback, std::int64_t min,
+                     std::int64_t max);
+double get_double(std::string_view name, double fallback, double min, double max);
+// Accepts on/off, true/false, yes/no, 1/0.
+bool get_bool(std::string_view name, bool fallback);
+
+}  // namespace fleet::config

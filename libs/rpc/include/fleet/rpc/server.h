@@ -1,0 +1,44 @@
+#pragma once
+// gRPC server bootstrap shared by every service: health service, reflection, a worker pool for
+// blocking domain work, and graceful shutdown on SIGTERM/SIGINT.
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace fleet::rpc {
+
+// A fixed pool of threads for blocking work (database calls), so gRPC's own threads never block.
+class WorkerPool {
+ public:
+  explicit WorkerPool(unsigned threads);
+  ~WorkerPool();  // drains queued work, then joins
+  void post(std::function<void()> task);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class Server {
+ public:
+  // name: for logs; listen_address: e.g. "0.0.0.0:50051" (port 0 picks a free port).
+  Server(std::string name, std::string listen_address);
+  ~Server();
+  void add_service(grpc::Service* service);
+  // Builds and starts listening; health reports NOT_SERVING until set_serving(true).
+  void start();
+  int port() const;
+  void set_serving(bool serving);
+  // Blocks until SIGTERM or SIGINT, then shuts down, letting in-flight calls finish (5 s max).
+  void run_until_signal();
+  // For tests: stop without a signal.
+  void shutdown();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fleet::rpc

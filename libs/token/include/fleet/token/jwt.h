@@ -1,0 +1,66 @@
+#pragma once
+// Access tokens: compact JWTs signed with Ed25519 ("alg":"EdDSA"). Exactly one algorithm is
+// accepted; "none", any other alg, a wrong key, a tampered, expired or not-yet-valid token fail.
+// The auth service alone holds a Signer; every other process holds only a Verifier.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fleet/common/clock.h"
+
+namespace fleet::token {
+
+struct Claims {
+  std::int64_t user_id = 0;  // "sub", as a decimal string in the token
+  std::string role;          // "user", "operator" or "admin"
+  std::chrono::system_clock::time_point issued_at;   // "iat"; also "nbf"
+  std::chrono::system_clock::time_point expires_at;  // "exp"
+  std::string token_id;                              // "jti"
+};
+
+enum class VerifyError { kMalformed, kWrongAlgorithm, kBadSignature, kExpired, kNotYetValid, kWrongIssuer };
+const char* to_string(VerifyError error);
+
+struct VerifyResult {
+  std::optional<Claims> claims;  // set on success
+  VerifyError error = VerifyError::kMalformed;
+  explicit operator bool() const { return claims.has_value(); }
+};
+
+class Verifier {
+ public:
+  // Throws std::invalid_argument if the PEM is not an Ed25519 public key.
+  Verifier(std::string_view public_key_pem, std::string issuer, const Clock& clock);
+  ~Verifier();
+  Verifier(Verifier&&) noexcept;
+  VerifyResult verify(std::string_view token) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class Signer {
+ public:
+  // Throws std::invalid_argument if the PEM is not an Ed25519 private key.
+  Signer(std::string_view private_key_pem, std::string issuer, std::string key_id,
+         std::chrono::seconds ttl, const Clock& clock);
+  ~Signer();
+  // Sets iat/nbf = now, exp = now + ttl, a random jti; returns the compact token.
+  std::string sign(std::int64_t user_id, std::string_view role) const;
+  std::string public_key_pem() const;
+  const std::string& key_id() const;
+  std::chrono::seconds ttl() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A fresh Ed25519 private key as PKCS#8 PEM.
+std::string generate_private_key_pem();
+
+}  // namespace fleet::token
