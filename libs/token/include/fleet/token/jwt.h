@@ -3,6 +3,7 @@
 // accepted; "none", any other alg, a wrong key, a tampered, expired or not-yet-valid token fail.
 // The auth service alone holds a Signer; every other process holds only a Verifier.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -14,14 +15,21 @@
 namespace fleet::token {
 
 struct Claims {
-  std::int64_t user_id = 0;  // "sub", as a decimal string in the token
-  std::string role;          // "user", "operator" or "admin"
+  std::int64_t user_id = 0;                          // "sub", as a decimal string in the token
+  std::string role;                                  // "user", "operator" or "admin"
   std::chrono::system_clock::time_point issued_at;   // "iat"; also "nbf"
   std::chrono::system_clock::time_point expires_at;  // "exp"
   std::string token_id;                              // "jti"
 };
 
-enum class VerifyError { kMalformed, kWrongAlgorithm, kBadSignature, kExpired, kNotYetValid, kWrongIssuer };
+enum class VerifyError {
+  kMalformed,
+  kWrongAlgorithm,
+  kBadSignature,
+  kExpired,
+  kNotYetValid,
+  kWrongIssuer,
+};
 const char* to_string(VerifyError error);
 
 struct VerifyResult {
@@ -29,6 +37,9 @@ struct VerifyResult {
   VerifyError error = VerifyError::kMalformed;
   explicit operator bool() const { return claims.has_value(); }
 };
+
+// Safe for concurrent verify() calls. Tokens over kMaxTokenBytes are kMalformed.
+inline constexpr std::size_t kMaxTokenBytes = 8 * 1024;
 
 class Verifier {
  public:
@@ -62,5 +73,13 @@ class Signer {
 
 // A fresh Ed25519 private key as PKCS#8 PEM.
 std::string generate_private_key_pem();
+
+// The public half of an Ed25519 private key, as SubjectPublicKeyInfo PEM.
+// Throws std::invalid_argument if the PEM is not an Ed25519 private key.
+std::string public_key_pem_of(std::string_view private_key_pem);
+
+// The "kid" of a key: the first 16 hex digits of SHA-256 over the public key's DER.
+// Throws std::invalid_argument if the PEM is not an Ed25519 public key.
+std::string key_id_of(std::string_view public_key_pem);
 
 }  // namespace fleet::token
