@@ -27,6 +27,8 @@ struct Config {
   unsigned pool_size = 4;
   std::chrono::milliseconds connect_timeout{3000};
   std::chrono::milliseconds acquire_timeout{3000};
+  // Read and write timeout of each round trip (MariaDB counts whole seconds).
+  std::chrono::milliseconds io_timeout{30000};
 
   // DB_HOST, DB_PORT, DB_USER (required), DB_PASSWORD, DB_NAME (default given), DB_POOL_SIZE.
   static Config from_env(std::string_view default_database);
@@ -111,6 +113,8 @@ class Connection {
   void rollback();
   // True after a client error: the pool drops this connection.
   bool broken() const noexcept { return broken_; }
+  // One round trip; false (and broken()) if the server is gone.
+  bool ping();
 
   struct Impl;
 
@@ -125,13 +129,13 @@ class Connection {
 class Pool {
  public:
   explicit Pool(Config config);
-  ~Pool();
+  ~Pool();  // every Lease must be gone by now
 
   class Lease {
    public:
     Lease(Pool* pool, std::unique_ptr<Connection> conn) : pool_(pool), conn_(std::move(conn)) {}
     Lease(Lease&&) noexcept = default;
-    Lease& operator=(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) noexcept;
     ~Lease();
     Connection& operator*() const { return *conn_; }
     Connection* operator->() const { return conn_.get(); }
@@ -141,7 +145,8 @@ class Pool {
     std::unique_ptr<Connection> conn_;
   };
 
-  // Waits up to acquire_timeout for a connection; opens one lazily up to pool_size.
+  // Waits up to acquire_timeout for a connection; opens one lazily up to pool_size. A connection
+  // that sat idle for a while is pinged first, so one the server timed out is replaced, not used.
   Lease acquire();
 
   // Runs fn(Connection&) inside BEGIN … COMMIT; rolls back if it throws. A Deadlock is
@@ -152,11 +157,16 @@ class Pool {
   const Config& config() const { return config_; }
 
  private:
+  // Takes back a healthy connection; a broken or null one gives up its slot.
   void release(std::unique_ptr<Connection> conn);
+  struct Idle {
+    std::unique_ptr<Connection> conn;
+    std::chrono::steady_clock::time_point since;
+  };
   Config config_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;
+  std::vector<Idle> idle_;
   unsigned open_ = 0;
 };
 

@@ -1,0 +1,71 @@
+#include "fleet/db/db.h"
+
+namespace fleet::db {
+namespace {
+
+// The server closes connections idle past wait_timeout; one idle this long is pinged first.
+constexpr std::chrono::seconds kTrustIdleFor{10};
+
+}  // namespace
+
+Pool::Pool(Config config) : config_(std::move(config)) {}
+Pool::~Pool() = default;
+
+Pool::Lease::~Lease() {
+  if (conn_) pool_->release(std::move(conn_));
+}
+
+Pool::Lease& Pool::Lease::operator=(Lease&& other) noexcept {
+  if (this != &other) {
+    if (conn_) pool_->release(std::move(conn_));
+    pool_ = other.pool_;
+    conn_ = std::move(other.conn_);
+  }
+  return *this;
+}
+
+Pool::Lease Pool::acquire() {
+  const auto deadline = std::chrono::steady_clock::now() + config_.acquire_timeout;
+  for (;;) {
+    Idle idle;
+    {
+      std::unique_lock lock(mutex_);
+      const bool ready = available_.wait_until(
+          lock, deadline, [&] { return !idle_.empty() || open_ < config_.pool_size; });
+      if (!ready) {
+        throw PoolExhausted(0, "no database connection free within " +
+                                   std::to_string(config_.acquire_timeout.count()) + " ms");
+      }
+      if (idle_.empty()) {
+        ++open_;  // reserve the slot, then connect without holding the lock
+      } else {
+        idle = std::move(idle_.back());
+        idle_.pop_back();
+      }
+    }
+    if (!idle.conn) {
+      try {
+        return Lease(this, Connection::open(config_));
+      } catch (...) {
+        release(nullptr);
+        throw;
+      }
+    }
+    if (std::chrono::steady_clock::now() - idle.since < kTrustIdleFor || idle.conn->ping()) {
+      return Lease(this, std::move(idle.conn));
+    }
+    release(std::move(idle.conn));  // broken after the failed ping: frees the slot
+  }
+}
+
+void Pool::release(std::unique_ptr<Connection> conn) {
+  std::lock_guard lock(mutex_);
+  if (conn && !conn->broken()) {
+    idle_.push_back({std::move(conn), std::chrono::steady_clock::now()});
+  } else {
+    --open_;  // a broken connection is closed when `conn` goes out of scope, after the lock
+  }
+  available_.notify_one();
+}
+
+}  // namespace fleet::db

@@ -1,0 +1,97 @@
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "fleet/db/db.h"
+#include "test_database.h"
+
+using fleet::db::Connection;
+using fleet::db::Pool;
+using fleet::db::testing::TestDatabase;
+
+namespace {
+
+std::int64_t count(Pool& pool) {
+  return pool.acquire()->query_one("SELECT COUNT(*) FROM t")->i64(0);
+}
+
+}  // namespace
+
+TEST_CASE("transact commits, and rolls back when the function throws", "[db][integration]") {
+  TestDatabase db;
+  Pool pool(db.config());
+  pool.acquire()->execute("CREATE TABLE t (v INT) ENGINE=InnoDB");
+
+  const auto id = pool.transact([](Connection& c) {
+    c.execute("INSERT INTO t VALUES (?)", {std::int64_t{1}});
+    return 7;
+  });
+  CHECK(id == 7);
+  CHECK(count(pool) == 1);
+
+  CHECK_THROWS_WITH(pool.transact([](Connection& c) {
+    c.execute("INSERT INTO t VALUES (?)", {std::int64_t{2}});
+    throw std::runtime_error("changed my mind");
+  }),
+                    "changed my mind");
+  CHECK(count(pool) == 1);
+}
+
+TEST_CASE("the pool waits, then reports exhaustion", "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 1;
+  config.acquire_timeout = std::chrono::milliseconds{200};
+  Pool pool(config);
+  {
+    auto held = pool.acquire();
+    CHECK_THROWS_AS(pool.acquire(), fleet::db::PoolExhausted);
+
+    std::thread later([lease = std::move(held)]() mutable {
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+      auto released = std::move(lease);
+    });
+    config.acquire_timeout = std::chrono::milliseconds{2000};
+    auto next = pool.acquire();  // waits for the thread to hand its connection back
+    CHECK(next->query_one("SELECT 1")->i64(0) == 1);
+    later.join();
+  }
+}
+
+TEST_CASE("a killed connection is ConnectionLost and the pool replaces it", "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 1;
+  Pool pool(config);
+  auto killer = Connection::open(db.config());
+
+  std::int64_t first_id = 0;
+  {
+    auto lease = pool.acquire();
+    first_id = lease->query_one("SELECT CONNECTION_ID()")->i64(0);
+    killer->execute("KILL CONNECTION " + std::to_string(first_id));
+    CHECK_THROWS_AS(lease->query("SELECT 1"), fleet::db::ConnectionLost);
+    CHECK(lease->broken());
+  }  // dropped, not returned
+
+  auto lease = pool.acquire();
+  auto row = lease->query_one("SELECT CONNECTION_ID()");
+  REQUIRE(row);
+  CHECK(row->i64(0) != first_id);
+}
+
+TEST_CASE("a killed connection inside transact surfaces as ConnectionLost", "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 1;
+  Pool pool(config);
+  pool.acquire()->execute("CREATE TABLE t (v INT) ENGINE=InnoDB");
+  auto killer = Connection::open(db.config());
+
+  CHECK_THROWS_AS(pool.transact([&](Connection& c) {
+    c.execute("INSERT INTO t VALUES (?)", {std::int64_t{1}});
+    killer->execute("KILL CONNECTION " + c.query_one("SELECT CONNECTION_ID()")->str(0));
+    c.execute("INSERT INTO t VALUES (?)", {std::int64_t{2}});
+  }),
+                  fleet::db::ConnectionLost);
+  CHECK(count(pool) == 0);  // the server rolled the half-done transaction back
+}
