@@ -1,0 +1,18 @@
+#pragma once
+// The five public APIs the gateway serves, chosen by path prefix.
+#include <string_view>
+
+namespace fleet::gateway {
+
+enum class Surface { kRental, kUsersV1, kRepair, kStreetlight, kPisync };
+
+// /api/v1 users-v1, /v1 repair, /api streetlight, /pisync pisync, anything else rental.
+// Prefixes match whole segments: "/api/v10" is streetlight, "/v1x" is rental.
+Surface surface_for_path(std::string_view raw_path);
+
+std::string_view surface_name(Surface surface);
+
+// The prefix a surface's routes are registered under ("" for rental).
+std::string_view surface_prefix(Surface surface);
+
+}  // namespace fleet::gateway
