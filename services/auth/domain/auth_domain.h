@@ -1,0 +1,85 @@
+#pragma once
+// The auth service's rules: registration (with compensation), login, access tokens, refresh
+// tokens (reuse by default, rotation with reuse detection when enabled), logout, password
+// changes, and the admin credential bootstrap. Every failure a client may see is a DomainError
+// with a fixed text; no password, hash or token ever appears in one.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "credential_repository.h"
+#include "fleet/common/clock.h"
+#include "fleet/token/jwt.h"
+#include "password_hasher.h"
+#include "user_directory.h"
+
+namespace fleet::auth {
+
+struct AuthOptions {
+  std::chrono::seconds refresh_token_ttl{2'592'000};  // 30 days
+  bool refresh_token_rotation = false;
+  std::string issuer = "fleetgate";
+};
+
+struct PublicKeyInfo {
+  std::string algorithm;  // "EdDSA"
+  std::string public_key_pem;
+  std::string key_id;
+  std::string issuer;
+};
+
+// The JWT "role" claim for an account: "user", "operator" or "admin".
+std::string role_claim(const Account& account);
+
+class AuthDomain {
+ public:
+  AuthDomain(CredentialRepository& credentials, const PasswordHasher& hasher,
+             const token::Signer& signer, const Clock& clock, AuthOptions options);
+
+  struct Registered {
+    Account account;
+    std::string access_token;  // empty unless asked for
+  };
+  Registered register_account(UserDirectory& users, const NewAccount& account,
+                              std::string_view password, bool issue_access_token);
+
+  struct LoggedIn {
+    Account account;
+    std::string access_token;
+    std::string refresh_token;  // empty unless asked for
+  };
+  LoggedIn login(UserDirectory& users, const LoginIdentifier& identifier, std::string_view password,
+                 bool issue_refresh_token);
+
+  struct Refreshed {
+    std::string access_token;
+    std::string refresh_token;  // set only with rotation
+  };
+  Refreshed refresh(UserDirectory& users, std::string_view refresh_token);
+  void logout(std::string_view refresh_token);
+
+  // Upserts the hash and revokes the user's refresh tokens.
+  void set_password(std::int64_t user_id, std::string_view password);
+  void delete_credentials(std::int64_t user_id);
+
+  // Returns true once the account `username` exists and has a credential; stores the hash of
+  // `password` only if it has none (an existing credential is never overwritten). Returns
+  // false while the user service does not know the account yet.
+  bool ensure_admin_credential(UserDirectory& users, const std::string& username,
+                               std::string_view password);
+
+  PublicKeyInfo public_key() const;
+  std::chrono::seconds access_token_ttl() const { return signer_.ttl(); }
+
+ private:
+  std::string store_new_refresh_token(std::int64_t user_id, const std::string& family_id);
+
+  CredentialRepository& credentials_;
+  const PasswordHasher& hasher_;
+  const token::Signer& signer_;
+  const Clock& clock_;
+  AuthOptions options_;
+};
+
+}  // namespace fleet::auth
