@@ -9,6 +9,11 @@
 
 namespace fleet::rpc {
 
+// Blocks SIGTERM and SIGINT in the calling thread; threads started afterwards inherit the mask,
+// so only run_until_signal's sigwait receives them. The Server constructor calls it: construct
+// the Server (or call this) in main before anything starts threads, e.g. a gRPC channel.
+void block_shutdown_signals();
+
 // A fixed pool of threads for blocking work (database calls), so gRPC's own threads never block.
 class WorkerPool {
  public:
@@ -24,12 +29,15 @@ class WorkerPool {
 class Server {
  public:
   // name: for logs; listen_address: e.g. "0.0.0.0:50051" (port 0 picks a free port).
+  // Calls block_shutdown_signals().
   Server(std::string name, std::string listen_address);
   ~Server();
   void add_service(grpc::Service* service);
-  // Builds and starts listening; health reports NOT_SERVING until set_serving(true).
+  // Builds and starts listening (throws if it cannot); health reports NOT_SERVING until
+  // set_serving(true).
   void start();
   int port() const;
+  // Sets the health status of "" and of every registered service's full name.
   void set_serving(bool serving);
   // Blocks until SIGTERM or SIGINT, then shuts down, letting in-flight calls finish (5 s max).
   void run_until_signal();
