@@ -185,8 +185,8 @@ std::unique_ptr<Connection> Connection::open(const Config& config) {
   mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &no);
 
   const char* database = config.database.empty() ? nullptr : config.database.c_str();
-  if (mysql_real_connect(mysql, config.host.c_str(), config.user.c_str(),
-                         config.password.c_str(), database, config.port, nullptr, 0) == nullptr) {
+  if (mysql_real_connect(mysql, config.host.c_str(), config.user.c_str(), config.password.c_str(),
+                         database, config.port, nullptr, 0) == nullptr) {
     impl->fail();
   }
   // DATETIME columns hold UTC; NOW() and friends must agree.

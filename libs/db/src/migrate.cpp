@@ -34,7 +34,8 @@ void migrate(const Config& config, std::span<const Migration> migrations) {
   auto conn = Connection::open(session);
   // Starters of the same service serialize here; the server frees the lock if we die.
   const std::string lock_name = ("fleet_migrate_" + config.database).substr(0, 64);
-  auto locked = conn->query_one("SELECT GET_LOCK(?, ?)", {lock_name, std::int64_t{kLockWaitSeconds}});
+  auto locked =
+      conn->query_one("SELECT GET_LOCK(?, ?)", {lock_name, std::int64_t{kLockWaitSeconds}});
   if (!locked || locked->is_null(0) || locked->i64(0) != 1) {
     throw Error(0, "migrate: timed out waiting for lock " + lock_name);
   }
@@ -60,9 +61,9 @@ void migrate(const Config& config, std::span<const Migration> migrations) {
     conn->execute(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, UTC_TIMESTAMP(6))",
         {std::int64_t{m.version}, std::string(m.name)});
-    log::info("db_migration_applied", {{"database", config.database},
-                                       {"version", m.version},
-                                       {"name", std::string(m.name)}});
+    log::info(
+        "db_migration_applied",
+        {{"database", config.database}, {"version", m.version}, {"name", std::string(m.name)}});
   }
   conn->query("SELECT RELEASE_LOCK(?)", {lock_name});
 }

@@ -38,8 +38,8 @@ std::int64_t Row::i64(std::size_t i) const {
 std::chrono::system_clock::time_point parse_datetime(std::string_view text) {
   using namespace std::chrono;
   // "YYYY-MM-DD HH:MM:SS" with an optional fraction of up to 6 digits ('T' accepted too).
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != ' ' && text[10] != 'T') || text[13] != ':' || text[16] != ':') {
     throw Error(0, "malformed datetime: " + std::string(text));
   }
   const year_month_day date{year{digits_at(text, 0, 4)},

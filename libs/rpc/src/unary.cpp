@@ -39,15 +39,24 @@ grpc::Status outcome_of(const std::function<void()>& work) {
 grpc::StatusCode to_grpc_code(ErrorCode code) {
   using grpc::StatusCode;
   switch (code) {
-    case ErrorCode::kInvalidArgument: return StatusCode::INVALID_ARGUMENT;
-    case ErrorCode::kNotFound: return StatusCode::NOT_FOUND;
-    case ErrorCode::kAlreadyExists: return StatusCode::ALREADY_EXISTS;
-    case ErrorCode::kPermissionDenied: return StatusCode::PERMISSION_DENIED;
-    case ErrorCode::kUnauthenticated: return StatusCode::UNAUTHENTICATED;
-    case ErrorCode::kFailedPrecondition: return StatusCode::FAILED_PRECONDITION;
-    case ErrorCode::kAborted: return StatusCode::ABORTED;
-    case ErrorCode::kUnavailable: return StatusCode::UNAVAILABLE;
-    case ErrorCode::kInternal: return StatusCode::INTERNAL;
+    case ErrorCode::kInvalidArgument:
+      return StatusCode::INVALID_ARGUMENT;
+    case ErrorCode::kNotFound:
+      return StatusCode::NOT_FOUND;
+    case ErrorCode::kAlreadyExists:
+      return StatusCode::ALREADY_EXISTS;
+    case ErrorCode::kPermissionDenied:
+      return StatusCode::PERMISSION_DENIED;
+    case ErrorCode::kUnauthenticated:
+      return StatusCode::UNAUTHENTICATED;
+    case ErrorCode::kFailedPrecondition:
+      return StatusCode::FAILED_PRECONDITION;
+    case ErrorCode::kAborted:
+      return StatusCode::ABORTED;
+    case ErrorCode::kUnavailable:
+      return StatusCode::UNAVAILABLE;
+    case ErrorCode::kInternal:
+      return StatusCode::INTERNAL;
   }
   return StatusCode::INTERNAL;
 }
@@ -69,7 +78,8 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, Worker
 
 std::string request_id(const grpc::CallbackServerContext& context) {
   const auto& metadata = context.client_metadata();
-  const auto it = metadata.find(grpc::string_ref(log::kRequestIdKey.data(), log::kRequestIdKey.size()));
+  const auto it =
+      metadata.find(grpc::string_ref(log::kRequestIdKey.data(), log::kRequestIdKey.size()));
   if (it == metadata.end()) return {};
   return std::string(it->second.data(), it->second.size());
 }

@@ -13,10 +13,10 @@ TEST_CASE("every parameter type and NULL round trips as text", "[db][integration
   conn->execute(
       "CREATE TABLE t (id BIGINT AUTO_INCREMENT PRIMARY KEY, i BIGINT, d DOUBLE, s VARCHAR(255),"
       " n VARCHAR(10) NULL, at DATETIME(6))");
-  const auto inserted = conn->execute("INSERT INTO t (i, d, s, n, at) VALUES (?, ?, ?, ?, ?)",
-                                      {std::int64_t{-9007199254740993}, 1.5,
-                                       std::string("héllo 'quoted' ✓"), nullptr,
-                                       std::string("2025-01-10 10:00:00.250000")});
+  const auto inserted =
+      conn->execute("INSERT INTO t (i, d, s, n, at) VALUES (?, ?, ?, ?, ?)",
+                    {std::int64_t{-9007199254740993}, 1.5, std::string("héllo 'quoted' ✓"), nullptr,
+                     std::string("2025-01-10 10:00:00.250000")});
   CHECK(inserted == 1);
   const auto id = conn->last_insert_id();
   CHECK(id == 1);

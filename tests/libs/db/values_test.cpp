@@ -17,9 +17,9 @@ TEST_CASE("datetimes round trip with microseconds, in UTC", "[db][datetime]") {
 }
 
 TEST_CASE("malformed datetimes are rejected", "[db][datetime]") {
-  for (const char* text : {"", "2025-01-10", "2025-13-10 10:00:00", "2025-01-10 10:00:00.",
-                           "2025-01-10 10:00:00.1234567", "2025/01/10 10:00:00",
-                           "2025-01-10 10:0a:00"}) {
+  for (const char* text :
+       {"", "2025-01-10", "2025-13-10 10:00:00", "2025-01-10 10:00:00.",
+        "2025-01-10 10:00:00.1234567", "2025/01/10 10:00:00", "2025-01-10 10:0a:00"}) {
     INFO(text);
     CHECK_THROWS_AS(parse_datetime(text), fleet::db::Error);
   }

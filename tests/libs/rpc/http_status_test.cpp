@@ -1,6 +1,7 @@
+#include "fleet/rpc/http_status.h"
+
 #include <catch2/catch.hpp>
 
-#include "fleet/rpc/http_status.h"
 #include "fleet/rpc/unary.h"
 
 using grpc::StatusCode;

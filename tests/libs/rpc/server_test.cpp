@@ -1,4 +1,6 @@
 // An in-process Server with a small UserService whose outcomes are chosen by the requested id.
+#include "fleet/rpc/server.h"
+
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,7 +9,6 @@
 
 #include "fleet/common/logging.h"
 #include "fleet/db/db.h"
-#include "fleet/rpc/server.h"
 #include "fleet/rpc/unary.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "user/v1/user.grpc.pb.h"
@@ -49,7 +50,7 @@ class TestUsers : public v1::UserService::CallbackService {
           if (!status.ok()) throw std::runtime_error(status.error_message());
           return;
         }
-        case 8:  // reports how long a downstream call may take: min(incoming, 60 s)
+        case 8:    // reports how long a downstream call may take: min(incoming, 60 s)
         case 9: {  // ... and min(incoming, 100 ms)
           const auto timeout = request->id() == 8 ? std::chrono::milliseconds{60s} : 100ms;
           auto downstream = fleet::rpc::downstream_context(*context, timeout);

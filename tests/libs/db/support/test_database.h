@@ -11,7 +11,7 @@ Config server_config();
 
 class TestDatabase {
  public:
-  TestDatabase();  // creates the database
+  TestDatabase();   // creates the database
   ~TestDatabase();  // drops it
   TestDatabase(const TestDatabase&) = delete;
   TestDatabase& operator=(const TestDatabase&) = delete;
