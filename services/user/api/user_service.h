@@ -1,0 +1,40 @@
+#pragma once
+// The gRPC face of the user service: decodes requests, calls the domain on the worker pool
+// (fleet::rpc::run_unary), encodes responses. No rules live here.
+#include "domain/users.h"
+#include "fleet/rpc/server.h"
+#include "user/v1/user.grpc.pb.h"
+
+namespace fleet::user {
+
+namespace v1 = fleetgate::user::v1;
+
+class UserServiceAdapter final : public v1::UserService::CallbackService {
+ public:
+  UserServiceAdapter(Users& users, rpc::WorkerPool& workers) : users_(users), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* context,
+                                       const v1::CreateUserRequest* request,
+                                       v1::CreateUserResponse* response) override;
+  grpc::ServerUnaryReactor* GetUser(grpc::CallbackServerContext* context,
+                                    const v1::GetUserRequest* request,
+                                    v1::GetUserResponse* response) override;
+  grpc::ServerUnaryReactor* FindUser(grpc::CallbackServerContext* context,
+                                     const v1::FindUserRequest* request,
+                                     v1::FindUserResponse* response) override;
+  grpc::ServerUnaryReactor* ListUsers(grpc::CallbackServerContext* context,
+                                      const v1::ListUsersRequest* request,
+                                      v1::ListUsersResponse* response) override;
+  grpc::ServerUnaryReactor* UpdateUser(grpc::CallbackServerContext* context,
+                                       const v1::UpdateUserRequest* request,
+                                       v1::UpdateUserResponse* response) override;
+  grpc::ServerUnaryReactor* DeleteUser(grpc::CallbackServerContext* context,
+                                       const v1::DeleteUserRequest* request,
+                                       v1::DeleteUserResponse* response) override;
+
+ private:
+  Users& users_;
+  rpc::WorkerPool& workers_;
+};
+
+}  // namespace fleet::user

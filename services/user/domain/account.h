@@ -1,0 +1,65 @@
+#pragma once
+// Accounts as the user service's domain sees them, independent of gRPC and MariaDB.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+#include "fleet/common/clock.h"
+
+namespace fleet::user {
+
+enum class Role { kUser, kOperator, kAdmin };
+
+struct Account {
+  std::int64_t id = 0;
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> full_name;
+  Role role = Role::kUser;
+  std::optional<std::string> city;
+  std::optional<std::string> profile_picture;
+  bool is_active = true;
+  Clock::time_point created_at;
+  Clock::time_point updated_at;
+};
+
+// What a caller chooses when creating an account.
+struct NewAccount {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> full_name;
+  std::optional<std::string> city;
+  std::optional<std::string> profile_picture;
+  Role role = Role::kUser;
+};
+
+// An update: only the fields present change.
+struct AccountChanges {
+  std::optional<std::string> username;
+  std::optional<std::string> email;
+  std::optional<std::string> phone;
+  std::optional<std::string> full_name;
+  std::optional<std::string> city;
+  std::optional<std::string> profile_picture;
+  std::optional<Role> role;
+  std::optional<bool> is_active;
+};
+
+// The login identifiers; each is unique where present.
+enum class Identifier { kUsername, kEmail, kPhone };
+
+// A repository throws this when a unique identifier already belongs to another account.
+class IdentifierTaken : public std::runtime_error {
+ public:
+  explicit IdentifierTaken(Identifier which)
+      : std::runtime_error("identifier already taken"), which_(which) {}
+  Identifier which() const noexcept { return which_; }
+
+ private:
+  Identifier which_;
+};
+
+}  // namespace fleet::user

@@ -1,0 +1,27 @@
+#pragma once
+// Storage of accounts. Implementations: MariadbUserRepository, and an in-memory fake in tests.
+#include <vector>
+
+#include "domain/account.h"
+
+namespace fleet::user {
+
+class UserRepository {
+ public:
+  virtual ~UserRepository() = default;
+
+  // Stores a new account with created_at = updated_at = now; throws IdentifierTaken.
+  virtual Account create(const NewAccount& account, Clock::time_point now) = 0;
+  virtual std::optional<Account> get(std::int64_t id) = 0;
+  virtual std::optional<Account> find(Identifier by, const std::string& value) = 0;
+  // Ordered by id.
+  virtual std::vector<Account> list(std::int64_t offset, std::int64_t limit) = 0;
+  // Applies the present fields and sets updated_at = now; nullopt if there is no such account.
+  // Throws IdentifierTaken.
+  virtual std::optional<Account> update(std::int64_t id, const AccountChanges& changes,
+                                        Clock::time_point now) = 0;
+  // False if there was no such account.
+  virtual bool remove(std::int64_t id) = 0;
+};
+
+}  // namespace fleet::user

@@ -1,0 +1,42 @@
+#pragma once
+// The user service's rules. Throws fleet::DomainError with client-safe text:
+//   INVALID_ARGUMENT  no identifier on create, offset/limit out of range, a value too long
+//   ALREADY_EXISTS    "Username already exists", "Email already registered",
+//                     "Phone already registered"
+//   NOT_FOUND         "User not found"
+// Empty strings count as absent, on create and on update alike.
+#include <vector>
+
+#include "domain/user_repository.h"
+
+namespace fleet::user {
+
+struct AdminAccount {
+  std::string username;
+  std::string email;
+  std::string phone;
+};
+
+class Users {
+ public:
+  Users(UserRepository& repository, const Clock& clock);
+
+  Account create(NewAccount account);
+  Account get(std::int64_t id);
+  Account find(Identifier by, const std::string& value);
+  // offset >= 0, limit 0..1000; ordered by id.
+  std::vector<Account> list(std::int64_t offset, std::int64_t limit);
+  Account update(std::int64_t id, AccountChanges changes);
+  void remove(std::int64_t id);
+
+  // Creates the admin account unless one with its username exists. Several processes may race
+  // here; losing the race is fine. Returns true if this call created it.
+  bool ensure_admin(const AdminAccount& admin);
+
+ private:
+  Clock::time_point now() const;
+  UserRepository& repository_;
+  const Clock& clock_;
+};
+
+}  // namespace fleet::user

@@ -1,0 +1,48 @@
+// fleetgate-user: accounts and profiles over gRPC (fleetgate.user.v1.UserService).
+#include "api/user_service.h"
+#include "fleet/common/config.h"
+#include "fleet/common/logging.h"
+#include "fleet/db/db.h"
+#include "fleet/rpc/server.h"
+#include "repository/mariadb_user_repository.h"
+#include "repository/migrations.h"
+
+int main() {
+  fleet::log::init("user");
+  // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
+  fleet::rpc::block_shutdown_signals();
+  try {
+    namespace config = fleet::config;
+    const auto db_config = fleet::db::Config::from_env("fleetgate_user");
+    const auto port = config::get_int("USER_GRPC_PORT", 50052, 0, 65535);
+    const auto worker_threads = config::get_int("WORKER_THREADS", 8, 1, 256);
+    const fleet::user::AdminAccount admin{config::require("ADMIN_USERNAME"),
+                                          config::require("ADMIN_EMAIL"),
+                                          config::require("ADMIN_PHONE")};
+
+    fleet::db::migrate(db_config, fleet::user::kMigrations);
+    fleet::db::Pool pool(db_config);
+    fleet::SystemClock clock;
+    fleet::user::MariadbUserRepository repository(pool);
+    fleet::user::Users users(repository, clock);
+    if (users.ensure_admin(admin))
+      fleet::log::info("admin_created", {{"username", admin.username}});
+
+    // Declared before the server: in-flight calls finish on the workers during shutdown.
+    fleet::rpc::WorkerPool workers(static_cast<unsigned>(worker_threads));
+    fleet::user::UserServiceAdapter service(users, workers);
+    fleet::rpc::Server server("user", "0.0.0.0:" + std::to_string(port));
+    server.add_service(&service);
+    server.start();
+    server.set_serving(true);
+    server.run_until_signal();
+  } catch (const fleet::config::ConfigError& e) {
+    fleet::log::error("config_invalid", {{"cause", e.what()}});
+    return 1;
+  } catch (const std::exception& e) {
+    fleet::log::error("startup_failed", {{"cause", e.what()}});
+    return 1;
+  }
+  fleet::log::info("stopped");
+  return 0;
+}
