@@ -2,6 +2,9 @@
 // Time comes from a Clock so that tests can set it (token expiry, session end times).
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
 
 namespace fleet {
 
@@ -29,5 +32,23 @@ class ManualClock final : public Clock {
  private:
   std::atomic<time_point::rep> now_;
 };
+
+// The real clock shifted by a number of seconds read from a file, so that end-to-end tests can
+// move time forward in every process at once (session expiry, refunds). The file is re-read at
+// most every 100 ms; a missing or unreadable file means no shift.
+class OffsetFileClock final : public Clock {
+ public:
+  explicit OffsetFileClock(std::string path) : path_(std::move(path)) {}
+  time_point now() const override;
+
+ private:
+  std::string path_;
+  mutable std::mutex mutex_;
+  mutable std::chrono::steady_clock::time_point next_read_{};
+  mutable std::chrono::microseconds offset_{0};
+};
+
+// SystemClock, or an OffsetFileClock when FLEETGATE_CLOCK_OFFSET_FILE is set (tests only).
+std::unique_ptr<Clock> clock_from_env();
 
 }  // namespace fleet
