@@ -49,7 +49,8 @@ AuthDomain::AuthDomain(CredentialRepository& credentials, const PasswordHasher& 
       hasher_(hasher),
       signer_(signer),
       clock_(clock),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      public_key_{"EdDSA", signer.public_key_pem(), signer.key_id(), options_.issuer} {}
 
 AuthDomain::Registered AuthDomain::register_account(UserDirectory& users,
                                                     const NewAccount& new_account,
@@ -216,10 +217,6 @@ bool AuthDomain::ensure_admin_credential(UserDirectory& users, const std::string
   log::info(stored ? "admin_credential_created" : "admin_credential_exists",
             {{"user_id", account->id()}});
   return true;
-}
-
-PublicKeyInfo AuthDomain::public_key() const {
-  return {"EdDSA", signer_.public_key_pem(), signer_.key_id(), options_.issuer};
 }
 
 }  // namespace fleet::auth

@@ -69,7 +69,7 @@ class AuthDomain {
   bool ensure_admin_credential(UserDirectory& users, const std::string& username,
                                std::string_view password);
 
-  PublicKeyInfo public_key() const;
+  const PublicKeyInfo& public_key() const noexcept { return public_key_; }
   std::chrono::seconds access_token_ttl() const { return signer_.ttl(); }
 
  private:
@@ -80,6 +80,7 @@ class AuthDomain {
   const token::Signer& signer_;
   const Clock& clock_;
   AuthOptions options_;
+  PublicKeyInfo public_key_;  // fixed for the life of the process
 };
 
 }  // namespace fleet::auth

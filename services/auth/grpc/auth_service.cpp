@@ -1,0 +1,104 @@
+#include "auth_service.h"
+
+#include "fleet/common/error.h"
+#include "fleet/rpc/unary.h"
+#include "user_directory_client.h"
+
+namespace fleet::auth {
+namespace {
+
+namespace pb = fleetgate::auth::v1;
+
+LoginIdentifier identifier_of(const pb::LoginRequest& request) {
+  switch (request.identifier_case()) {
+    case pb::LoginRequest::kUsername:
+      return {LoginIdentifier::Kind::kUsername, request.username()};
+    case pb::LoginRequest::kEmail:
+      return {LoginIdentifier::Kind::kEmail, request.email()};
+    case pb::LoginRequest::kPhone:
+      return {LoginIdentifier::Kind::kPhone, request.phone()};
+    case pb::LoginRequest::IDENTIFIER_NOT_SET:
+      break;
+  }
+  throw DomainError(ErrorCode::kInvalidArgument, "Username, email or phone is required");
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext* context,
+                                                    const pb::RegisterRequest* request,
+                                                    pb::RegisterResponse* response) {
+  return rpc::run_unary(context, workers_, [=, this] {
+    GrpcUserDirectory users(users_, context);
+    auto result = domain_.register_account(users, request->account(), request->password(),
+                                           request->issue_access_token());
+    *response->mutable_account() = std::move(result.account);
+    if (!result.access_token.empty()) {
+      response->set_access_token(std::move(result.access_token));
+      response->set_expires_in(domain_.access_token_ttl().count());
+    }
+  });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::Login(grpc::CallbackServerContext* context,
+                                                 const pb::LoginRequest* request,
+                                                 pb::LoginResponse* response) {
+  return rpc::run_unary(context, workers_, [=, this] {
+    GrpcUserDirectory users(users_, context);
+    auto result = domain_.login(users, identifier_of(*request), request->password(),
+                                request->issue_refresh_token());
+    *response->mutable_account() = std::move(result.account);
+    response->set_access_token(std::move(result.access_token));
+    response->set_refresh_token(std::move(result.refresh_token));
+    response->set_expires_in(domain_.access_token_ttl().count());
+  });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::Refresh(grpc::CallbackServerContext* context,
+                                                   const pb::RefreshRequest* request,
+                                                   pb::RefreshResponse* response) {
+  return rpc::run_unary(context, workers_, [=, this] {
+    GrpcUserDirectory users(users_, context);
+    auto result = domain_.refresh(users, request->refresh_token());
+    response->set_access_token(std::move(result.access_token));
+    response->set_refresh_token(std::move(result.refresh_token));
+    response->set_expires_in(domain_.access_token_ttl().count());
+  });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::Logout(grpc::CallbackServerContext* context,
+                                                  const pb::LogoutRequest* request,
+                                                  pb::LogoutResponse*) {
+  return rpc::run_unary(context, workers_, [=, this] { domain_.logout(request->refresh_token()); });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::SetPassword(grpc::CallbackServerContext* context,
+                                                       const pb::SetPasswordRequest* request,
+                                                       pb::SetPasswordResponse*) {
+  return rpc::run_unary(context, workers_, [=, this] {
+    domain_.set_password(request->user_id(), request->password());
+  });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::DeleteCredentials(
+    grpc::CallbackServerContext* context, const pb::DeleteCredentialsRequest* request,
+    pb::DeleteCredentialsResponse*) {
+  return rpc::run_unary(context, workers_,
+                        [=, this] { domain_.delete_credentials(request->user_id()); });
+}
+
+grpc::ServerUnaryReactor* AuthGrpcService::GetPublicKey(grpc::CallbackServerContext* context,
+                                                        const pb::GetPublicKeyRequest*,
+                                                        pb::GetPublicKeyResponse* response) {
+  // No blocking work: answered on the gRPC thread.
+  const PublicKeyInfo& key = domain_.public_key();
+  response->set_algorithm(key.algorithm);
+  response->set_public_key_pem(key.public_key_pem);
+  response->set_key_id(key.key_id);
+  response->set_issuer(key.issuer);
+  auto* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace fleet::auth

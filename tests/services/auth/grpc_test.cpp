@@ -1,0 +1,334 @@
+// The gRPC adapter, the gRPC user-directory client and the admin bootstrap, in process: a real
+// fleet::rpc::Server serving AuthService on localhost, talking to a fake UserService over gRPC.
+// Storage is the in-memory fake, so no outside process is needed.
+#include <grpcpp/grpcpp.h>
+
+#include <catch2/catch.hpp>
+#include <thread>
+
+#include "auth/v1/auth.grpc.pb.h"
+#include "domain/admin_bootstrap.h"
+#include "domain/signing_key.h"
+#include "fakes.h"
+#include "fleet/rpc/server.h"
+#include "grpc/auth_service.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/user_directory_client.h"
+
+using namespace fleet::auth;
+using namespace std::chrono_literals;
+namespace apb = fleetgate::auth::v1;
+namespace upb = fleetgate::user::v1;
+using fleet::auth::testing::FakeCredentialRepository;
+using fleet::auth::testing::FakeUserDirectory;
+
+namespace {
+
+// UserService over the fake directory, recording the request ids it was sent.
+class FakeUserService final : public upb::UserService::Service {
+ public:
+  FakeUserDirectory directory;
+  std::mutex mutex;
+  std::vector<std::string> request_ids;
+
+  grpc::Status CreateUser(grpc::ServerContext* c, const upb::CreateUserRequest* r,
+                          upb::CreateUserResponse* out) override {
+    return call(c, [&] { *out->mutable_account() = directory.create_user(r->account()); });
+  }
+  grpc::Status GetUser(grpc::ServerContext* c, const upb::GetUserRequest* r,
+                       upb::GetUserResponse* out) override {
+    return call(c, [&] { *out->mutable_account() = found(directory.get_user(r->id())); });
+  }
+  grpc::Status FindUser(grpc::ServerContext* c, const upb::FindUserRequest* r,
+                        upb::FindUserResponse* out) override {
+    return call(c, [&] {
+      LoginIdentifier id;
+      if (r->has_username()) id = {LoginIdentifier::Kind::kUsername, r->username()};
+      if (r->has_email()) id = {LoginIdentifier::Kind::kEmail, r->email()};
+      if (r->has_phone()) id = {LoginIdentifier::Kind::kPhone, r->phone()};
+      *out->mutable_account() = found(directory.find_user(id));
+    });
+  }
+  grpc::Status DeleteUser(grpc::ServerContext* c, const upb::DeleteUserRequest* r,
+                          upb::DeleteUserResponse*) override {
+    return call(c, [&] { directory.delete_user(r->id()); });
+  }
+
+ private:
+  static Account found(std::optional<Account> account) {
+    if (!account) throw fleet::DomainError(fleet::ErrorCode::kNotFound, "User not found");
+    return *account;
+  }
+  template <class Fn>
+  grpc::Status call(grpc::ServerContext* context, Fn&& fn) {
+    {
+      std::lock_guard lock(mutex);
+      auto it = context->client_metadata().find("x-request-id");
+      request_ids.emplace_back(it == context->client_metadata().end()
+                                   ? std::string()
+                                   : std::string(it->second.data(), it->second.size()));
+    }
+    try {
+      fn();
+      return grpc::Status::OK;
+    } catch (const fleet::DomainError& e) {
+      const auto code = e.code() == fleet::ErrorCode::kNotFound ? grpc::StatusCode::NOT_FOUND
+                        : e.code() == fleet::ErrorCode::kAlreadyExists
+                            ? grpc::StatusCode::ALREADY_EXISTS
+                            : grpc::StatusCode::INTERNAL;
+      return grpc::Status(code, e.what());
+    }
+  }
+};
+
+struct Harness {
+  Harness()
+      : key(load_or_create_signing_key(repo, clock)),
+        signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
+        domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate"}),
+        workers(2),
+        auth_server("auth-test", "127.0.0.1:0") {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &user_port);
+    builder.RegisterService(&user_service);
+    user_server = builder.BuildAndStart();
+    REQUIRE(user_server);
+    user_stub = upb::UserService::NewStub(grpc::CreateChannel(
+        "127.0.0.1:" + std::to_string(user_port), grpc::InsecureChannelCredentials()));
+
+    service = std::make_unique<AuthGrpcService>(domain, *user_stub, workers);
+    auth_server.add_service(service.get());
+    auth_server.start();
+    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(auth_server.port()),
+                                  grpc::InsecureChannelCredentials());
+    auth = apb::AuthService::NewStub(channel);
+  }
+  ~Harness() {
+    auth_server.shutdown();
+    if (user_server) user_server->Shutdown();
+  }
+
+  static const PasswordHasher& hasher() {
+    static const PasswordHasher instance;
+    return instance;
+  }
+  static std::unique_ptr<grpc::ClientContext> ctx(const std::string& request_id = {}) {
+    auto c = std::make_unique<grpc::ClientContext>();
+    c->set_deadline(std::chrono::system_clock::now() + 10s);
+    if (!request_id.empty()) c->AddMetadata("x-request-id", request_id);
+    return c;
+  }
+  apb::RegisterResponse register_user(const std::string& username, const std::string& phone) {
+    apb::RegisterRequest request;
+    request.mutable_account()->set_username(username);
+    request.mutable_account()->set_phone(phone);
+    request.set_password("pw-" + username);
+    request.set_issue_access_token(true);
+    apb::RegisterResponse response;
+    const auto status = auth->Register(ctx().get(), request, &response);
+    REQUIRE(status.error_message() == "");
+    return response;
+  }
+
+  fleet::ManualClock clock;
+  FakeCredentialRepository repo;
+  SigningKey key;
+  fleet::token::Signer signer;
+  AuthDomain domain;
+  fleet::rpc::WorkerPool workers;
+  FakeUserService user_service;
+  int user_port = 0;
+  std::unique_ptr<grpc::Server> user_server;
+  std::unique_ptr<upb::UserService::Stub> user_stub;
+  std::unique_ptr<AuthGrpcService> service;
+  fleet::rpc::Server auth_server;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<apb::AuthService::Stub> auth;
+};
+
+}  // namespace
+
+TEST_CASE("register, login, refresh and logout over gRPC", "[auth][grpc]") {
+  Harness h;
+  fleet::token::Verifier verifier(h.key.public_key_pem, "fleetgate", h.clock);
+
+  const auto registered = h.register_user("alice", "5550001");
+  CHECK(registered.account().username() == "alice");
+  CHECK(registered.expires_in() == 3600);
+  REQUIRE(verifier.verify(registered.access_token()));
+
+  apb::LoginRequest login;
+  login.set_phone("5550001");
+  login.set_password("pw-alice");
+  login.set_issue_refresh_token(true);
+  apb::LoginResponse logged_in;
+  REQUIRE(h.auth->Login(h.ctx("req-42").get(), login, &logged_in).ok());
+  CHECK(logged_in.account().id() == registered.account().id());
+  CHECK(logged_in.expires_in() == 3600);
+  CHECK(verifier.verify(logged_in.access_token()).claims->user_id == registered.account().id());
+  REQUIRE(logged_in.refresh_token().size() == 43);
+  {
+    // The request id travelled on to the user service.
+    std::lock_guard lock(h.user_service.mutex);
+    CHECK(h.user_service.request_ids.back() == "req-42");
+  }
+
+  apb::RefreshRequest refresh;
+  refresh.set_refresh_token(logged_in.refresh_token());
+  apb::RefreshResponse refreshed;
+  REQUIRE(h.auth->Refresh(h.ctx().get(), refresh, &refreshed).ok());
+  CHECK(verifier.verify(refreshed.access_token()));
+  CHECK(refreshed.refresh_token().empty());
+  CHECK(refreshed.expires_in() == 3600);
+
+  apb::LogoutRequest logout;
+  logout.set_refresh_token(logged_in.refresh_token());
+  apb::LogoutResponse logged_out;
+  REQUIRE(h.auth->Logout(h.ctx().get(), logout, &logged_out).ok());
+
+  const auto status = h.auth->Refresh(h.ctx().get(), refresh, &refreshed);
+  CHECK(status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(status.error_message() == "Invalid or expired refresh token");
+  const auto again = h.auth->Logout(h.ctx().get(), logout, &logged_out);
+  CHECK(again.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_CASE("refusals keep their codes and texts over gRPC", "[auth][grpc]") {
+  Harness h;
+  h.register_user("alice", "5550001");
+
+  apb::RegisterRequest duplicate;
+  duplicate.mutable_account()->set_username("alice");
+  duplicate.set_password("x");
+  apb::RegisterResponse registered;
+  auto status = h.auth->Register(h.ctx().get(), duplicate, &registered);
+  CHECK(status.error_code() == grpc::StatusCode::ALREADY_EXISTS);
+  CHECK(status.error_message() == "Username already exists");
+  duplicate.mutable_account()->set_username("bob");
+  duplicate.set_password("");
+  status = h.auth->Register(h.ctx().get(), duplicate, &registered);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+  CHECK(status.error_message() == "Password must be 1 to 1024 characters");
+
+  apb::LoginRequest login;
+  login.set_username("alice");
+  login.set_password("wrong");
+  apb::LoginResponse response;
+  status = h.auth->Login(h.ctx().get(), login, &response);
+  CHECK(status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(status.error_message() == "Invalid credentials");
+  login.set_email("nobody@example.com");
+  status = h.auth->Login(h.ctx().get(), login, &response);
+  CHECK(status.error_code() == grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(status.error_message() == "Invalid credentials");
+  login.clear_identifier();
+  status = h.auth->Login(h.ctx().get(), login, &response);
+  CHECK(status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
+
+  apb::SetPasswordRequest set_password;
+  set_password.set_user_id(0);
+  set_password.set_password("x");
+  apb::SetPasswordResponse set_response;
+  CHECK(h.auth->SetPassword(h.ctx().get(), set_password, &set_response).error_code() ==
+        grpc::StatusCode::INVALID_ARGUMENT);
+  set_password.set_user_id(1);
+  set_password.set_password("new-pw");
+  CHECK(h.auth->SetPassword(h.ctx().get(), set_password, &set_response).ok());
+  login.set_username("alice");
+  login.set_password("new-pw");
+  CHECK(h.auth->Login(h.ctx().get(), login, &response).ok());
+
+  apb::DeleteCredentialsRequest del;
+  del.set_user_id(1);
+  apb::DeleteCredentialsResponse del_response;
+  CHECK(h.auth->DeleteCredentials(h.ctx().get(), del, &del_response).ok());
+  CHECK(h.auth->Login(h.ctx().get(), login, &response).error_code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_CASE("GetPublicKey hands out the verification key", "[auth][grpc]") {
+  Harness h;
+  apb::GetPublicKeyResponse key;
+  REQUIRE(h.auth->GetPublicKey(h.ctx().get(), {}, &key).ok());
+  CHECK(key.algorithm() == "EdDSA");
+  CHECK(key.public_key_pem() == h.key.public_key_pem);
+  CHECK(key.key_id() == h.key.key_id);
+  CHECK(key.issuer() == "fleetgate");
+  // What it hands out verifies what Login signs.
+  h.register_user("alice", "5550001");
+  apb::LoginRequest login;
+  login.set_username("alice");
+  login.set_password("pw-alice");
+  apb::LoginResponse response;
+  REQUIRE(h.auth->Login(h.ctx().get(), login, &response).ok());
+  fleet::token::Verifier verifier(key.public_key_pem(), key.issuer(), h.clock);
+  CHECK(verifier.verify(response.access_token()));
+}
+
+TEST_CASE("an unreachable user service is UNAVAILABLE, never a leak of the cause", "[auth][grpc]") {
+  Harness h;
+  h.user_server->Shutdown();
+  h.user_server.reset();
+  apb::LoginRequest login;
+  login.set_username("alice");
+  login.set_password("pw");
+  apb::LoginResponse response;
+  const auto status = h.auth->Login(h.ctx().get(), login, &response);
+  CHECK(status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(status.error_message() == "Service unavailable");
+}
+
+TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[auth][grpc]") {
+  Harness h;
+  auto health = grpc::health::v1::Health::NewStub(h.channel);
+  auto serving = [&] {
+    grpc::health::v1::HealthCheckRequest request;
+    grpc::health::v1::HealthCheckResponse response;
+    const auto status = health->Check(h.ctx().get(), request, &response);
+    return status.ok() && response.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+  };
+  CHECK_FALSE(serving());
+
+  std::atomic<bool> done{false};
+  std::jthread bootstrap([&](std::stop_token stop) {
+    GrpcUserDirectory users(*h.user_stub, nullptr);
+    done = run_admin_bootstrap(stop, h.domain, users, "admin", "admin-pw",
+                               [&] { h.auth_server.set_serving(true); }, {10ms, 50ms});
+  });
+  std::this_thread::sleep_for(200ms);
+  CHECK_FALSE(serving());
+  CHECK(h.repo.hashes.empty());
+
+  // The user service creates the admin account.
+  NewAccount admin;
+  admin.set_username("admin");
+  admin.set_role(upb::ROLE_ADMIN);
+  const Account account = h.user_service.directory.create_user(admin);
+  for (int i = 0; i < 200 && !serving(); ++i) std::this_thread::sleep_for(10ms);
+  CHECK(serving());
+  bootstrap.join();
+  CHECK(done);
+  CHECK(h.repo.hashes.count(account.id()) == 1);
+
+  apb::LoginRequest login;
+  login.set_username("admin");
+  login.set_password("admin-pw");
+  apb::LoginResponse response;
+  REQUIRE(h.auth->Login(h.ctx().get(), login, &response).ok());
+  fleet::token::Verifier verifier(h.key.public_key_pem, "fleetgate", h.clock);
+  CHECK(verifier.verify(response.access_token()).claims->role == "admin");
+}
+
+TEST_CASE("the admin bootstrap stops when asked", "[auth][grpc]") {
+  Harness h;
+  h.user_server->Shutdown();  // never answers
+  std::atomic<bool> result{true};
+  std::jthread bootstrap([&](std::stop_token stop) {
+    GrpcUserDirectory users(*h.user_stub, nullptr, 200ms);
+    result = run_admin_bootstrap(stop, h.domain, users, "admin", "pw", [] {}, {10ms, 50ms});
+  });
+  std::this_thread::sleep_for(100ms);
+  bootstrap.request_stop();
+  bootstrap.join();
+  CHECK_FALSE(result);
+}
