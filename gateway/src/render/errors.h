@@ -16,12 +16,15 @@ namespace fleet::gateway::render {
 
 class ApiError : public std::runtime_error {
  public:
-  ApiError(int status, const std::string& client_text)
-      : std::runtime_error(client_text), status_(status) {}
+  // what() is the client text; `cause` is for the log only (upstream 5xx details).
+  ApiError(int status, const std::string& client_text, std::string cause = {})
+      : std::runtime_error(client_text), status_(status), cause_(std::move(cause)) {}
   int status() const noexcept { return status_; }
+  const std::string& cause() const noexcept { return cause_; }
 
  private:
   int status_;
+  std::string cause_;
 };
 
 // Schema failures; FastAPI surfaces answer 422 with the issues.

@@ -1,0 +1,69 @@
+#include "app/gateway.h"
+
+#include "fleet/common/logging.h"
+#include "http/url.h"
+#include "render/errors.h"
+#include "surfaces/routes.h"
+
+namespace fleet::gateway::app {
+namespace {
+
+std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface); }
+
+bool is_ops_path(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+
+}  // namespace
+
+Gateway::Gateway(Services services) : services_(services) {
+  surfaces::add_rental_routes(surfaces_[index_of(Surface::kRental)]);
+  surfaces::add_users_v1_routes(surfaces_[index_of(Surface::kUsersV1)]);
+  surfaces::add_repair_routes(surfaces_[index_of(Surface::kRepair)]);
+  surfaces::add_streetlight_routes(surfaces_[index_of(Surface::kStreetlight)]);
+  surfaces::add_pisync_routes(surfaces_[index_of(Surface::kPisync)]);
+  surfaces::add_ops_routes(ops_);
+}
+
+http::Response Gateway::error(std::string_view path, int status, std::string_view text) {
+  return render::error_response(surface_for_path(path), status, text);
+}
+
+boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
+  const Surface surface = surface_for_path(request.path);
+  const bool detail = render::uses_detail(surface);
+  const Routes& routes = is_ops_path(request.path) ? ops_ : surfaces_[index_of(surface)];
+  auto match = routes.find(request.method, http::split_path(request.path));
+
+  if (match.kind == router::MatchKind::kNotFound) {
+    co_return render::error_response(surface, 404, detail ? "Not Found" : "Route not found");
+  }
+  if (match.kind == router::MatchKind::kMethodNotAllowed) {
+    auto response = render::error_response(surface, 405, detail ? "Method Not Allowed" : "Method not allowed");
+    std::string allow;
+    for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
+    response.set_header("Allow", allow);
+    co_return response;
+  }
+
+  Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface, services_};
+  std::optional<http::Response> response;
+  try {
+    response = co_await (*match.handler)(ctx);
+  } catch (const render::ApiError& e) {
+    if (!e.cause().empty()) {
+      fleet::log::ScopedRequestId scope(request.request_id);
+      fleet::log::error("upstream_failed", {{"path", request.path}, {"status", e.status()}, {"cause", e.cause()}});
+    }
+    response = render::error_response(surface, e.status(), e.what());
+  } catch (const render::ValidationError& e) {
+    // Streetlight and pisync handlers turn issues into their own 400 text; this is a fallback.
+    response = detail ? render::validation_response(e.issues())
+                      : render::error_response(surface, 400, "Invalid request");
+  } catch (const std::exception& e) {
+    fleet::log::ScopedRequestId scope(request.request_id);
+    fleet::log::error("handler_failed", {{"path", request.path}, {"cause", e.what()}});
+    response = render::error_response(surface, 500, render::generic_text(500));
+  }
+  co_return std::move(*response);
+}
+
+}  // namespace fleet::gateway::app

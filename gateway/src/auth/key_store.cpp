@@ -1,0 +1,58 @@
+#include "auth/key_store.h"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "fleet/common/logging.h"
+#include "http/request_id.h"
+#include "upstream/backend.h"
+
+namespace fleet::gateway::auth {
+
+bool KeyStore::loaded() const {
+  std::lock_guard lock(mutex_);
+  return verifier_ != nullptr;
+}
+
+void KeyStore::install(std::string_view public_key_pem) {
+  auto verifier = std::make_shared<const token::Verifier>(public_key_pem, issuer_, clock_);
+  std::lock_guard lock(mutex_);
+  verifier_ = std::move(verifier);
+}
+
+std::shared_ptr<const token::Verifier> KeyStore::verifier() const {
+  std::lock_guard lock(mutex_);
+  return verifier_;
+}
+
+boost::asio::awaitable<void> fetch_public_key(upstream::Backend& backend, KeyStore& keys) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  for (int attempt = 1;; ++attempt) {
+    const auto request_id = http::new_request_id();
+    auto reply = co_await backend.GetPublicKey(request_id);
+    if (reply.ok()) {
+      const auto& key = reply.message;
+      if (!key.issuer().empty() && key.issuer() != keys.issuer()) {
+        // Tokens would all fail the issuer check; say so loudly, but keep the key.
+        fleet::log::error("token_issuer_mismatch", {{"expected", keys.issuer()}, {"auth_issuer", key.issuer()}});
+      }
+      try {
+        keys.install(key.public_key_pem());
+        fleet::log::info("token_key_loaded", {{"key_id", key.key_id()}, {"algorithm", key.algorithm()},
+                                              {"attempts", attempt}});
+        co_return;
+      } catch (const std::exception& e) {
+        fleet::log::error("token_key_rejected", {{"cause", e.what()}});
+      }
+    } else if (attempt == 1 || attempt % 30 == 0) {
+      // Expected while auth is starting; not every second.
+      fleet::log::warn("token_key_unavailable", {{"code", static_cast<int>(reply.status.error_code())},
+                                                 {"attempts", attempt}});
+    }
+    timer.expires_after(std::chrono::seconds(1));
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+}
+
+}  // namespace fleet::gateway::auth

@@ -1,0 +1,141 @@
+// fleetgate-gateway: the edge gateway. Reads its configuration from the environment, fetches
+// the token key from auth in the background, serves HTTP on GATEWAY_PORT with GATEWAY_THREADS
+// threads, and stops cleanly on SIGINT/SIGTERM.
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <thread>
+#include <vector>
+
+#include "app/gateway.h"
+#include "auth/key_store.h"
+#include "fleet/common/clock.h"
+#include "fleet/common/config.h"
+#include "fleet/common/logging.h"
+#include "server/server.h"
+#include "upstream/backend.h"
+
+namespace {
+
+namespace net = boost::asio;
+using namespace fleet::gateway;
+
+struct Settings {
+  unsigned short port;
+  unsigned threads;
+  std::string auth_addr;
+  std::string user_addr;
+  std::chrono::milliseconds upstream_timeout;
+  std::size_t max_body_bytes;
+  std::string issuer;
+};
+
+Settings read_settings() {
+  namespace config = fleet::config;
+  const auto hardware = std::max(1u, std::thread::hardware_concurrency());
+  return Settings{
+      static_cast<unsigned short>(config::get_int("GATEWAY_PORT", 8000, 0, 65535)),
+      static_cast<unsigned>(config::get_int("GATEWAY_THREADS", hardware, 1, 512)),
+      config::get_or("AUTH_ADDR", "127.0.0.1:50051"),
+      config::get_or("USER_ADDR", "127.0.0.1:50052"),
+      std::chrono::milliseconds(config::get_int("UPSTREAM_TIMEOUT_MS", 5000, 1, 600'000)),
+      static_cast<std::size_t>(config::get_int("MAX_BODY_BYTES", 1'048'576, 1, 1LL << 30)),
+      config::get_or("JWT_ISSUER", "fleetgate"),
+  };
+}
+
+// Every connection is a descriptor; the default soft limit (1024) is far below what an edge
+// server needs, and raising it to the hard limit needs no privilege.
+void raise_file_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) fleet::log::warn("rlimit_nofile_unchanged");
+}
+
+// After SIGINT/SIGTERM: stop accepting, let requests in progress finish (up to 5 s), then stop.
+void drain_then_stop(net::io_context& ioc, server::Server& server, std::shared_ptr<net::steady_timer> timer,
+                     std::chrono::steady_clock::time_point deadline) {
+  if (server.active_requests() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  timer->expires_after(std::chrono::milliseconds(50));
+  timer->async_wait([&ioc, &server, timer, deadline](boost::system::error_code) {
+    drain_then_stop(ioc, server, timer, deadline);
+  });
+}
+
+}  // namespace
+
+int main() {
+  fleet::log::init("gateway");
+  Settings settings;
+  try {
+    settings = read_settings();
+  } catch (const fleet::config::ConfigError& e) {
+    fleet::log::error("config_invalid", {{"cause", e.what()}});
+    return 1;
+  }
+  raise_file_limit();
+
+  net::io_context ioc(static_cast<int>(settings.threads));
+  upstream::InFlight in_flight;
+  fleet::SystemClock clock;
+  auto credentials = grpc::InsecureChannelCredentials();
+  auto backend = upstream::make_grpc_backend(grpc::CreateChannel(settings.auth_addr, credentials),
+                                             grpc::CreateChannel(settings.user_addr, credentials),
+                                             settings.upstream_timeout, in_flight);
+  auth::KeyStore keys(settings.issuer, clock);
+  app::Gateway gateway(app::Services{*backend, keys});
+  server::Server server(ioc, gateway,
+                        server::Limits{.header_bytes = 8 * 1024,
+                                       .body_bytes = settings.max_body_bytes,
+                                       .idle_timeout = std::chrono::seconds(30)});
+  try {
+    server.start(settings.port);
+  } catch (const std::exception& e) {
+    fleet::log::error("listen_failed", {{"port", static_cast<int>(settings.port)}, {"cause", e.what()}});
+    return 1;
+  }
+
+  net::co_spawn(ioc, auth::fetch_public_key(*backend, keys), [](std::exception_ptr error) {
+    if (!error) return;
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      fleet::log::error("token_key_fetch_failed", {{"cause", e.what()}});
+    }
+  });
+
+  net::signal_set signals(ioc, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    fleet::log::info("stopping", {{"signal", signal}});
+    server.stop_accepting();
+    drain_then_stop(ioc, server, std::make_shared<net::steady_timer>(ioc),
+                    std::chrono::steady_clock::now() + std::chrono::seconds(5));
+  });
+
+  fleet::log::info("gateway_listening", {{"port", static_cast<int>(server.port())},
+                                         {"threads", static_cast<int>(settings.threads)},
+                                         {"auth_addr", settings.auth_addr},
+                                         {"user_addr", settings.user_addr}});
+  std::vector<std::thread> threads;
+  threads.reserve(settings.threads - 1);
+  for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
+  ioc.run();
+  for (auto& thread : threads) thread.join();
+
+  // gRPC callbacks still pending post into the io_context: it must outlive them.
+  if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
+    fleet::log::warn("upstream_calls_outstanding_at_exit");
+  }
+  fleet::log::info("stopped");
+  return 0;
+}

@@ -1,0 +1,266 @@
+#include "server/server.h"
+
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <cstdio>
+#include <optional>
+
+#include "fleet/common/logging.h"
+#include "http/request_id.h"
+
+namespace fleet::gateway::server {
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = net::ip::tcp;
+
+struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
+  Impl(net::io_context& ioc, Application& app, Limits limits)
+      : ioc(ioc), app(app), limits(limits), acceptor(net::make_strand(ioc)), retry(ioc) {}
+
+  void do_accept();
+  void on_accept(beast::error_code ec, tcp::socket socket);
+
+  net::io_context& ioc;
+  Application& app;
+  Limits limits;
+  tcp::acceptor acceptor;
+  net::steady_timer retry;
+  std::atomic<std::size_t> active{0};
+  std::atomic<bool> stopped{false};
+};
+
+namespace {
+
+// Errors after which the peer is gone or silent: close without answering.
+bool is_quiet_close(const beast::error_code& ec) {
+  return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+         ec == beast::error::timeout || ec == net::error::eof ||
+         ec == net::error::connection_reset || ec == net::error::operation_aborted ||
+         ec == net::error::broken_pipe || ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+std::string millis_since(std::chrono::steady_clock::time_point start) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3f", static_cast<double>(us.count()) / 1000.0);
+  return buffer;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {}
+
+  void run() {
+    beast::error_code ec;
+    auto endpoint = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = endpoint.address().to_string();
+    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+  }
+
+ private:
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_->limits.header_bytes));
+    parser_->body_limit(server_->limits.body_bytes);
+    stream_.expires_after(server_->limits.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    started_ = std::chrono::steady_clock::now();
+    if (ec) {
+      // The header may be complete even when the body was refused.
+      const bool have_header = parser_ && parser_->is_header_done();
+      path_.clear();
+      method_ = have_header ? std::string(parser_->get().method_string()) : std::string("-");
+      if (have_header) {
+        std::string query;
+        http::split_target(parser_->get().target(), path_, query);
+      }
+      request_id_ = http::request_id_for(have_header ? parser_->get()["X-Request-Id"] : "");
+      if (ec == bhttp::error::body_limit) return reply_and_close(413, "Request body too large");
+      if (ec == bhttp::error::header_limit) return reply_and_close(431, "Request header fields too large");
+      if (is_quiet_close(ec)) return do_close();
+      return reply_and_close(400, "Bad request");
+    }
+
+    auto message = parser_->release();
+    http::Request request;
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    http::split_target(request.target, request.path, request.query);
+    for (const auto& field : message) {
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    request.body = std::move(message.body());
+    request.request_id = http::request_id_for(message["X-Request-Id"]);
+    request.remote_address = remote_;
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    method_ = request.method;
+    path_ = request.path;
+    request_id_ = request.request_id;
+
+    stream_.expires_never();  // the handler bounds itself with upstream deadlines
+    ++server_->active;
+    net::co_spawn(stream_.get_executor(), server_->app.handle(std::move(request)),
+                  [self = shared_from_this()](std::exception_ptr error, http::Response response) {
+                    self->on_handled(error, std::move(response));
+                  });
+  }
+
+  void on_handled(std::exception_ptr error, http::Response response) {
+    --server_->active;
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        fleet::log::ScopedRequestId scope(request_id_);
+        fleet::log::error("handler_failed", {{"path", path_}, {"cause", e.what()}});
+      } catch (...) {
+        fleet::log::ScopedRequestId scope(request_id_);
+        fleet::log::error("handler_failed", {{"path", path_}, {"cause", "unknown exception"}});
+      }
+      response = server_->app.error(path_, 500, "Internal server error");
+    }
+    write(std::move(response), !keep_alive_);
+  }
+
+  // Answers a request that could not be read completely, then closes the connection.
+  void reply_and_close(int status, std::string_view text) {
+    write(server_->app.error(path_.empty() ? "/" : path_, status, text), true);
+  }
+
+  void write(http::Response response, bool close) {
+    response.set_header("X-Request-Id", request_id_);
+    {
+      fleet::log::ScopedRequestId scope(request_id_);
+      fleet::log::info("http_request", {{"method", method_},
+                                        {"path", path_},
+                                        {"status", response.status},
+                                        {"duration_ms", millis_since(started_)}});
+    }
+    close_after_write_ = close;
+    auto& out = response_.emplace();
+    out.version(version_ == 10 ? 10 : 11);
+    out.result(static_cast<unsigned>(response.status));
+    for (auto& [name, value] : response.headers) out.insert(name, value);
+    out.body() = std::move(response.body);
+    out.keep_alive(!close);
+    out.prepare_payload();
+    stream_.expires_after(server_->limits.idle_timeout);
+    bhttp::async_write(stream_, out, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+  }
+
+  void on_write(beast::error_code ec, std::size_t) {
+    response_.reset();
+    if (ec) return;
+    if (close_after_write_) return drain_and_close();
+    do_read();
+  }
+
+  // After an early answer (413) the client may still be sending; closing a socket with unread
+  // data resets the connection and can destroy the answer in flight. So: shut down our side,
+  // read and discard for a short while, then close.
+  void drain_and_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return;
+    stream_.expires_after(std::chrono::seconds(2));
+    do_drain();
+  }
+
+  void do_drain() {
+    stream_.async_read_some(net::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->drained_ += n;
+                              if (ec || self->drained_ > 64 * 1024 * 1024) return;
+                              self->do_drain();
+                            });
+  }
+
+  void do_close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::shared_ptr<Server::Impl> server_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::string remote_;
+  std::string method_, path_, request_id_;
+  unsigned version_ = 11;
+  bool keep_alive_ = true;
+  bool close_after_write_ = false;
+  std::chrono::steady_clock::time_point started_;
+  std::array<char, 16 * 1024> drain_buffer_{};
+  std::size_t drained_ = 0;
+};
+
+}  // namespace
+
+void Server::Impl::do_accept() {
+  acceptor.async_accept(net::make_strand(ioc),
+                        beast::bind_front_handler(&Impl::on_accept, shared_from_this()));
+}
+
+void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
+  if (stopped) return;
+  if (ec) {
+    if (ec == net::error::operation_aborted) return;
+    // Typically EMFILE: back off instead of spinning on a full descriptor table.
+    fleet::log::warn("accept_failed", {{"error", ec.message()}});
+    retry.expires_after(std::chrono::milliseconds(100));
+    retry.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec && !self->stopped) self->do_accept();
+    });
+    return;
+  }
+  std::make_shared<Session>(std::move(socket), shared_from_this())->run();
+  do_accept();
+}
+
+Server::Server(net::io_context& ioc, Application& app, Limits limits)
+    : impl_(std::make_shared<Impl>(ioc, app, limits)) {}
+
+Server::~Server() { stop_accepting(); }
+
+void Server::start(unsigned short port) {
+  tcp::endpoint endpoint(net::ip::address_v4::any(), port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol());
+  acceptor.set_option(net::socket_base::reuse_address(true));
+  acceptor.bind(endpoint);
+  acceptor.listen(net::socket_base::max_listen_connections);
+  net::dispatch(acceptor.get_executor(), [impl = impl_] { impl->do_accept(); });
+}
+
+unsigned short Server::port() const {
+  beast::error_code ec;
+  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  return ec ? 0 : endpoint.port();
+}
+
+void Server::stop_accepting() {
+  if (impl_->stopped.exchange(true)) return;
+  net::dispatch(impl_->acceptor.get_executor(), [impl = impl_] {
+    beast::error_code ec;
+    impl->acceptor.close(ec);
+    impl->retry.cancel();
+  });
+}
+
+std::size_t Server::active_requests() const { return impl_->active.load(); }
+
+}  // namespace fleet::gateway::server

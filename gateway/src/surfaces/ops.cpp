@@ -1,0 +1,41 @@
+// Operations endpoints: liveness and readiness.
+#include <boost/json/object.hpp>
+
+#include "app/support.h"
+#include "auth/key_store.h"
+#include "surfaces/routes.h"
+
+namespace fleet::gateway::surfaces {
+namespace {
+
+using app::Context;
+namespace json = boost::json;
+namespace healthpb = upstream::healthpb;
+
+constexpr std::chrono::milliseconds kHealthDeadline{1000};
+
+boost::asio::awaitable<http::Response> healthz(Context&) {
+  co_return app::json(200, json::object{{"status", "ok"}});
+}
+
+boost::asio::awaitable<bool> serving(Context& ctx, upstream::Service service) {
+  auto reply = co_await ctx.services.backend.Check(service, kHealthDeadline);
+  co_return reply.ok() && reply.message.status() == healthpb::HealthCheckResponse::SERVING;
+}
+
+boost::asio::awaitable<http::Response> readyz(Context& ctx) {
+  bool ready = ctx.services.keys.loaded();
+  if (ready) ready = co_await serving(ctx, upstream::Service::kAuth);
+  if (ready) ready = co_await serving(ctx, upstream::Service::kUser);
+  if (ready) co_return app::json(200, json::object{{"status", "ready"}});
+  co_return app::json(503, json::object{{"status", "not ready"}});
+}
+
+}  // namespace
+
+void add_ops_routes(app::Routes& routes) {
+  routes.add("GET", "/healthz", healthz);
+  routes.add("GET", "/readyz", readyz);
+}
+
+}  // namespace fleet::gateway::surfaces

@@ -1,0 +1,84 @@
+// streetlight (/api): email sign-in. role viewer = user. Self-registration creates viewers; any
+// other role needs an admin's token. Errors: {"status":N,"message":"text","data":null}.
+#include <boost/json/object.hpp>
+
+#include "app/support.h"
+#include "render/accounts.h"
+#include "surfaces/routes.h"
+#include "surfaces/schemas.h"
+
+namespace fleet::gateway::surfaces {
+namespace {
+
+using app::Context;
+namespace json = boost::json;
+namespace userpb = upstream::userpb;
+namespace authpb = upstream::authpb;
+using Awaitable = boost::asio::awaitable<http::Response>;
+
+std::optional<userpb::Role> role_named(std::string_view name) {
+  if (name == "viewer") return userpb::ROLE_USER;
+  if (name == "operator") return userpb::ROLE_OPERATOR;
+  if (name == "admin") return userpb::ROLE_ADMIN;
+  return std::nullopt;
+}
+
+json::object envelope(int status, std::string_view message, json::value data) {
+  return json::object{{"status", status}, {"message", message}, {"data", std::move(data)}};
+}
+
+// POST /api/auth/register {"name","email","password","city","role"?}
+Awaitable register_user(Context& ctx) {
+  auto outcome = validation::validate_json_body(ctx.request, kStreetlightRegister);
+  if (!outcome.ok()) app::fail(400, streetlight_register_problem(outcome.issues));
+  const auto& body = outcome.values;
+  auto role = role_named(body.string("role").value_or("viewer"));
+  if (!role) app::fail(400, "Invalid role");
+  if (*role != userpb::ROLE_USER) {
+    auto claims = app::optional_token(ctx);
+    if (!claims) app::forbidden(ctx);
+    userpb::GetUserRequest lookup;
+    lookup.set_id(claims->user_id);
+    auto reply = co_await ctx.services.backend.GetUser(lookup, ctx.request_id());
+    if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) app::forbidden(ctx);
+    auto principal = app::take(std::move(reply), "user.GetUser").account();
+    if (!principal.is_active() || !render::is_admin(principal.role())) app::forbidden(ctx);
+  }
+
+  authpb::RegisterRequest request;
+  auto* account = request.mutable_account();
+  account->set_full_name(*body.string("name"));
+  account->set_email(*body.string("email"));
+  account->set_city(*body.string("city"));
+  account->set_role(*role);
+  request.set_password(*body.string("password"));
+  request.set_issue_access_token(true);
+  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  if (reply.status.error_code() == grpc::StatusCode::ALREADY_EXISTS) app::fail(400, "User already exists");
+  auto created = app::take(std::move(reply), "auth.Register");
+  json::object data{{"token", created.access_token()}, {"user", render::streetlight_user(created.account())}};
+  co_return app::json(201, envelope(201, "User registered successfully", std::move(data)));
+}
+
+// POST /api/auth/login {"email","password"}
+Awaitable login(Context& ctx) {
+  auto outcome = validation::validate_json_body(ctx.request, kStreetlightLogin);
+  if (!outcome.ok()) app::fail(400, streetlight_login_problem(outcome.issues));
+  authpb::LoginRequest request;
+  request.set_email(*outcome.values.string("email"));
+  request.set_password(*outcome.values.string("password"));
+  auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
+  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) app::fail(401, "Invalid credentials");
+  auto session = app::take(std::move(reply), "auth.Login");
+  json::object data{{"token", session.access_token()}, {"user", render::streetlight_user(session.account())}};
+  co_return app::json(200, envelope(200, "Login successful", std::move(data)));
+}
+
+}  // namespace
+
+void add_streetlight_routes(app::Routes& routes) {
+  routes.add("POST", "/api/auth/register", register_user);
+  routes.add("POST", "/api/auth/login", login);
+}
+
+}  // namespace fleet::gateway::surfaces

@@ -1,0 +1,60 @@
+#pragma once
+// What the surfaces need from the services, as awaitable calls. The real implementation calls
+// gRPC stubs (make_grpc_backend); tests substitute a fake. Every call carries the request id
+// and the configured deadline.
+//
+// Arguments are references so that `co_await backend.X(request, id)` creates no temporaries:
+// g++ 12 may destroy a temporary with a destructor twice when it sits in a co_await
+// expression. Coroutine code here therefore keeps such values in named variables.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "auth/v1/auth.pb.h"
+#include "grpc/health/v1/health.pb.h"
+#include "upstream/call.h"
+#include "user/v1/user.pb.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace fleet::gateway::upstream {
+
+namespace userpb = ::fleetgate::user::v1;
+namespace authpb = ::fleetgate::auth::v1;
+namespace healthpb = ::grpc::health::v1;
+
+template <typename T>
+using Call = boost::asio::awaitable<Reply<T>>;
+
+enum class Service { kAuth, kUser };
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  // user service
+  virtual Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request, const std::string& request_id) = 0;
+  virtual Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request, const std::string& request_id) = 0;
+  virtual Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request, const std::string& request_id) = 0;
+  virtual Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request, const std::string& request_id) = 0;
+
+  // auth service
+  virtual Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::DeleteCredentialsResponse> DeleteCredentials(const authpb::DeleteCredentialsRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::GetPublicKeyResponse> GetPublicKey(const std::string& request_id) = 0;
+
+  // grpc.health.v1 Check of the whole server ("" service), with its own short deadline.
+  virtual Call<healthpb::HealthCheckResponse> Check(Service service, std::chrono::milliseconds timeout) = 0;
+};
+
+std::unique_ptr<Backend> make_grpc_backend(std::shared_ptr<grpc::Channel> auth,
+                                           std::shared_ptr<grpc::Channel> user,
+                                           std::chrono::milliseconds timeout, InFlight& in_flight);
+
+}  // namespace fleet::gateway::upstream
