@@ -105,7 +105,9 @@ int run() {
   migrate_with_retry(settings.db);
   fleet::db::Pool pool(settings.db);
   auth::MariaDbCredentialRepository repository(pool);
-  fleet::SystemClock clock;
+  // The system clock, or a shifted one for end-to-end tests (FLEETGATE_CLOCK_OFFSET_FILE).
+  const std::unique_ptr<fleet::Clock> clock_ptr = fleet::clock_from_env();
+  const fleet::Clock& clock = *clock_ptr;
 
   const auth::SigningKey key = load_signing_key(settings, repository, clock);
   const fleet::token::Signer signer(key.private_key_pem, settings.options.issuer, key.key_id,
