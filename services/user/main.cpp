@@ -1,5 +1,6 @@
 // fleetgate-user: accounts and profiles over gRPC (fleetgate.user.v1.UserService).
 #include "api/user_service.h"
+#include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/db/db.h"
@@ -22,20 +23,21 @@ int main() {
 
     fleet::db::migrate(db_config, fleet::user::kMigrations);
     fleet::db::Pool pool(db_config);
-    fleet::SystemClock clock;
+    const std::unique_ptr<fleet::Clock> clock = fleet::clock_from_env();
     fleet::user::MariadbUserRepository repository(pool);
-    fleet::user::Users users(repository, clock);
+    fleet::user::Users users(repository, *clock);
     if (users.ensure_admin(admin))
       fleet::log::info("admin_created", {{"username", admin.username}});
 
-    // Declared before the server: in-flight calls finish on the workers during shutdown.
-    fleet::rpc::WorkerPool workers(static_cast<unsigned>(worker_threads));
-    fleet::user::UserServiceAdapter service(users, workers);
+    auto workers = std::make_unique<fleet::rpc::WorkerPool>(static_cast<unsigned>(worker_threads));
+    fleet::user::UserServiceAdapter service(users, *workers);
     fleet::rpc::Server server("user", "0.0.0.0:" + std::to_string(port));
     server.add_service(&service);
     server.start();
     server.set_serving(true);
     server.run_until_signal();
+    // Queued work refers to the adapter: drain it while the adapter still exists.
+    workers.reset();
   } catch (const fleet::config::ConfigError& e) {
     fleet::log::error("config_invalid", {{"cause", e.what()}});
     return 1;
