@@ -1,0 +1,51 @@
+"""Fixtures: `api` is a client of a stack shared by the whole pytest session (one per test file
+under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on. Teardown
+stops the processes, drops their databases and fails if a log line carries a secret."""
+import shutil
+
+import pytest
+
+from fleet_e2e import Api, Stack
+
+
+def _run_stack(label, extra_env=None):
+    error = None
+    try:
+        stack = Stack(label, extra_env)
+        try:
+            stack.start()
+        except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
+            stack.stop()
+            error = f"the {label} stack did not start: {e}"
+    except RuntimeError as e:
+        error = str(e)
+    if error:
+        pytest.fail(error, pytrace=False)
+    return stack
+
+
+def _finish(stack, session):
+    stack.stop()
+    leaks = stack.leaked_secrets()
+    assert not leaks, f"secrets in the logs of {stack.dir}:\n" + "\n".join(leaks[:20])
+    if session.testsfailed == 0:
+        shutil.rmtree(stack.dir, ignore_errors=True)  # keep the logs only when something failed
+
+
+@pytest.fixture(scope="session")
+def stack(request):
+    s = _run_stack("e2e")
+    yield s
+    _finish(s, request.session)
+
+
+@pytest.fixture(scope="session")
+def api(stack):
+    return Api(stack)
+
+
+@pytest.fixture(scope="module")
+def rot_api(request):
+    s = _run_stack("e2e-rotation", {"REFRESH_TOKEN_ROTATION": "on"})
+    yield Api(s)
+    _finish(s, request.session)

@@ -1,0 +1,642 @@
+"""End-to-end harness: starts fleetgate-user, fleetgate-auth and fleetgate-gateway against a real
+MariaDB (TEST_DB_*), and gives tests an HTTP client that checks the platform-wide invariants on
+every response (no 5xx from a client error, no password or argon2 hash in any response)."""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import secrets
+import select
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import jwt
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+MIB = 1024 * 1024
+
+# Every password a test sends, every token the platform hands out: none may appear in a response
+# (passwords) or a log line (both).
+PASSWORDS: set[str] = set()
+TOKENS: set[str] = set()
+# (method, path, status, X-Request-Id) of every response, for the operations tests.
+RESPONSES: list[tuple[str, str, int, str | None]] = []
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+
+def password() -> str:
+    value = f"Pw-{secrets.token_hex(8)}!"
+    PASSWORDS.add(value)
+    return value
+
+
+def tag() -> str:
+    return secrets.token_hex(5)
+
+
+def phone() -> str:
+    return "7" + "".join(secrets.choice("0123456789") for _ in range(9))
+
+
+def identity(prefix: str = "u") -> dict:
+    t = tag()
+    return {
+        "username": f"{prefix}_{t}",
+        "email": f"{prefix}_{t}@example.com",
+        "phone": phone(),
+        "full_name": f"Test {prefix.title()} {t}",
+        "password": password(),
+    }
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def token_parts(token: str) -> tuple[dict, dict]:
+    header, payload, _ = token.split(".")
+    return json.loads(b64url_decode(header)), json.loads(b64url_decode(payload))
+
+
+def token_sub(token: str) -> int:
+    return int(token_parts(token)[1]["sub"])
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON shape checks (bool is an int in Python, so types are compared exactly)
+
+RE_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")  # rental, users-v1, streetlight
+RE_NAIVE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$")  # repair
+
+
+def is_int(v) -> bool:
+    return type(v) is int
+
+
+def is_number(v) -> bool:
+    return type(v) in (int, float)
+
+
+def is_str(v) -> bool:
+    return type(v) is str
+
+
+def is_bool(v) -> bool:
+    return type(v) is bool
+
+
+def recent_utc(text: str, regex: re.Pattern, minutes: int = 10) -> bool:
+    """True when text has the surface's format and is a UTC time within `minutes` of now."""
+    if not regex.match(text):
+        return False
+    t = datetime.strptime(text.rstrip("Z"), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
+    return abs(datetime.now(timezone.utc) - t) < timedelta(minutes=minutes)
+
+
+def assert_json(r: requests.Response, status: int):
+    assert r.status_code == status, f"expected {status}, got {r.status_code}: {r.text[:500]}"
+    assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers
+    return r.json()
+
+
+def assert_detail(r: requests.Response, status: int, text: str):
+    """rental, users-v1, repair: {"detail": text}"""
+    body = assert_json(r, status)
+    assert body == {"detail": text}, body
+
+
+def assert_streetlight_error(r: requests.Response, status: int, message: str | None = None):
+    body = assert_json(r, status)
+    assert set(body) == {"status", "message", "data"}, body
+    assert body["status"] == status and body["data"] is None, body
+    assert is_str(body["message"]) and body["message"], body
+    if message is not None:
+        assert body["message"] == message, body
+
+
+def assert_pisync_error(r: requests.Response, status: int, message: str | None = None):
+    body = assert_json(r, status)
+    assert set(body) == {"message"} and is_str(body["message"]) and body["message"], body
+    if message is not None:
+        assert body["message"] == message, body
+
+
+def assert_422(r: requests.Response, loc: list, type_: str | None = None, msg: str | None = None):
+    """FastAPI/pydantic v2 validation error containing an entry at `loc`."""
+    body = assert_json(r, 422)
+    assert set(body) == {"detail"} and isinstance(body["detail"], list) and body["detail"], body
+    for entry in body["detail"]:
+        assert {"loc", "msg", "type"} <= set(entry), entry
+        assert isinstance(entry["loc"], list) and is_str(entry["msg"]) and is_str(entry["type"])
+    found = [e for e in body["detail"] if e["loc"] == loc]
+    assert found, f"no error at {loc}: {body}"
+    if type_ is not None:
+        assert found[0]["type"] == type_, found[0]
+    if msg is not None:
+        assert found[0]["msg"] == msg, found[0]
+    return found[0]
+
+
+def assert_json_invalid(r: requests.Response):
+    body = assert_json(r, 422)
+    entry = body["detail"][0]
+    assert entry["type"] == "json_invalid", body
+    assert entry["loc"][0] == "body" and len(entry["loc"]) == 2 and is_int(entry["loc"][1]), body
+    assert entry["msg"] == "JSON decode error", body
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP client
+
+
+def _collect_tokens(value):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in ("access_token", "refresh_token", "token") and is_str(v) and v:
+                TOKENS.add(v)
+            else:
+                _collect_tokens(v)
+    elif isinstance(value, list):
+        for v in value:
+            _collect_tokens(v)
+
+
+def check_response(method: str, path: str, status: int, headers, text: str, allow_5xx: bool):
+    RESPONSES.append((method, path, status, headers.get("X-Request-Id")))
+    if not allow_5xx:
+        assert status < 500, f"{method} {path} -> {status}: {text[:500]}"
+    assert "$argon2" not in text, f"{method} {path}: a password hash in the response"
+    everything = text + "\n" + "\n".join(f"{k}: {v}" for k, v in headers.items())
+    for pw in PASSWORDS:
+        assert pw not in everything, f"{method} {path}: a password in the response"
+
+
+class Client:
+    def __init__(self, base_url: str, allow_5xx: bool = False):
+        self.base = base_url
+        self.allow_5xx = allow_5xx
+        self.http = requests.Session()
+
+    def request(self, method: str, path: str, token: str | None = None, headers=None, **kw):
+        h = dict(headers or {})
+        if token is not None:
+            h["Authorization"] = f"Bearer {token}"
+        kw.setdefault("timeout", 20)
+        r = self.http.request(method, self.base + path, headers=h, **kw)
+        check_response(method, path, r.status_code, r.headers, r.text, self.allow_5xx)
+        try:
+            _collect_tokens(r.json())
+        except ValueError:
+            pass
+        return r
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, **kw):
+        return self.request("POST", path, **kw)
+
+    def put(self, path, **kw):
+        return self.request("PUT", path, **kw)
+
+    def patch(self, path, **kw):
+        return self.request("PATCH", path, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def raw(self, request_head: bytes, body: bytes = b"", chunk: int = 65536):
+        """Sends a hand-made request over a fresh socket and returns (status, headers, body).
+        The body goes in pieces; if the gateway answers early (e.g. 413 after the headers) we
+        stop sending and read, so a server that refuses early is not mistaken for a reset."""
+        host, port = self.base.split("//")[1].split(":")
+        sock = socket.create_connection((host, int(port)), timeout=20)
+        try:
+            sock.sendall(request_head)
+            sent = 0
+            while sent < len(body):
+                readable, _, _ = select.select([sock], [], [], 0)
+                if readable:
+                    break
+                try:
+                    sent += sock.send(body[sent : sent + chunk])
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+            data = b""
+            while b"\r\n\r\n" not in data:
+                part = sock.recv(65536)
+                if not part:
+                    break
+                data += part
+            head, _, rest = data.partition(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            headers = {}
+            for line in lines[1:]:
+                k, _, v = line.partition(":")
+                headers[k.strip().lower()] = v.strip()
+            length = int(headers.get("content-length", "0"))
+            while len(rest) < length:
+                part = sock.recv(65536)
+                if not part:
+                    break
+                rest += part
+        finally:
+            sock.close()
+        text = rest.decode("utf-8", "replace")
+        path = request_head.split(b" ")[1].decode()
+        method = request_head.split(b" ")[0].decode()
+        check_response(method, path, status, {k.title(): v for k, v in headers.items()},
+                       text, self.allow_5xx)
+        return status, headers, rest
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens we mint ourselves with the stack's signing key (or another one)
+
+
+class Minter:
+    def __init__(self, key: Ed25519PrivateKey, header: dict, issuer: str = "fleetgate"):
+        self.key = key
+        # The fields of a real token's header (e.g. "kid") so that a minted token differs from a
+        # real one only where a test wants it to.
+        self.header = {k: v for k, v in header.items() if k != "alg"}
+        self.issuer = issuer
+
+    def claims(self, sub, role: str, **override) -> dict:
+        now = int(time.time())
+        claims = {"iss": self.issuer, "sub": str(sub), "role": role, "iat": now, "nbf": now,
+                  "exp": now + 600, "jti": secrets.token_hex(16)}
+        claims.update(override)
+        return {k: v for k, v in claims.items() if v is not None}
+
+    def token(self, sub, role: str, key: Ed25519PrivateKey | None = None, **override) -> str:
+        return jwt.encode(self.claims(sub, role, **override), key or self.key, algorithm="EdDSA",
+                          headers=self.header)
+
+    def expired(self, sub, role):
+        now = int(time.time())
+        return self.token(sub, role, iat=now - 7200, nbf=now - 7200, exp=now - 3600)
+
+    def not_yet_valid(self, sub, role):
+        now = int(time.time())
+        return self.token(sub, role, iat=now + 3600, nbf=now + 3600, exp=now + 7200)
+
+    def wrong_key(self, sub, role):
+        return self.token(sub, role, key=Ed25519PrivateKey.generate())
+
+    def wrong_issuer(self, sub, role):
+        return self.token(sub, role, iss="someone-else")
+
+    def alg_none(self, sub, role):
+        header = dict(self.header, alg="none")
+        return (b64url(json.dumps(header).encode()) + "." +
+                b64url(json.dumps(self.claims(sub, role)).encode()) + ".")
+
+    def hs256_with_public_key(self, sub, role):
+        """The classic algorithm confusion: HMAC keyed with the public key's PEM."""
+        pem = self.key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                 serialization.PublicFormat.SubjectPublicKeyInfo)
+        header = dict(self.header, alg="HS256")
+        signing_input = (b64url(json.dumps(header).encode()) + "." +
+                         b64url(json.dumps(self.claims(sub, role)).encode()))
+        import hashlib
+        import hmac
+        sig = hmac.new(pem, signing_input.encode(), hashlib.sha256).digest()
+        return signing_input + "." + b64url(sig)
+
+    @staticmethod
+    def tampered_payload(token: str, **changes) -> str:
+        """Same header and signature, payload changed (e.g. role=admin)."""
+        header, payload, sig = token.split(".")
+        claims = json.loads(b64url_decode(payload))
+        claims.update(changes)
+        return header + "." + b64url(json.dumps(claims).encode()) + "." + sig
+
+    @staticmethod
+    def tampered_signature(token: str) -> str:
+        header, payload, sig = token.split(".")
+        raw = bytearray(b64url_decode(sig))
+        raw[0] ^= 0x01
+        return header + "." + payload + "." + b64url(bytes(raw))
+
+
+# ---------------------------------------------------------------------------------------------
+# The stack
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Database:
+    def __init__(self):
+        missing = [v for v in ("TEST_DB_HOST", "TEST_DB_PORT", "TEST_DB_USER") if v not in os.environ]
+        if missing or "TEST_DB_PASSWORD" not in os.environ:
+            raise RuntimeError(
+                "e2e tests need a MariaDB: set TEST_DB_HOST, TEST_DB_PORT, TEST_DB_USER and "
+                "TEST_DB_PASSWORD (./deploy/dev/test does)")
+        self.host = os.environ["TEST_DB_HOST"]
+        self.port = os.environ["TEST_DB_PORT"]
+        self.user = os.environ["TEST_DB_USER"]
+        self.password = os.environ["TEST_DB_PASSWORD"]
+
+    def run(self, sql: str):
+        env = dict(os.environ)
+        if self.password:
+            env["MYSQL_PWD"] = self.password
+        subprocess.run(["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P",
+                        self.port, "-u", self.user, "-e", sql],
+                       check=True, env=env, capture_output=True, timeout=60)
+
+
+class Process:
+    def __init__(self, name: str, binary: Path, env: dict, log: Path):
+        self.name = name
+        self.log = log
+        self._log_file = open(log, "ab")
+        self.proc = subprocess.Popen([str(binary)], env=env, stdout=self._log_file,
+                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def stop(self, grace: float = 15.0) -> int | None:
+        """SIGTERM, then SIGKILL after `grace` seconds; returns the exit code (None if killed)."""
+        code = None
+        if self.alive():
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                code = self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        else:
+            code = self.proc.returncode
+        self._log_file.close()
+        return code
+
+    def tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+class Stack:
+    """fleetgate-user, fleetgate-auth and fleetgate-gateway on free ports, each service with a
+    database of its own, the admin account from ADMIN_*, and a signing key file we keep so that
+    tests can mint tokens."""
+
+    def __init__(self, label: str, extra_env: dict | None = None):
+        self.db = Database()
+        bin_dir = os.environ.get("FLEETGATE_BIN_DIR")
+        if not bin_dir:
+            raise RuntimeError("set FLEETGATE_BIN_DIR to <build>/bin (ctest does)")
+        self.bin_dir = Path(bin_dir)
+        for name in ("fleetgate-user", "fleetgate-auth", "fleetgate-gateway"):
+            if not (self.bin_dir / name).exists():
+                raise RuntimeError(f"{self.bin_dir / name} does not exist: build it first")
+        self.label = label
+        self.extra_env = extra_env or {}
+        log_root = os.environ.get("FLEETGATE_E2E_LOG_DIR")
+        if log_root:
+            Path(log_root).mkdir(parents=True, exist_ok=True)
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=log_root))
+        t = tag()
+        self.db_names = {"user": f"e2e_{t}_user", "auth": f"e2e_{t}_auth"}
+        self.admin = {"username": f"admin_{t}", "password": password(),
+                      "email": f"admin_{t}@example.com", "phone": phone()}
+        self.processes: list[Process] = []
+        self.exit_codes: dict[str, int | None] = {}
+
+    # -- lifecycle --
+
+    def start(self):
+        for name in self.db_names.values():
+            self.db.run(f"CREATE DATABASE `{name}`")
+        self.key = Ed25519PrivateKey.generate()
+        key_file = self.dir / "signing-key.pem"
+        key_file.write_bytes(self.key.private_bytes(serialization.Encoding.PEM,
+                                                    serialization.PrivateFormat.PKCS8,
+                                                    serialization.NoEncryption()))
+        key_file.chmod(0o600)
+        self.ports = {"user": _free_port(), "auth": _free_port(), "gateway": _free_port()}
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+                "LOG_LEVEL": "debug"}
+        db = {"DB_HOST": self.db.host, "DB_PORT": self.db.port, "DB_USER": self.db.user,
+              "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4", "WORKER_THREADS": "4"}
+        user_addr = f"127.0.0.1:{self.ports['user']}"
+        auth_addr = f"127.0.0.1:{self.ports['auth']}"
+        envs = {
+            "user": {**base, **db, "DB_NAME": self.db_names["user"],
+                     "USER_GRPC_PORT": str(self.ports["user"]),
+                     "ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],
+                     "ADMIN_PHONE": self.admin["phone"]},
+            "auth": {**base, **db, "DB_NAME": self.db_names["auth"],
+                     "AUTH_GRPC_PORT": str(self.ports["auth"]), "USER_ADDR": user_addr,
+                     "AUTH_SIGNING_KEY_FILE": str(key_file),
+                     "ADMIN_USERNAME": self.admin["username"],
+                     "ADMIN_PASSWORD": self.admin["password"]},
+            "gateway": {**base, "GATEWAY_PORT": str(self.ports["gateway"]), "GATEWAY_THREADS": "2",
+                        "AUTH_ADDR": auth_addr, "USER_ADDR": user_addr},
+        }
+        for name, env in envs.items():
+            env.update({k: v for k, v in self.extra_env.items() if v is not None})
+            self.processes.append(Process(name, self.bin_dir / f"fleetgate-{name}", env,
+                                          self.dir / f"{name}.log"))
+        self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
+        self.wait_ready()
+        self.client = Client(self.base_url)
+        r = self.client.post("/auth/token", data={"username": self.admin["username"],
+                                                  "password": self.admin["password"]})
+        assert r.status_code == 200, f"admin login failed: {r.status_code} {r.text}"
+        self.admin["token"] = r.json()["access_token"]
+        self.admin["id"] = r.json()["user_id"]
+        self.minter = Minter(self.key, token_parts(self.admin["token"])[0])
+
+    def wait_ready(self, timeout: float = 60):
+        deadline = time.time() + timeout
+        while True:
+            dead = [p for p in self.processes if not p.alive()]
+            if dead:
+                raise RuntimeError("exited during start: " + ", ".join(
+                    f"{p.name} (exit {p.proc.returncode})\n{p.tail()}" for p in dead))
+            try:
+                if requests.get(self.base_url + "/readyz", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            if time.time() > deadline:
+                raise RuntimeError(f"{self.base_url}/readyz not 200 after {timeout} s\n" +
+                                   "\n".join(f"--- {p.name}\n{p.tail()}" for p in self.processes))
+            time.sleep(0.2)
+
+    def process(self, name: str) -> Process:
+        return next(p for p in self.processes if p.name == name)
+
+    def stop(self):
+        for p in reversed(self.processes):  # gateway first
+            self.exit_codes[p.name] = p.stop()
+        for name in self.db_names.values():
+            try:
+                self.db.run(f"DROP DATABASE IF EXISTS `{name}`")
+            except subprocess.SubprocessError:
+                pass
+
+    def log_lines(self):
+        for p in self.processes:
+            try:
+                text = p.log.read_text(errors="replace")
+            except OSError:
+                continue
+            for n, line in enumerate(text.splitlines(), 1):
+                yield p.name, n, line
+
+    def leaked_secrets(self) -> list[str]:
+        """Log lines that carry a password, a token or an argon2 hash."""
+        found = []
+        secrets_ = [(s, "a password") for s in PASSWORDS] + [(t, "a token") for t in TOKENS]
+        for name, n, line in self.log_lines():
+            if "$argon2" in line:
+                found.append(f"{name}.log:{n}: an argon2 hash")
+            for value, what in secrets_:
+                if value in line:
+                    found.append(f"{name}.log:{n}: {what}")
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# What tests call
+
+
+class Api(Client):
+    """A client of one stack, with sign-in helpers for every surface."""
+
+    def __init__(self, stack: Stack, allow_5xx: bool = False):
+        super().__init__(stack.base_url, allow_5xx)
+        self.stack = stack
+        self.admin = stack.admin
+        self.mint = stack.minter
+
+    # users-v1
+    def register_v1(self, ident: dict | None = None, full_name: bool = True) -> dict:
+        ident = dict(ident or identity("v1"))
+        body = {k: ident[k] for k in ("email", "username", "password")}
+        if full_name:
+            body["full_name"] = ident["full_name"]
+        r = self.post("/api/v1/auth/register", json=body)
+        assert r.status_code == 200, f"register_v1: {r.status_code} {r.text}"
+        ident["token"] = r.json()["access_token"]
+        ident["id"] = token_sub(ident["token"])
+        return ident
+
+    def login_v1(self, username: str, pw: str) -> requests.Response:
+        return self.post("/api/v1/auth/login", json={"username": username, "password": pw})
+
+    # rental
+    def login_rental(self, username: str, pw: str) -> requests.Response:
+        return self.post("/auth/token", data={"username": username, "password": pw})
+
+    # repair
+    def register_repair(self, ident: dict | None = None) -> dict:
+        ident = dict(ident or identity("rp"))
+        r = self.post("/v1/auth/register", json={k: ident[k] for k in
+                                                  ("full_name", "phone", "email", "password")})
+        assert r.status_code == 201, f"register_repair: {r.status_code} {r.text}"
+        ident["id"] = r.json()["id"]
+        return ident
+
+    def login_repair(self, phone_: str, pw: str) -> requests.Response:
+        return self.post("/v1/auth/login", json={"phone": phone_, "password": pw})
+
+    def repair_customer(self) -> dict:
+        """A repair customer (role user) with its access and refresh tokens."""
+        ident = self.register_repair()
+        r = self.login_repair(ident["phone"], ident["password"])
+        assert r.status_code == 200, f"login_repair: {r.status_code} {r.text}"
+        ident["token"] = r.json()["tokens"]["access_token"]
+        ident["refresh_token"] = r.json()["tokens"]["refresh_token"]
+        return ident
+
+    # streetlight, pisync
+    def login_streetlight(self, email: str, pw: str) -> requests.Response:
+        return self.post("/api/auth/login", json={"email": email, "password": pw})
+
+    def register_pisync(self, username: str, pw: str) -> requests.Response:
+        return self.post("/pisync/auth/register", json={"username": username, "password": pw})
+
+    def login_pisync(self, username: str, pw: str) -> requests.Response:
+        return self.post("/pisync/auth/login", json={"username": username, "password": pw})
+
+    # accounts by role
+    def make_user(self, role: str = "user") -> dict:
+        """user: registered on users-v1 (username, email, full_name) plus a phone set by the
+        admin; operator: created by the admin on repair with is_staff (phone, email, full_name);
+        admin: created on rental with is_admin (username only). Each carries a token."""
+        if role == "user":
+            ident = self.register_v1()
+            r = self.patch(f"/v1/users/{ident['id']}", token=self.admin["token"],
+                           json={"phone": ident["phone"]})
+            assert r.status_code == 200, f"make_user phone: {r.status_code} {r.text}"
+            return ident
+        if role == "operator":
+            ident = identity("op")
+            r = self.post("/v1/users", token=self.admin["token"],
+                          json={"full_name": ident["full_name"], "phone": ident["phone"],
+                                "email": ident["email"], "password": ident["password"],
+                                "is_staff": True})
+            assert r.status_code == 201, f"make_user operator: {r.status_code} {r.text}"
+            ident["id"] = r.json()["id"]
+            r = self.login_repair(ident["phone"], ident["password"])
+            assert r.status_code == 200, f"operator login: {r.status_code} {r.text}"
+            ident["token"] = r.json()["tokens"]["access_token"]
+            return ident
+        if role == "admin":
+            ident = identity("ad")
+            r = self.post("/user", token=self.admin["token"],
+                          json={"name": ident["username"], "password": ident["password"],
+                                "is_admin": True})
+            assert r.status_code == 200, f"make_user admin: {r.status_code} {r.text}"
+            ident["id"] = r.json()["uid"]
+            r = self.login_rental(ident["username"], ident["password"])
+            assert r.status_code == 200, f"admin login: {r.status_code} {r.text}"
+            ident["token"] = r.json()["access_token"]
+            return ident
+        raise ValueError(role)
+
+    def bad_tokens(self, victim: dict) -> dict:
+        """Tokens every protected endpoint must refuse with 401. Each claims `victim`'s id with
+        role admin, so that accepting it would also be a privilege escalation."""
+        sub, real = victim["id"], victim["token"]
+        return {
+            "garbage": "not-a-jwt",
+            "two_parts": ".".join(real.split(".")[:2]),
+            "tampered_payload": Minter.tampered_payload(real, role="admin"),
+            "tampered_signature": Minter.tampered_signature(real),
+            "expired": self.mint.expired(sub, "admin"),
+            "not_yet_valid": self.mint.not_yet_valid(sub, "admin"),
+            "alg_none": self.mint.alg_none(sub, "admin"),
+            "wrong_key": self.mint.wrong_key(sub, "admin"),
+            "wrong_issuer": self.mint.wrong_issuer(sub, "admin"),
+            "hs256_public_key": self.mint.hs256_with_public_key(sub, "admin"),
+        }

@@ -1,0 +1,222 @@
+"""Operations and the gateway's edge: /healthz, /readyz, X-Request-Id, request id propagation,
+unknown routes, wrong methods, body limits, no 5xx from any client error, upstream failures,
+graceful shutdown."""
+import json
+import shutil
+import time
+
+import pytest
+
+from fleet_e2e import (MIB, RESPONSES, Api, Stack, assert_detail, assert_json,
+                       assert_pisync_error, assert_streetlight_error, identity)
+
+
+def test_healthz(api):
+    r = api.get("/healthz")
+    assert assert_json(r, 200) == {"status": "ok"}
+
+
+def test_readyz(api):
+    r = api.get("/readyz")
+    assert assert_json(r, 200) == {"status": "ready"}
+
+
+def test_every_response_carries_a_request_id(api):
+    paths = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/no/such/route"),
+             ("GET", "/user/all"), ("POST", "/pisync/auth/login"), ("GET", "/v1/users/abc")]
+    ids = []
+    for method, path in paths:
+        r = api.request(method, path, data="{" if method == "POST" else None)
+        rid = r.headers.get("X-Request-Id")
+        assert rid, f"{method} {path} -> {r.status_code} without X-Request-Id"
+        ids.append(rid)
+    assert len(set(ids)) == len(ids), ids  # one id per request
+    missing = [(m, p, s) for m, p, s, rid in RESPONSES if not rid]
+    assert not missing, f"responses without X-Request-Id: {missing[:10]}"
+
+
+def test_request_id_reaches_the_services(api):
+    """The gateway's request id travels in gRPC metadata and appears in the services' logs."""
+    r = api.login_rental(api.admin["username"], api.admin["password"])
+    assert r.status_code == 200
+    rid = r.headers["X-Request-Id"]
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        services = {name for name, _, line in api.stack.log_lines()
+                    if rid in line and name in ("auth", "user")}
+        if services:
+            break
+        time.sleep(0.2)
+    assert services, f"request id {rid} of a login is in no auth/user log line"
+
+
+@pytest.mark.parametrize("path,check", [
+    ("/nope", lambda r: assert_detail(r, 404, "Not Found")),
+    ("/user/all/extra", lambda r: assert_detail(r, 404, "Not Found")),
+    ("/api/v1/nope", lambda r: assert_detail(r, 404, "Not Found")),
+    ("/v1/nope", lambda r: assert_detail(r, 404, "Not Found")),
+    ("/api/nope", lambda r: assert_streetlight_error(r, 404, "Route not found")),
+    ("/pisync/nope", lambda r: assert_pisync_error(r, 404, "Route not found")),
+])
+def test_unknown_routes_get_404_in_the_surface_body(api, path, check):
+    check(api.get(path))
+    check(api.post(path, json={}))
+
+
+@pytest.mark.parametrize("method,path,check", [
+    ("GET", "/auth/token", lambda r: assert_detail(r, 405, "Method Not Allowed")),
+    ("PUT", "/user/all", lambda r: assert_detail(r, 405, "Method Not Allowed")),
+    ("GET", "/api/v1/auth/login", lambda r: assert_detail(r, 405, "Method Not Allowed")),
+    ("GET", "/v1/auth/register", lambda r: assert_detail(r, 405, "Method Not Allowed")),
+    ("GET", "/api/auth/login", lambda r: assert_streetlight_error(r, 405, "Method not allowed")),
+    ("GET", "/pisync/auth/login", lambda r: assert_pisync_error(r, 405, "Method not allowed")),
+])
+def test_known_path_wrong_method_gets_405(api, method, path, check):
+    check(api.request(method, path))
+
+
+def _post_raw(api, path, body, content_type="application/json"):
+    head = (f"POST {path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: {content_type}\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+    return api.raw(head, body)
+
+
+@pytest.mark.parametrize("path,shape", [
+    ("/auth/token", "detail"), ("/api/v1/auth/login", "detail"), ("/v1/auth/login", "detail"),
+    ("/api/auth/login", "streetlight"), ("/pisync/auth/login", "pisync"),
+])
+def test_body_over_one_mib_gets_413(api, path, shape):
+    body = b'{"username": "' + b"x" * MIB + b'"}'
+    ctype = "application/x-www-form-urlencoded" if path == "/auth/token" else "application/json"
+    if ctype != "application/json":
+        body = b"username=" + b"x" * MIB + b"&password=y"
+    status, headers, raw = _post_raw(api, path, body, ctype)
+    assert status == 413, raw[:300]
+    assert headers.get("x-request-id")
+    payload = json.loads(raw)
+    expected = {"detail": {"detail": "Request body too large"},
+                "streetlight": {"status": 413, "message": "Request body too large", "data": None},
+                "pisync": {"message": "Request body too large"}}[shape]
+    assert payload == expected
+
+
+def test_chunked_body_over_one_mib_gets_413(api):
+    chunk = b"x" * 65536
+    pieces = [b'{"username":"'] + [chunk] * 17 + [b'","password":"p"}']
+    body = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+    head = (b"POST /pisync/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+            b"application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+    status, _, raw = api.raw(head, body)
+    assert status == 413, raw[:300]
+    assert json.loads(raw) == {"message": "Request body too large"}
+
+
+def test_body_of_exactly_one_mib_is_accepted(api):
+    """The limit is 1 MiB: a body of exactly that size is parsed (here: bad credentials)."""
+    ident = identity()
+    core = json.dumps({"username": ident["username"], "password": "wrong"}).encode()
+    body = core[:-1] + b" " * (MIB - len(core)) + b"}"
+    assert len(body) == MIB
+    status, _, raw = _post_raw(api, "/pisync/auth/login", body)
+    assert status == 401, raw[:300]
+    assert json.loads(raw) == {"message": "Invalid username or password."}
+
+
+BAD_BODIES = [
+    b"", b"{", b"}", b"null", b"[]", b"[1,2]", b"123", b'"text"', b"true", b'{"a":}',
+    b'{"username": "a", "password": "b",}', b"\xff\xfe\x00", b'{"username": "\x00"}',
+    b'{"username": {"$gt": ""}, "password": {"$gt": ""}}', b'{"username": 1e999}',
+    b'{"username": 123456789012345678901234567890}', b'{"username": ["a"], "password": null}',
+    b'{"full_name": "' + "\u00e9\u4e2d\U0001f600".encode() + b'", "phone": 5}',
+    b"{" * 5000 + b"}" * 5000, b'{"email": "a@b", "limit": -1, "skip": "x"}',
+    b'{"username": "' + b"a" * 300 + b'", "password": "' + b"b" * 2000 + b'"}',
+    b'{"name": "", "password": "", "is_admin": "yes", "cash": -5, "is_staff": 2}',
+]
+
+ENDPOINTS = [
+    ("POST", "/auth/token"), ("GET", "/user/all"), ("GET", "/user/1"), ("PATCH", "/user/1"),
+    ("DELETE", "/user/999999"), ("POST", "/user"),
+    ("POST", "/api/v1/auth/login"), ("POST", "/api/v1/auth/register"), ("GET", "/api/v1/users/"),
+    ("GET", "/api/v1/users/1"), ("PUT", "/api/v1/users/1"), ("DELETE", "/api/v1/users/999999"),
+    ("POST", "/v1/auth/register"), ("POST", "/v1/auth/login"), ("POST", "/v1/auth/refresh"),
+    ("POST", "/v1/auth/logout"), ("GET", "/v1/users"), ("POST", "/v1/users"),
+    ("GET", "/v1/users/1"), ("PATCH", "/v1/users/1"), ("DELETE", "/v1/users/999999"),
+    ("POST", "/api/auth/register"), ("POST", "/api/auth/login"),
+    ("POST", "/pisync/auth/register"), ("POST", "/pisync/auth/login"),
+]
+
+
+@pytest.mark.parametrize("method,path", ENDPOINTS)
+def test_no_client_error_produces_a_5xx(api, method, path):
+    """Garbage bodies, with and without the admin token, as JSON and as form data: every answer
+    is a 4xx (or a success) in JSON, never a 5xx (Api checks that on every response)."""
+    for token in (None, api.admin["token"]):
+        for body in BAD_BODIES:
+            for ctype in ("application/json", "application/x-www-form-urlencoded", "text/plain"):
+                r = api.request(method, path, token=token, data=body,
+                                headers={"Content-Type": ctype})
+                assert r.status_code < 500
+                if r.status_code >= 400:
+                    assert r.headers["Content-Type"].startswith("application/json"), r.headers
+                    r.json()
+    for query in ("?limit=-1", "?limit=abc&skip=1e3", "?offset=99999999999999999999",
+                  "?skip=%00", "?limit=", "?a=%zz"):
+        assert api.request(method, path + query, token=api.admin["token"]).status_code < 500
+
+
+def test_weird_paths_do_not_crash(api):
+    for path in ("/user/-1", "/user/99999999999999999999999", "/user/1.5", "/user/%20",
+                 "/v1/users/0x10", "/api/v1/users/%2e%2e", "/v1/users/1/../2", "//user//all",
+                 "/" + "a" * 4000, "/user/" + "9" * 400):
+        r = api.get(path, token=api.admin["token"])
+        assert 400 <= r.status_code < 500, (path, r.status_code, r.text[:200])
+
+
+def test_oversized_header_is_refused_with_a_4xx(api):
+    r = api.get("/healthz", headers={"X-Big": "a" * (64 * 1024)})
+    assert 400 <= r.status_code < 500
+
+
+# --- upstream failures and shutdown: a stack of their own --------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fragile(request):
+    stack = Stack("e2e-fragile")
+    stack.start()
+    yield stack
+    stack.stop()
+    if request.session.testsfailed == 0:
+        shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+def test_token_is_verified_locally_and_upstream_outage_is_a_generic_503(fragile):
+    api = Api(fragile, allow_5xx=True)
+    me = api.register_v1()
+    fragile.process("auth").stop()
+    # The gateway verifies tokens itself: reading one's own account needs only the user service.
+    r = api.get(f"/api/v1/users/{me['id']}", token=me["token"])
+    assert assert_json(r, 200)["username"] == me["username"]
+    deadline = time.time() + 15
+    while api.get("/readyz").status_code != 503 and time.time() < deadline:
+        time.sleep(0.3)
+    assert assert_json(api.get("/readyz"), 503) == {"status": "not ready"}
+    assert_detail(api.login_rental(me["username"], me["password"]), 503, "Service unavailable")
+    assert_detail(api.login_v1(me["username"], me["password"]), 503, "Service unavailable")
+    assert_streetlight_error(api.login_streetlight(me["email"], me["password"]), 503,
+                             "Service unavailable")
+    assert_pisync_error(api.login_pisync(me["username"], me["password"]), 503,
+                        "Service unavailable")
+    # Client errors are still answered by the gateway itself.
+    assert api.post("/pisync/auth/login", data="{").status_code == 400
+    fragile.process("user").stop()
+    r = api.get(f"/api/v1/users/{me['id']}", token=me["token"])
+    assert r.status_code == 503 and r.json() == {"detail": "Service unavailable"}
+
+
+def test_processes_shut_down_gracefully_on_sigterm(fragile):
+    fragile.stop()
+    # auth and user were stopped by the previous test (or are stopped now); all exit 0.
+    assert fragile.exit_codes.get("gateway") == 0, fragile.exit_codes
+    for p in fragile.processes:
+        assert p.proc.returncode == 0, (p.name, p.proc.returncode, p.tail())
