@@ -72,13 +72,6 @@ token::Claims require_token(const Context& ctx) {
   return std::get<token::Claims>(std::move(checked));
 }
 
-std::optional<token::Claims> optional_token(const Context& ctx) {
-  if (!ctx.services.keys.loaded()) return std::nullopt;
-  auto checked = check_token(ctx);
-  if (auto* claims = std::get_if<token::Claims>(&checked)) return std::move(*claims);
-  return std::nullopt;
-}
-
 boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token::Claims& claims) {
   userpb::GetUserRequest request;
   request.set_id(claims.user_id);

@@ -43,8 +43,6 @@ std::string_view forbidden_text(Surface surface);
 // The claims of the request's bearer token, verified locally; 401 in the surface's words
 // otherwise, 503 while the verification key has not been fetched yet.
 token::Claims require_token(const Context& ctx);
-// The claims if a valid bearer token is present, else nullopt (never fails).
-std::optional<token::Claims> optional_token(const Context& ctx);
 
 // The account acting: a token whose account is gone is 401, an inactive account 403.
 boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token::Claims& claims);

@@ -78,15 +78,21 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_read(beast::error_code ec, std::size_t) {
     started_ = std::chrono::steady_clock::now();
     if (ec) {
-      // The header may be complete even when the body was refused.
-      const bool have_header = parser_ && parser_->is_header_done();
+      // The start line and the fields read so far are kept even when the message is refused
+      // (a body over the limit is refused as soon as Content-Length is seen).
       path_.clear();
-      method_ = have_header ? std::string(parser_->get().method_string()) : std::string("-");
-      if (have_header) {
-        std::string query;
-        http::split_target(parser_->get().target(), path_, query);
+      method_.assign(1, '-');
+      std::string_view client_id;
+      if (parser_) {
+        const auto& partial = parser_->get();
+        if (!partial.target().empty()) {
+          method_ = std::string(partial.method_string());
+          std::string query;
+          http::split_target(partial.target(), path_, query);
+        }
+        client_id = partial["X-Request-Id"];
       }
-      request_id_ = http::request_id_for(have_header ? parser_->get()["X-Request-Id"] : "");
+      request_id_ = http::request_id_for(client_id);
       if (ec == bhttp::error::body_limit) return reply_and_close(413, "Request body too large");
       if (ec == bhttp::error::header_limit) return reply_and_close(431, "Request header fields too large");
       if (is_quiet_close(ec)) return do_close();

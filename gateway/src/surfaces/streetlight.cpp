@@ -27,7 +27,8 @@ json::object envelope(int status, std::string_view message, json::value data) {
   return json::object{{"status", status}, {"message", message}, {"data", std::move(data)}};
 }
 
-// POST /api/auth/register {"name","email","password","city","role"?}
+// POST /api/auth/register {"name","email","password","city","role"?}; a role other than viewer
+// needs an admin's token.
 Awaitable register_user(Context& ctx) {
   auto outcome = validation::validate_json_body(ctx.request, kStreetlightRegister);
   if (!outcome.ok()) app::fail(400, streetlight_register_problem(outcome.issues));
@@ -35,14 +36,12 @@ Awaitable register_user(Context& ctx) {
   auto role = role_named(body.string("role").value_or("viewer"));
   if (!role) app::fail(400, "Invalid role");
   if (*role != userpb::ROLE_USER) {
-    auto claims = app::optional_token(ctx);
-    if (!claims) app::forbidden(ctx);
-    userpb::GetUserRequest lookup;
-    lookup.set_id(claims->user_id);
-    auto reply = co_await ctx.services.backend.GetUser(lookup, ctx.request_id());
-    if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) app::forbidden(ctx);
-    auto principal = app::take(std::move(reply), "user.GetUser").account();
-    if (!principal.is_active() || !render::is_admin(principal.role())) app::forbidden(ctx);
+    // Without a token: 403. A token that is presented must be valid (401 otherwise) and an
+    // admin's (403 otherwise).
+    if (ctx.request.header("Authorization").empty()) app::forbidden(ctx);
+    auto claims = app::require_token(ctx);
+    auto principal = co_await app::load_principal(ctx, claims);
+    if (!render::is_admin(principal.role())) app::forbidden(ctx);
   }
 
   authpb::RegisterRequest request;
