@@ -1,0 +1,47 @@
+#pragma once
+// Exactly-once unary gRPC methods in one call. The gateway sends, with a POST that carries
+// X-Idempotency-Key, the metadata below; the reply's trailing metadata x-idempotency tells it
+// what happened when the effect did not run now:
+//   replayed   OK with the first response, byte for byte
+//   mismatch   INVALID_ARGUMENT "Idempotency key was used with a different request"   (-> 422)
+//   in-flight  ABORTED "A request with this idempotency key is in progress"          (-> 409)
+// Use in a callback service method:
+//   return idempotency::run_unary(context, workers_, store_, response,
+//       [&](db::Connection& conn) { /* the effect, filling *response */ },
+//       [&] { /* after commit, not on a replay: publish events */ });
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <optional>
+#include <string_view>
+
+#include "fleet/idempotency/store.h"
+#include "fleet/rpc/server.h"
+
+namespace google::protobuf {
+class MessageLite;
+}
+
+namespace fleet::idempotency {
+
+inline constexpr std::string_view kKeyHeader = "x-idempotency-key";
+inline constexpr std::string_view kFingerprintHeader = "x-idempotency-fingerprint";
+inline constexpr std::string_view kCallerHeader = "x-caller-id";
+inline constexpr std::string_view kOutcomeTrailer = "x-idempotency";
+inline constexpr std::string_view kReplayed = "replayed";
+inline constexpr std::string_view kMismatch = "mismatch";
+inline constexpr std::string_view kInFlight = "in-flight";
+
+// The key of this call, or nullopt when it carries no (or an empty) x-idempotency-key.
+std::optional<Key> key_of(const grpc::CallbackServerContext& context);
+
+// Runs on `workers` (through fleet::rpc::run_unary, so errors map as everywhere else):
+// effect(conn) inside one transaction on the store's pool, which also stores the serialized
+// *response under the key; a repeat replays it into *response. *response is cleared before each
+// attempt of the effect. after_commit runs once the effect committed (not on a replay).
+grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::WorkerPool& workers,
+                                    Store& store, google::protobuf::MessageLite* response,
+                                    std::function<void(db::Connection&)> effect,
+                                    std::function<void()> after_commit = {});
+
+}  // namespace fleet::idempotency
