@@ -1,14 +1,14 @@
 // fleetgate-gateway: the edge gateway. Reads its configuration from the environment, fetches
 // the token key from auth in the background, serves HTTP on GATEWAY_PORT with GATEWAY_THREADS
 // threads, and stops cleanly on SIGINT/SIGTERM.
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
 #include <sys/resource.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
 #include <thread>
 #include <vector>
 
@@ -59,7 +59,8 @@ void raise_file_limit() {
 }
 
 // After SIGINT/SIGTERM: stop accepting, let requests in progress finish (up to 5 s), then stop.
-void drain_then_stop(net::io_context& ioc, server::Server& server, std::shared_ptr<net::steady_timer> timer,
+void drain_then_stop(net::io_context& ioc, server::Server& server,
+                     std::shared_ptr<net::steady_timer> timer,
                      std::chrono::steady_clock::time_point deadline) {
   if (server.active_requests() == 0 || std::chrono::steady_clock::now() >= deadline) {
     ioc.stop();
@@ -100,7 +101,8 @@ int main() {
   try {
     server.start(settings.port);
   } catch (const std::exception& e) {
-    fleet::log::error("listen_failed", {{"port", static_cast<int>(settings.port)}, {"cause", e.what()}});
+    fleet::log::error("listen_failed",
+                      {{"port", static_cast<int>(settings.port)}, {"cause", e.what()}});
     return 1;
   }
 

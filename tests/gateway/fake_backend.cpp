@@ -5,9 +5,12 @@ namespace {
 
 std::string role_name(userpb::Role role) {
   switch (role) {
-    case userpb::ROLE_ADMIN: return "admin";
-    case userpb::ROLE_OPERATOR: return "operator";
-    default: return "user";
+    case userpb::ROLE_ADMIN:
+      return "admin";
+    case userpb::ROLE_OPERATOR:
+      return "operator";
+    default:
+      return "user";
   }
 }
 
@@ -17,7 +20,8 @@ Reply<T> failed(grpc::StatusCode code, std::string text) {
 }
 
 std::string public_of(const std::string& private_pem, const Clock& clock) {
-  return token::Signer(private_pem, "fleetgate", "k1", std::chrono::hours(1), clock).public_key_pem();
+  return token::Signer(private_pem, "fleetgate", "k1", std::chrono::hours(1), clock)
+      .public_key_pem();
 }
 
 }  // namespace
@@ -47,20 +51,23 @@ std::string FakeBackend::token_for(const userpb::Account& account) const {
   return signer_.sign(account.id(), role_name(account.role()));
 }
 
-#define FAKE_CALL(T, name)                                    \
-  calls.push_back(name);                                      \
+#define FAKE_CALL(T, name) \
+  calls.push_back(name);   \
   if (!forced.ok()) co_return Reply<T>{forced, T{}};
 
-Call<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest& request, const std::string&) {
+Call<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest& request,
+                                                   const std::string&) {
   FAKE_CALL(userpb::GetUserResponse, "user.GetUser");
   auto it = accounts.find(request.id());
-  if (it == accounts.end()) co_return failed<userpb::GetUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
+  if (it == accounts.end())
+    co_return failed<userpb::GetUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   userpb::GetUserResponse response;
   *response.mutable_account() = it->second;
   co_return Reply<userpb::GetUserResponse>{grpc::Status::OK, response};
 }
 
-Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRequest& request, const std::string&) {
+Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRequest& request,
+                                                       const std::string&) {
   FAKE_CALL(userpb::ListUsersResponse, "user.ListUsers");
   userpb::ListUsersResponse response;
   std::int64_t index = 0;
@@ -72,10 +79,12 @@ Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRe
   co_return Reply<userpb::ListUsersResponse>{grpc::Status::OK, response};
 }
 
-Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUserRequest& request, const std::string&) {
+Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUserRequest& request,
+                                                         const std::string&) {
   FAKE_CALL(userpb::UpdateUserResponse, "user.UpdateUser");
   auto it = accounts.find(request.id());
-  if (it == accounts.end()) co_return failed<userpb::UpdateUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
+  if (it == accounts.end())
+    co_return failed<userpb::UpdateUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   auto& a = it->second;
   if (request.has_username()) a.set_username(request.username());
   if (request.has_email()) a.set_email(request.email());
@@ -96,7 +105,8 @@ Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUse
   co_return Reply<userpb::UpdateUserResponse>{grpc::Status::OK, response};
 }
 
-Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUserRequest& request, const std::string&) {
+Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUserRequest& request,
+                                                         const std::string&) {
   FAKE_CALL(userpb::DeleteUserResponse, "user.DeleteUser");
   if (accounts.erase(request.id()) == 0) {
     co_return failed<userpb::DeleteUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
@@ -104,18 +114,22 @@ Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUse
   co_return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}};
 }
 
-Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request, const std::string&) {
+Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request,
+                                                     const std::string&) {
   FAKE_CALL(authpb::RegisterResponse, "auth.Register");
   const auto& n = request.account();
   for (const auto& [id, a] : accounts) {
     if (n.has_username() && a.has_username() && a.username() == n.username()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS, "Username already exists");
+      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+                                                 "Username already exists");
     }
     if (n.has_email() && a.has_email() && a.email() == n.email()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS, "Email already registered");
+      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+                                                 "Email already registered");
     }
     if (n.has_phone() && a.has_phone() && a.phone() == n.phone()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS, "Phone already registered");
+      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+                                                 "Phone already registered");
     }
   }
   auto role = n.role() == userpb::ROLE_UNSPECIFIED ? userpb::ROLE_USER : n.role();
@@ -129,14 +143,18 @@ Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterReque
   co_return Reply<authpb::RegisterResponse>{grpc::Status::OK, response};
 }
 
-Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& request, const std::string&) {
+Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& request,
+                                               const std::string&) {
   FAKE_CALL(authpb::LoginResponse, "auth.Login");
   for (const auto& [id, a] : accounts) {
-    bool match = (request.has_username() && a.has_username() && a.username() == request.username()) ||
-                 (request.has_email() && a.has_email() && a.email() == request.email()) ||
-                 (request.has_phone() && a.has_phone() && a.phone() == request.phone());
+    bool match =
+        (request.has_username() && a.has_username() && a.username() == request.username()) ||
+        (request.has_email() && a.has_email() && a.email() == request.email()) ||
+        (request.has_phone() && a.has_phone() && a.phone() == request.phone());
     if (!match || passwords[id] != request.password()) continue;
-    if (!a.is_active()) co_return failed<authpb::LoginResponse>(grpc::StatusCode::PERMISSION_DENIED, "User is inactive");
+    if (!a.is_active())
+      co_return failed<authpb::LoginResponse>(grpc::StatusCode::PERMISSION_DENIED,
+                                              "User is inactive");
     authpb::LoginResponse response;
     *response.mutable_account() = a;
     response.set_access_token(token_for(a));
@@ -150,33 +168,38 @@ Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& reque
   co_return failed<authpb::LoginResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid credentials");
 }
 
-Call<authpb::RefreshResponse> FakeBackend::Refresh(const authpb::RefreshRequest& request, const std::string&) {
+Call<authpb::RefreshResponse> FakeBackend::Refresh(const authpb::RefreshRequest& request,
+                                                   const std::string&) {
   FAKE_CALL(authpb::RefreshResponse, "auth.Refresh");
   auto it = refresh_tokens.find(request.refresh_token());
   if (it == refresh_tokens.end()) {
-    co_return failed<authpb::RefreshResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid refresh token");
+    co_return failed<authpb::RefreshResponse>(grpc::StatusCode::UNAUTHENTICATED,
+                                              "Invalid refresh token");
   }
   authpb::RefreshResponse response;
   response.set_access_token(token_for(accounts.at(it->second)));
   co_return Reply<authpb::RefreshResponse>{grpc::Status::OK, response};
 }
 
-Call<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& request, const std::string&) {
+Call<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& request,
+                                                 const std::string&) {
   FAKE_CALL(authpb::LogoutResponse, "auth.Logout");
   if (refresh_tokens.erase(request.refresh_token()) == 0) {
-    co_return failed<authpb::LogoutResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid refresh token");
+    co_return failed<authpb::LogoutResponse>(grpc::StatusCode::UNAUTHENTICATED,
+                                             "Invalid refresh token");
   }
   co_return Reply<authpb::LogoutResponse>{grpc::Status::OK, {}};
 }
 
-Call<authpb::SetPasswordResponse> FakeBackend::SetPassword(const authpb::SetPasswordRequest& request, const std::string&) {
+Call<authpb::SetPasswordResponse> FakeBackend::SetPassword(
+    const authpb::SetPasswordRequest& request, const std::string&) {
   FAKE_CALL(authpb::SetPasswordResponse, "auth.SetPassword");
   passwords[request.user_id()] = request.password();
   co_return Reply<authpb::SetPasswordResponse>{grpc::Status::OK, {}};
 }
 
-Call<authpb::DeleteCredentialsResponse> FakeBackend::DeleteCredentials(const authpb::DeleteCredentialsRequest& request,
-                                                                       const std::string&) {
+Call<authpb::DeleteCredentialsResponse> FakeBackend::DeleteCredentials(
+    const authpb::DeleteCredentialsRequest& request, const std::string&) {
   FAKE_CALL(authpb::DeleteCredentialsResponse, "auth.DeleteCredentials");
   passwords.erase(request.user_id());
   co_return Reply<authpb::DeleteCredentialsResponse>{grpc::Status::OK, {}};
@@ -192,9 +215,11 @@ Call<authpb::GetPublicKeyResponse> FakeBackend::GetPublicKey(const std::string&)
   co_return Reply<authpb::GetPublicKeyResponse>{grpc::Status::OK, response};
 }
 
-Call<healthpb::HealthCheckResponse> FakeBackend::Check(upstream::Service, std::chrono::milliseconds) {
+Call<healthpb::HealthCheckResponse> FakeBackend::Check(upstream::Service,
+                                                       std::chrono::milliseconds) {
   healthpb::HealthCheckResponse response;
-  response.set_status(serving ? healthpb::HealthCheckResponse::SERVING : healthpb::HealthCheckResponse::NOT_SERVING);
+  response.set_status(serving ? healthpb::HealthCheckResponse::SERVING
+                              : healthpb::HealthCheckResponse::NOT_SERVING);
   co_return Reply<healthpb::HealthCheckResponse>{grpc::Status::OK, response};
 }
 

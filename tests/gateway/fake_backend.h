@@ -27,26 +27,36 @@ class FakeBackend final : public upstream::Backend {
   std::string token_for(const userpb::Account& account) const;
   const std::string& public_key_pem() const { return public_pem_; }
 
-  std::vector<std::string> calls;       // RPC names, in order
-  grpc::Status forced;                  // when not OK, every call fails with it
+  std::vector<std::string> calls;  // RPC names, in order
+  grpc::Status forced;             // when not OK, every call fails with it
   std::map<std::int64_t, userpb::Account> accounts;
   std::map<std::int64_t, std::string> passwords;
   std::map<std::string, std::int64_t> refresh_tokens;
   bool serving = true;
 
-  Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request, const std::string& request_id) override;
-  Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request, const std::string& request_id) override;
-  Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request, const std::string& request_id) override;
-  Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request, const std::string& request_id) override;
-  Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request, const std::string& request_id) override;
-  Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request, const std::string& request_id) override;
-  Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request, const std::string& request_id) override;
-  Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request, const std::string& request_id) override;
-  Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request, const std::string& request_id) override;
-  Call<authpb::DeleteCredentialsResponse> DeleteCredentials(const authpb::DeleteCredentialsRequest& request,
-                                                            const std::string& request_id) override;
+  Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request,
+                                        const std::string& request_id) override;
+  Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request,
+                                            const std::string& request_id) override;
+  Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request,
+                                              const std::string& request_id) override;
+  Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
+                                              const std::string& request_id) override;
+  Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+                                          const std::string& request_id) override;
+  Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
+                                    const std::string& request_id) override;
+  Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request,
+                                        const std::string& request_id) override;
+  Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request,
+                                      const std::string& request_id) override;
+  Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request,
+                                                const std::string& request_id) override;
+  Call<authpb::DeleteCredentialsResponse> DeleteCredentials(
+      const authpb::DeleteCredentialsRequest& request, const std::string& request_id) override;
   Call<authpb::GetPublicKeyResponse> GetPublicKey(const std::string& request_id) override;
-  Call<healthpb::HealthCheckResponse> Check(upstream::Service service, std::chrono::milliseconds timeout) override;
+  Call<healthpb::HealthCheckResponse> Check(upstream::Service service,
+                                            std::chrono::milliseconds timeout) override;
 
  private:
   std::string private_pem_;

@@ -44,12 +44,14 @@ struct Harness {
     request.body = std::move(body);
     request.request_id = "test-request";
     boost::asio::io_context ioc;
-    auto future = boost::asio::co_spawn(ioc, gateway.handle(std::move(request)), boost::asio::use_future);
+    auto future =
+        boost::asio::co_spawn(ioc, gateway.handle(std::move(request)), boost::asio::use_future);
     ioc.run();
     return future.get();
   }
 
-  http::Response as(const userpb::Account& who, std::string method, std::string target, std::string body = {}) {
+  http::Response as(const userpb::Account& who, std::string method, std::string target,
+                    std::string body = {}) {
     return call(std::move(method), std::move(target), std::move(body),
                 {{"Authorization", "Bearer " + backend.token_for(who)}});
   }
@@ -69,10 +71,11 @@ TEST_CASE("rental: sign-in with form fields") {
   CHECK(body.at("user_id") == h.alice.id());
   CHECK_FALSE(body.at("access_token").as_string().empty());
 
-  auto multipart = h.call("POST", "/auth/token",
-                          "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice\r\n"
-                          "--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nalice-pw\r\n--b--\r\n",
-                          {{"Content-Type", "multipart/form-data; boundary=b"}});
+  auto multipart = h.call(
+      "POST", "/auth/token",
+      "--b\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice\r\n"
+      "--b\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nalice-pw\r\n--b--\r\n",
+      {{"Content-Type", "multipart/form-data; boundary=b"}});
   CHECK(multipart.status == 200);
 
   auto bad = h.call("POST", "/auth/token", "username=alice&password=nope",
@@ -81,9 +84,11 @@ TEST_CASE("rental: sign-in with form fields") {
   CHECK(bad.body == R"({"detail":"Incorrect username or password"})");
   CHECK(bad.header("WWW-Authenticate") == "Bearer");
 
-  auto missing = h.call("POST", "/auth/token", "password=x", {{"Content-Type", "application/x-www-form-urlencoded"}});
+  auto missing = h.call("POST", "/auth/token", "password=x",
+                        {{"Content-Type", "application/x-www-form-urlencoded"}});
   CHECK(missing.status == 422);
-  CHECK(missing.body == R"({"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required"}]})");
+  CHECK(missing.body ==
+        R"({"detail":[{"type":"missing","loc":["body","username"],"msg":"Field required"}]})");
 }
 
 TEST_CASE("rental: accounts, self or admin") {
@@ -93,7 +98,8 @@ TEST_CASE("rental: accounts, self or admin") {
   CHECK(body_of(self).at("name") == "alice");
   CHECK(body_of(self).at("is_admin") == false);
 
-  CHECK(h.as(h.alice, "GET", "/user/" + std::to_string(h.bob.id())).body == R"({"detail":"Not enough permissions"})");
+  CHECK(h.as(h.alice, "GET", "/user/" + std::to_string(h.bob.id())).body ==
+        R"({"detail":"Not enough permissions"})");
   CHECK(h.as(h.admin, "GET", "/user/" + std::to_string(h.bob.id())).status == 200);
   CHECK(h.as(h.admin, "GET", "/user/999").body == R"({"detail":"User not found"})");
   CHECK(h.as(h.alice, "GET", "/user/999").status == 403);
@@ -117,7 +123,8 @@ TEST_CASE("rental: accounts, self or admin") {
 TEST_CASE("rental: create, patch, delete") {
   Harness h;
   CHECK(h.as(h.alice, "POST", "/user", R"({"name":"carol","password":"pw"})").status == 403);
-  auto created = h.as(h.admin, "POST", "/user", R"({"name":"carol","password":"pw","is_admin":true})");
+  auto created =
+      h.as(h.admin, "POST", "/user", R"({"name":"carol","password":"pw","is_admin":true})");
   REQUIRE(created.status == 200);
   CHECK(body_of(created).at("is_admin") == true);
   CHECK(h.as(h.admin, "POST", "/user", R"({"name":"carol","password":"pw"})").body ==
@@ -155,19 +162,24 @@ TEST_CASE("validation happens before any backend call") {
 
 TEST_CASE("users-v1: register, login (JSON or form), list, update with password") {
   Harness h;
-  auto reg = h.call("POST", "/api/v1/auth/register",
-                    R"({"email":"d@example.com","username":"dave","password":"pw1","full_name":"Dave"})");
+  auto reg =
+      h.call("POST", "/api/v1/auth/register",
+             R"({"email":"d@example.com","username":"dave","password":"pw1","full_name":"Dave"})");
   REQUIRE(reg.status == 200);
   CHECK(body_of(reg).at("token_type") == "bearer");
-  CHECK(h.call("POST", "/api/v1/auth/register", R"({"email":"x@example.com","username":"dave","password":"p"})").body ==
-        R"({"detail":"Username already exists"})");
-  auto bad_email = h.call("POST", "/api/v1/auth/register", R"({"email":"nope","username":"e","password":"p"})");
+  CHECK(h.call("POST", "/api/v1/auth/register",
+               R"({"email":"x@example.com","username":"dave","password":"p"})")
+            .body == R"({"detail":"Username already exists"})");
+  auto bad_email =
+      h.call("POST", "/api/v1/auth/register", R"({"email":"nope","username":"e","password":"p"})");
   CHECK(bad_email.status == 422);
   CHECK(body_of(bad_email).at("detail").at(0).at("type") == "value_error");
 
-  CHECK(h.call("POST", "/api/v1/auth/login", R"({"username":"dave","password":"pw1"})").status == 200);
+  CHECK(h.call("POST", "/api/v1/auth/login", R"({"username":"dave","password":"pw1"})").status ==
+        200);
   CHECK(h.call("POST", "/api/v1/auth/login", "username=dave&password=pw1",
-               {{"Content-Type", "application/x-www-form-urlencoded"}}).status == 200);
+               {{"Content-Type", "application/x-www-form-urlencoded"}})
+            .status == 200);
   CHECK(h.call("POST", "/api/v1/auth/login", R"({"username":"dave","password":"x"})").body ==
         R"({"detail":"Incorrect username or password"})");
 
@@ -180,23 +192,27 @@ TEST_CASE("users-v1: register, login (JSON or form), list, update with password"
 
   auto id = std::to_string(h.alice.id());
   CHECK(h.as(h.bob, "PUT", "/api/v1/users/" + id, R"({"full_name":"X"})").status == 403);
-  auto put = h.as(h.alice, "PUT", "/api/v1/users/" + id, R"({"full_name":"Alice A","password":"new-pw"})");
+  auto put =
+      h.as(h.alice, "PUT", "/api/v1/users/" + id, R"({"full_name":"Alice A","password":"new-pw"})");
   REQUIRE(put.status == 200);
   CHECK(body_of(put).at("full_name") == "Alice A");
   CHECK(h.backend.passwords[h.alice.id()] == "new-pw");
   CHECK(h.backend.calls.back() == "auth.SetPassword");
-  CHECK(h.as(h.alice, "DELETE", "/api/v1/users/" + id).body == R"({"message":"User deleted successfully"})");
+  CHECK(h.as(h.alice, "DELETE", "/api/v1/users/" + id).body ==
+        R"({"message":"User deleted successfully"})");
 }
 
 TEST_CASE("repair: register, login, refresh, logout") {
   Harness h;
-  auto reg = h.call("POST", "/v1/auth/register",
-                    R"({"full_name":"Eve","phone":"5555555555","email":"eve@example.com","password":"pw"})");
+  auto reg = h.call(
+      "POST", "/v1/auth/register",
+      R"({"full_name":"Eve","phone":"5555555555","email":"eve@example.com","password":"pw"})");
   REQUIRE(reg.status == 201);
   CHECK(body_of(reg).at("is_staff") == false);
-  CHECK(h.call("POST", "/v1/auth/register",
-               R"({"full_name":"E2","phone":"5555555555","email":"e2@example.com","password":"pw"})").body ==
-        R"({"detail":"Phone already registered"})");
+  CHECK(
+      h.call("POST", "/v1/auth/register",
+             R"({"full_name":"E2","phone":"5555555555","email":"e2@example.com","password":"pw"})")
+          .body == R"({"detail":"Phone already registered"})");
 
   auto login = h.call("POST", "/v1/auth/login", R"({"phone":"5555555555","password":"pw"})");
   REQUIRE(login.status == 200);
@@ -205,14 +221,16 @@ TEST_CASE("repair: register, login, refresh, logout") {
   CHECK(h.call("POST", "/v1/auth/login", R"({"phone":"5555555555","password":"x"})").body ==
         R"({"detail":"Invalid credentials"})");
 
-  auto refreshed = h.call("POST", "/v1/auth/refresh", R"({"refresh_token":")" + refresh_token + "\"}");
+  auto refreshed =
+      h.call("POST", "/v1/auth/refresh", R"({"refresh_token":")" + refresh_token + "\"}");
   REQUIRE(refreshed.status == 200);
   CHECK_FALSE(body_of(refreshed).as_object().contains("refresh_token"));
   CHECK(h.call("POST", "/v1/auth/logout", R"({"refresh_token":")" + refresh_token + "\"}").body ==
         R"({"message":"Logged out successfully"})");
   CHECK(h.call("POST", "/v1/auth/refresh", R"({"refresh_token":")" + refresh_token + "\"}").body ==
         R"({"detail":"Invalid or expired refresh token"})");
-  CHECK(h.call("POST", "/v1/auth/logout", R"({"refresh_token":")" + refresh_token + "\"}").status == 401);
+  CHECK(h.call("POST", "/v1/auth/logout", R"({"refresh_token":")" + refresh_token + "\"}").status ==
+        401);
 }
 
 TEST_CASE("repair: who may do what") {
@@ -233,17 +251,23 @@ TEST_CASE("repair: who may do what") {
   CHECK(h.as(h.alice, "PATCH", "/v1/users/" + bob, R"({"full_name":"B"})").status == 403);
   CHECK(h.as(h.op, "PATCH", "/v1/users/" + bob, R"({"is_staff":true})").status == 403);
   CHECK(h.as(h.op, "PATCH", "/v1/users/" + admin, R"({"full_name":"A"})").status == 403);
-  auto pic = h.as(h.op, "PATCH", "/v1/users/" + bob, R"({"profile_picture":"https://x.io/b.png","full_name":"Bob B"})");
+  auto pic = h.as(h.op, "PATCH", "/v1/users/" + bob,
+                  R"({"profile_picture":"https://x.io/b.png","full_name":"Bob B"})");
   REQUIRE(pic.status == 200);
   CHECK(body_of(pic).at("profile_picture") == "https://x.io/b.png");
-  CHECK(body_of(h.as(h.op, "PATCH", "/v1/users/" + bob, R"({"profile_picture":null})")).at("profile_picture").is_null());
+  CHECK(body_of(h.as(h.op, "PATCH", "/v1/users/" + bob, R"({"profile_picture":null})"))
+            .at("profile_picture")
+            .is_null());
   auto promoted = h.as(h.admin, "PATCH", "/v1/users/" + bob, R"({"is_staff":true})");
   CHECK(body_of(promoted).at("is_staff") == true);
   CHECK(h.backend.accounts[h.bob.id()].role() == userpb::ROLE_OPERATOR);
 
-  CHECK(h.as(h.op, "POST", "/v1/users", R"({"full_name":"F","phone":"6","email":"f@x.io","password":"p"})").status == 403);
-  auto made = h.as(h.admin, "POST", "/v1/users",
-                   R"({"full_name":"F","phone":"6","email":"f@x.io","password":"p","is_staff":true})");
+  CHECK(h.as(h.op, "POST", "/v1/users",
+             R"({"full_name":"F","phone":"6","email":"f@x.io","password":"p"})")
+            .status == 403);
+  auto made =
+      h.as(h.admin, "POST", "/v1/users",
+           R"({"full_name":"F","phone":"6","email":"f@x.io","password":"p","is_staff":true})");
   CHECK(made.status == 201);
   CHECK(body_of(made).at("is_staff") == true);
 
@@ -256,8 +280,9 @@ TEST_CASE("repair: who may do what") {
 
 TEST_CASE("streetlight: register and login") {
   Harness h;
-  auto viewer = h.call("POST", "/api/auth/register",
-                       R"({"name":"Sam","email":"sam@example.com","password":"pw","city":"Delhi"})");
+  auto viewer =
+      h.call("POST", "/api/auth/register",
+             R"({"name":"Sam","email":"sam@example.com","password":"pw","city":"Delhi"})");
   REQUIRE(viewer.status == 201);
   auto body = body_of(viewer);
   CHECK(body.at("status") == 201);
@@ -265,15 +290,18 @@ TEST_CASE("streetlight: register and login") {
   CHECK(body.at("data").at("user").at("role") == "viewer");
   CHECK(body.at("data").at("user").at("id").is_string());
 
-  CHECK(h.call("POST", "/api/auth/register", R"({"name":"Sam","email":"sam@example.com","password":"pw","city":"D"})").body ==
-        R"({"status":400,"message":"User already exists","data":null})");
-  CHECK(h.call("POST", "/api/auth/register", R"({"name":"S","email":"bad","password":"pw","city":"D"})").body ==
-        R"({"status":400,"message":"Invalid email","data":null})");
   CHECK(h.call("POST", "/api/auth/register",
-               R"({"name":"S","email":"s2@x.io","password":"pw","city":"D","role":"king"})").body ==
-        R"({"status":400,"message":"Invalid role","data":null})");
+               R"({"name":"Sam","email":"sam@example.com","password":"pw","city":"D"})")
+            .body == R"({"status":400,"message":"User already exists","data":null})");
+  CHECK(h.call("POST", "/api/auth/register",
+               R"({"name":"S","email":"bad","password":"pw","city":"D"})")
+            .body == R"({"status":400,"message":"Invalid email","data":null})");
+  CHECK(h.call("POST", "/api/auth/register",
+               R"({"name":"S","email":"s2@x.io","password":"pw","city":"D","role":"king"})")
+            .body == R"({"status":400,"message":"Invalid role","data":null})");
 
-  const std::string op_body = R"({"name":"O","email":"o2@x.io","password":"pw","city":"D","role":"operator"})";
+  const std::string op_body =
+      R"({"name":"O","email":"o2@x.io","password":"pw","city":"D","role":"operator"})";
   CHECK(h.call("POST", "/api/auth/register", op_body).status == 403);
   CHECK(h.as(h.op, "POST", "/api/auth/register", op_body).status == 403);
   CHECK(h.call("POST", "/api/auth/register", op_body, {{"Authorization", "Bearer junk"}}).body ==
@@ -329,7 +357,8 @@ TEST_CASE("upstream failures: 5xx carry only the generic text") {
 TEST_CASE("routing: 404 and 405 per surface, ops endpoints") {
   Harness h;
   CHECK(h.call("GET", "/nope").body == R"({"detail":"Not Found"})");
-  CHECK(h.call("GET", "/api/nope").body == R"({"status":404,"message":"Route not found","data":null})");
+  CHECK(h.call("GET", "/api/nope").body ==
+        R"({"status":404,"message":"Route not found","data":null})");
   CHECK(h.call("GET", "/pisync/nope").body == R"({"message":"Route not found"})");
   auto wrong = h.call("GET", "/v1/auth/login");
   CHECK(wrong.status == 405);
@@ -358,7 +387,8 @@ TEST_CASE("readiness needs the token key; tokens are refused until it is loaded"
     http::split_target(request.target, request.path, request.query);
     request.headers = std::move(headers);
     boost::asio::io_context ioc;
-    auto future = boost::asio::co_spawn(ioc, gateway.handle(std::move(request)), boost::asio::use_future);
+    auto future =
+        boost::asio::co_spawn(ioc, gateway.handle(std::move(request)), boost::asio::use_future);
     ioc.run();
     return future.get();
   };
@@ -366,7 +396,8 @@ TEST_CASE("readiness needs the token key; tokens are refused until it is loaded"
   CHECK(run("/user/all", {{"Authorization", "Bearer " + backend.token_for(admin)}}).status == 503);
 
   boost::asio::io_context ioc;
-  auto fetched = boost::asio::co_spawn(ioc, auth::fetch_public_key(backend, keys), boost::asio::use_future);
+  auto fetched =
+      boost::asio::co_spawn(ioc, auth::fetch_public_key(backend, keys), boost::asio::use_future);
   ioc.run();
   fetched.get();
   CHECK(keys.loaded());

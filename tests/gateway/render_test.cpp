@@ -34,16 +34,21 @@ std::string text(const boost::json::object& o) { return http::dump(o); }
 TEST_CASE("time formats per surface") {
   CHECK(format_time(k20250110T100000, 0, time_style(Surface::kRental)) == "2025-01-10T10:00:00Z");
   CHECK(format_time(k20250110T100000, 0, time_style(Surface::kUsersV1)) == "2025-01-10T10:00:00Z");
-  CHECK(format_time(k20250110T100000, 0, time_style(Surface::kStreetlight)) == "2025-01-10T10:00:00Z");
-  CHECK(format_time(k20250110T100000, 999999999, time_style(Surface::kRepair)) == "2025-01-10T10:00:00");
-  CHECK(format_time(k20250110T100000, 0, time_style(Surface::kPisync)) == "2025-01-10T10:00:00.000Z");
-  CHECK(format_time(k20250110T100000, 45'600'000, TimeStyle::kMillisZ) == "2025-01-10T10:00:00.045Z");
+  CHECK(format_time(k20250110T100000, 0, time_style(Surface::kStreetlight)) ==
+        "2025-01-10T10:00:00Z");
+  CHECK(format_time(k20250110T100000, 999999999, time_style(Surface::kRepair)) ==
+        "2025-01-10T10:00:00");
+  CHECK(format_time(k20250110T100000, 0, time_style(Surface::kPisync)) ==
+        "2025-01-10T10:00:00.000Z");
+  CHECK(format_time(k20250110T100000, 45'600'000, TimeStyle::kMillisZ) ==
+        "2025-01-10T10:00:00.045Z");
   CHECK(format_time(0, 0, TimeStyle::kSecondsZ) == "1970-01-01T00:00:00Z");
 }
 
 TEST_CASE("rental UserResponse") {
-  CHECK(text(rental_user(sample(userpb::ROLE_USER))) ==
-        R"({"uid":7,"name":"ann","cash":0,"creation_time":"2025-01-10T10:00:00Z","is_admin":false})");
+  CHECK(
+      text(rental_user(sample(userpb::ROLE_USER))) ==
+      R"({"uid":7,"name":"ann","cash":0,"creation_time":"2025-01-10T10:00:00Z","is_admin":false})");
   CHECK(rental_user(sample(userpb::ROLE_ADMIN)).at("is_admin").as_bool());
   CHECK_FALSE(rental_user(sample(userpb::ROLE_OPERATOR)).at("is_admin").as_bool());
   auto no_name = sample(userpb::ROLE_USER);
@@ -52,9 +57,10 @@ TEST_CASE("rental UserResponse") {
 }
 
 TEST_CASE("users-v1 User") {
-  CHECK(text(users_v1_user(sample(userpb::ROLE_ADMIN))) ==
-        R"({"id":7,"email":"ann@example.com","username":"ann","full_name":"Ann Lee","is_active":true,)"
-        R"("is_superuser":true,"created_at":"2025-01-10T10:00:00Z","updated_at":"2025-01-10T10:01:01Z"})");
+  CHECK(
+      text(users_v1_user(sample(userpb::ROLE_ADMIN))) ==
+      R"({"id":7,"email":"ann@example.com","username":"ann","full_name":"Ann Lee","is_active":true,)"
+      R"("is_superuser":true,"created_at":"2025-01-10T10:00:00Z","updated_at":"2025-01-10T10:01:01Z"})");
   auto bare = sample(userpb::ROLE_USER);
   bare.clear_email();
   bare.clear_full_name();
@@ -65,9 +71,10 @@ TEST_CASE("users-v1 User") {
 }
 
 TEST_CASE("repair User: is_staff for operator and admin") {
-  CHECK(text(repair_user(sample(userpb::ROLE_USER))) ==
-        R"({"id":7,"full_name":"Ann Lee","phone":"1234567890","email":"ann@example.com",)"
-        R"("profile_picture":null,"is_active":true,"is_staff":false,"created_at":"2025-01-10T10:00:00"})");
+  CHECK(
+      text(repair_user(sample(userpb::ROLE_USER))) ==
+      R"({"id":7,"full_name":"Ann Lee","phone":"1234567890","email":"ann@example.com",)"
+      R"("profile_picture":null,"is_active":true,"is_staff":false,"created_at":"2025-01-10T10:00:00"})");
   CHECK(repair_user(sample(userpb::ROLE_OPERATOR)).at("is_staff").as_bool());
   CHECK(repair_user(sample(userpb::ROLE_ADMIN)).at("is_staff").as_bool());
   auto pic = sample(userpb::ROLE_USER);

@@ -11,9 +11,9 @@ TEST_CASE("request ids: sane client ids are reused, others replaced") {
   std::string max(64, 'a');
   CHECK(request_id_for(max) == max);
 
-  for (std::string_view bad : {std::string_view{}, std::string_view{"has space"},
-                               std::string_view{"new\nline"}, std::string_view{"quote\""},
-                               std::string_view{"{json}"}}) {
+  for (std::string_view bad :
+       {std::string_view{}, std::string_view{"has space"}, std::string_view{"new\nline"},
+        std::string_view{"quote\""}, std::string_view{"{json}"}}) {
     auto id = request_id_for(bad);
     CHECK(id != bad);
     CHECK(id.size() == 32);

@@ -1,7 +1,8 @@
+#include "router/router.h"
+
 #include <catch2/catch.hpp>
 
 #include "http/url.h"
-#include "router/router.h"
 #include "router/surface.h"
 
 using fleet::gateway::Surface;

@@ -1,5 +1,7 @@
 // The Beast server on a real socket (port 0), with the dispatcher and the fake services; and the
 // gRPC completion hand-off of unary_call.
+#include "server/server.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -15,7 +17,6 @@
 #include "app/gateway.h"
 #include "auth/key_store.h"
 #include "fake_backend.h"
-#include "server/server.h"
 #include "upstream/call.h"
 
 using namespace fleet::gateway;
@@ -59,7 +60,10 @@ class Connection {
   }
   ~Connection() { ::close(fd_); }
 
-  void send(const std::string& data) { REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(data.size())); }
+  void send(const std::string& data) {
+    REQUIRE(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL) ==
+            static_cast<ssize_t>(data.size()));
+  }
 
   // One response: the head (status line and fields) and the body by Content-Length.
   struct Reply {
@@ -82,7 +86,8 @@ class Connection {
     reply.head = buffer_.substr(0, end + 2);
     buffer_.erase(0, end + 4);
     reply.status = std::stoi(reply.head.substr(9, 3));
-    auto length = std::stoul(reply.header("Content-Length").empty() ? "0" : reply.header("Content-Length"));
+    auto length =
+        std::stoul(reply.header("Content-Length").empty() ? "0" : reply.header("Content-Length"));
     while (buffer_.size() < length && fill()) {
     }
     reply.body = buffer_.substr(0, length);
@@ -123,7 +128,9 @@ TEST_CASE("server: keep-alive, request ids, surfaces") {
   CHECK(second.header("X-Request-Id").size() == 32);
 
   // Two requests in one write (pipelining) are answered in order.
-  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  c.send(
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\nHost: x\r\nConnection: "
+      "close\r\n\r\n");
   CHECK(c.read().status == 200);
   auto last = c.read();
   CHECK(last.status == 404);
@@ -135,8 +142,10 @@ TEST_CASE("server: a JSON body reaches the handler") {
   Running gateway;
   Connection c(gateway.port());
   std::string body = R"({"username":"pi","password":"pw"})";
-  c.send("POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
-         std::to_string(body.size()) + "\r\n\r\n" + body);
+  c.send(
+      "POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\nContent-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body);
   auto reply = c.read();
   CHECK(reply.status == 201);
   CHECK(reply.body.find("User registered successfully.") != std::string::npos);
@@ -145,8 +154,11 @@ TEST_CASE("server: a JSON body reaches the handler") {
 TEST_CASE("server: body over the limit is 413 in the surface body, then close") {
   Running gateway;
   Connection c(gateway.port());
-  c.send("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n"
-         "X-Request-Id: big-1\r\n\r\n" + std::string(100, 'x'));
+  c.send(
+      "POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+      "application/json\r\nContent-Length: 5000\r\n"
+      "X-Request-Id: big-1\r\n\r\n" +
+      std::string(100, 'x'));
   auto reply = c.read();
   CHECK(reply.status == 413);
   CHECK(reply.body == R"({"status":413,"message":"Request body too large","data":null})");
@@ -179,7 +191,8 @@ TEST_CASE("unary_call: a completion on another thread resumes the coroutine on i
   std::thread worker;
 
   auto start = [&](grpc::ClientContext* context, const upstream::userpb::GetUserRequest* request,
-                   upstream::userpb::GetUserResponse* response, std::function<void(grpc::Status)> done) {
+                   upstream::userpb::GetUserResponse* response,
+                   std::function<void(grpc::Status)> done) {
     deadline = context->deadline();
     auto id = request->id();
     worker = std::thread([response, id, done = std::move(done)] {
@@ -195,7 +208,8 @@ TEST_CASE("unary_call: a completion on another thread resumes the coroutine on i
       strand,
       [&]() -> boost::asio::awaitable<upstream::Reply<upstream::userpb::GetUserResponse>> {
         auto call = upstream::unary_call<upstream::userpb::GetUserResponse>(
-            start, request, upstream::CallOptions{std::chrono::milliseconds(1500), "rid-1"}, &in_flight);
+            start, request, upstream::CallOptions{std::chrono::milliseconds(1500), "rid-1"},
+            &in_flight);
         auto reply = co_await std::move(call);
         resumed_on = std::this_thread::get_id();
         co_return reply;

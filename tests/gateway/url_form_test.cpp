@@ -12,7 +12,7 @@ TEST_CASE("percent-decoding") {
   CHECK(percent_decode("a+b", false) == "a+b");
   CHECK(percent_decode("a+b", true) == "a b");
   CHECK(percent_decode("%41%62%e2%82%ac", false) == "Ab\xe2\x82\xac");
-  CHECK(percent_decode("100%", false) == "100%");     // kept literally
+  CHECK(percent_decode("100%", false) == "100%");  // kept literally
   CHECK(percent_decode("%zz%4", false) == "%zz%4");
   CHECK(percent_decode("%2", true) == "%2");
 }
@@ -56,7 +56,8 @@ TEST_CASE("content types") {
 }
 
 TEST_CASE("urlencoded form") {
-  auto form = parse_form("application/x-www-form-urlencoded", "username=alice&password=p%26ss+word");
+  auto form =
+      parse_form("application/x-www-form-urlencoded", "username=alice&password=p%26ss+word");
   REQUIRE(form);
   CHECK(form->get("username") == "alice");
   CHECK(form->get("password") == "p&ss word");

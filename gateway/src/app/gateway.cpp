@@ -37,21 +37,24 @@ boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
     co_return render::error_response(surface, 404, detail ? "Not Found" : "Route not found");
   }
   if (match.kind == router::MatchKind::kMethodNotAllowed) {
-    auto response = render::error_response(surface, 405, detail ? "Method Not Allowed" : "Method not allowed");
+    auto response =
+        render::error_response(surface, 405, detail ? "Method Not Allowed" : "Method not allowed");
     std::string allow;
     for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
     response.set_header("Allow", allow);
     co_return response;
   }
 
-  Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface, services_};
+  Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface,
+              services_};
   std::optional<http::Response> response;
   try {
     response = co_await (*match.handler)(ctx);
   } catch (const render::ApiError& e) {
     if (!e.cause().empty()) {
       fleet::log::ScopedRequestId scope(request.request_id);
-      fleet::log::error("upstream_failed", {{"path", request.path}, {"status", e.status()}, {"cause", e.cause()}});
+      fleet::log::error("upstream_failed",
+                        {{"path", request.path}, {"status", e.status()}, {"cause", e.cause()}});
     }
     response = render::error_response(surface, e.status(), e.what());
   } catch (const render::ValidationError& e) {

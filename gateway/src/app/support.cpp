@@ -1,13 +1,13 @@
 #include "app/support.h"
 
+#include <variant>
+
 #include "auth/bearer.h"
 #include "auth/key_store.h"
 #include "fleet/common/logging.h"
 #include "fleet/rpc/http_status.h"
 #include "http/form.h"
 #include "http/json.h"
-
-#include <variant>
 
 namespace fleet::gateway::app {
 
@@ -27,17 +27,23 @@ void fail_upstream(const grpc::Status& status, std::string_view call) {
 
 std::string_view missing_token_text(Surface surface) {
   switch (surface) {
-    case Surface::kStreetlight: return "Invalid or missing token";
-    case Surface::kPisync: return "No auth token provided";
-    default: return "Not authenticated";
+    case Surface::kStreetlight:
+      return "Invalid or missing token";
+    case Surface::kPisync:
+      return "No auth token provided";
+    default:
+      return "Not authenticated";
   }
 }
 
 std::string_view invalid_token_text(Surface surface) {
   switch (surface) {
-    case Surface::kStreetlight: return "Invalid or missing token";
-    case Surface::kPisync: return "Invalid auth token";
-    default: return "Could not validate credentials";
+    case Surface::kStreetlight:
+      return "Invalid or missing token";
+    case Surface::kPisync:
+      return "Invalid auth token";
+    default:
+      return "Could not validate credentials";
   }
 }
 
@@ -84,10 +90,13 @@ boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token
   co_return account;
 }
 
-std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name, validation::Issues& issues) {
+std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name,
+                                    validation::Issues& issues) {
   auto text = ctx.params.get(name);
   auto id = text ? validation::parse_int(*text) : std::nullopt;
-  if (!id) issues.push_back(validation::int_parsing(boost::json::array{"path", boost::json::string(name)}));
+  if (!id)
+    issues.push_back(
+        validation::int_parsing(boost::json::array{"path", boost::json::string(name)}));
   return id;
 }
 
@@ -99,11 +108,13 @@ validation::Values collect(validation::Outcome outcome, validation::Issues& issu
 }
 }  // namespace
 
-validation::Values query_values(const Context& ctx, validation::Schema schema, validation::Issues& issues) {
+validation::Values query_values(const Context& ctx, validation::Schema schema,
+                                validation::Issues& issues) {
   return collect(validation::validate_params(ctx.query, schema, "query"), issues);
 }
 
-validation::Values json_values(const Context& ctx, validation::Schema schema, validation::Issues& issues) {
+validation::Values json_values(const Context& ctx, validation::Schema schema,
+                               validation::Issues& issues) {
   return collect(validation::validate_json_body(ctx.request, schema), issues);
 }
 
@@ -120,7 +131,9 @@ void throw_if_invalid(validation::Issues& issues) {
   if (!issues.empty()) throw render::ValidationError(std::move(issues));
 }
 
-http::Response json(int status, boost::json::value body) { return http::json_response(status, body); }
+http::Response json(int status, boost::json::value body) {
+  return http::json_response(status, body);
+}
 
 http::Response no_content() {
   http::Response response;
@@ -136,7 +149,8 @@ boost::asio::awaitable<userpb::Account> get_account(Context& ctx, std::int64_t i
   co_return take(std::move(reply), "user.GetUser").account();
 }
 
-boost::asio::awaitable<std::vector<userpb::Account>> list_accounts(Context& ctx, std::int64_t offset,
+boost::asio::awaitable<std::vector<userpb::Account>> list_accounts(Context& ctx,
+                                                                   std::int64_t offset,
                                                                    std::int64_t limit) {
   // The user service pages at most 1000 rows per call.
   constexpr std::int64_t kPage = 1000;
@@ -156,7 +170,8 @@ boost::asio::awaitable<std::vector<userpb::Account>> list_accounts(Context& ctx,
   co_return accounts;
 }
 
-boost::asio::awaitable<userpb::Account> update_account(Context& ctx, const userpb::UpdateUserRequest& request) {
+boost::asio::awaitable<userpb::Account> update_account(Context& ctx,
+                                                       const userpb::UpdateUserRequest& request) {
   auto reply = co_await ctx.services.backend.UpdateUser(request, ctx.request_id());
   if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) fail(404, "User not found");
   co_return take(std::move(reply), "user.UpdateUser").account();
@@ -174,7 +189,8 @@ boost::asio::awaitable<void> delete_account(Context& ctx, std::int64_t id) {
   take(std::move(removed), "auth.DeleteCredentials");
 }
 
-boost::asio::awaitable<void> set_password(Context& ctx, std::int64_t id, const std::string& password) {
+boost::asio::awaitable<void> set_password(Context& ctx, std::int64_t id,
+                                          const std::string& password) {
   authpb::SetPasswordRequest request;
   request.set_user_id(id);
   request.set_password(password);

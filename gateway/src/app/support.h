@@ -50,9 +50,12 @@ boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token
 // Coroutines here take references: callers pass named values (see upstream/backend.h).
 
 // Input. Issues are collected in FastAPI's order (path, query, body) and thrown together.
-std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name, validation::Issues& issues);
-validation::Values query_values(const Context& ctx, validation::Schema schema, validation::Issues& issues);
-validation::Values json_values(const Context& ctx, validation::Schema schema, validation::Issues& issues);
+std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name,
+                                    validation::Issues& issues);
+validation::Values query_values(const Context& ctx, validation::Schema schema,
+                                validation::Issues& issues);
+validation::Values json_values(const Context& ctx, validation::Schema schema,
+                               validation::Issues& issues);
 // JSON body, or form fields when the Content-Type is a form (users-v1 login takes both).
 validation::Values json_or_form_values(const Context& ctx, validation::Schema schema,
                                        validation::Issues& issues);
@@ -63,11 +66,14 @@ http::Response no_content();
 
 // Accounts. A missing account is 404 "User not found".
 boost::asio::awaitable<userpb::Account> get_account(Context& ctx, std::int64_t id);
-boost::asio::awaitable<std::vector<userpb::Account>> list_accounts(Context& ctx, std::int64_t offset,
+boost::asio::awaitable<std::vector<userpb::Account>> list_accounts(Context& ctx,
+                                                                   std::int64_t offset,
                                                                    std::int64_t limit);
-boost::asio::awaitable<userpb::Account> update_account(Context& ctx, const userpb::UpdateUserRequest& request);
+boost::asio::awaitable<userpb::Account> update_account(Context& ctx,
+                                                       const userpb::UpdateUserRequest& request);
 // user.DeleteUser, then auth.DeleteCredentials.
 boost::asio::awaitable<void> delete_account(Context& ctx, std::int64_t id);
-boost::asio::awaitable<void> set_password(Context& ctx, std::int64_t id, const std::string& password);
+boost::asio::awaitable<void> set_password(Context& ctx, std::int64_t id,
+                                          const std::string& password);
 
 }  // namespace fleet::gateway::app

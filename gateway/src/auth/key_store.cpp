@@ -35,20 +35,23 @@ boost::asio::awaitable<void> fetch_public_key(upstream::Backend& backend, KeySto
       const auto& key = reply.message;
       if (!key.issuer().empty() && key.issuer() != keys.issuer()) {
         // Tokens would all fail the issuer check; say so loudly, but keep the key.
-        fleet::log::error("token_issuer_mismatch", {{"expected", keys.issuer()}, {"auth_issuer", key.issuer()}});
+        fleet::log::error("token_issuer_mismatch",
+                          {{"expected", keys.issuer()}, {"auth_issuer", key.issuer()}});
       }
       try {
         keys.install(key.public_key_pem());
-        fleet::log::info("token_key_loaded", {{"key_id", key.key_id()}, {"algorithm", key.algorithm()},
-                                              {"attempts", attempt}});
+        fleet::log::info(
+            "token_key_loaded",
+            {{"key_id", key.key_id()}, {"algorithm", key.algorithm()}, {"attempts", attempt}});
         co_return;
       } catch (const std::exception& e) {
         fleet::log::error("token_key_rejected", {{"cause", e.what()}});
       }
     } else if (attempt == 1 || attempt % 30 == 0) {
       // Expected while auth is starting; not every second.
-      fleet::log::warn("token_key_unavailable", {{"code", static_cast<int>(reply.status.error_code())},
-                                                 {"attempts", attempt}});
+      fleet::log::warn(
+          "token_key_unavailable",
+          {{"code", static_cast<int>(reply.status.error_code())}, {"attempts", attempt}});
     }
     timer.expires_after(std::chrono::seconds(1));
     co_await timer.async_wait(boost::asio::use_awaitable);

@@ -27,8 +27,8 @@ std::optional<std::string> header_param(std::string_view value, std::string_view
   while (pos != std::string_view::npos) {
     std::size_t next = value.find(';', pos + 1);
     // A quoted value may contain ';': extend to the closing quote.
-    auto piece = value.substr(pos + 1, next == std::string_view::npos ? std::string_view::npos
-                                                                      : next - pos - 1);
+    auto piece = value.substr(
+        pos + 1, next == std::string_view::npos ? std::string_view::npos : next - pos - 1);
     auto eq = piece.find('=');
     if (eq != std::string_view::npos && iequals(trim(piece.substr(0, eq)), name)) {
       auto raw = trim(value.substr(pos + 1 + eq + 1));
@@ -77,9 +77,9 @@ std::optional<ParamList> parse_multipart(std::string_view boundary, std::string_
     std::size_t line_start = 0;
     while (line_start <= headers.size()) {
       auto line_end = headers.find("\r\n", line_start);
-      auto line = headers.substr(line_start, line_end == std::string_view::npos
-                                                 ? std::string_view::npos
-                                                 : line_end - line_start);
+      auto line =
+          headers.substr(line_start, line_end == std::string_view::npos ? std::string_view::npos
+                                                                        : line_end - line_start);
       auto colon = line.find(':');
       if (colon != std::string_view::npos &&
           iequals(trim(line.substr(0, colon)), "content-disposition")) {

@@ -1,7 +1,7 @@
 #include "http/json.h"
 
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 
 namespace fleet::gateway::http {
 namespace {

@@ -13,10 +13,10 @@ using Header = std::pair<std::string, std::string>;
 bool iequals(std::string_view a, std::string_view b);
 
 struct Request {
-  std::string method;      // "GET", "POST", …
-  std::string target;      // raw request target, e.g. "/user/1?x=2"
-  std::string path;        // raw path (not decoded), without the query
-  std::string query;       // raw query string, without '?'
+  std::string method;  // "GET", "POST", …
+  std::string target;  // raw request target, e.g. "/user/1?x=2"
+  std::string path;    // raw path (not decoded), without the query
+  std::string query;   // raw query string, without '?'
   std::vector<Header> headers;
   std::string body;
   std::string request_id;  // set by the server before dispatch

@@ -57,7 +57,8 @@ ParamList parse_urlencoded(std::string_view text) {
   std::size_t start = 0;
   while (start <= text.size()) {
     auto amp = text.find('&', start);
-    auto piece = text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
+    auto piece =
+        text.substr(start, amp == std::string_view::npos ? std::string_view::npos : amp - start);
     if (!piece.empty()) {
       auto eq = piece.find('=');
       if (eq == std::string_view::npos) {

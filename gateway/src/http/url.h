@@ -27,7 +27,9 @@ class ParamList {
   std::optional<std::string_view> get(std::string_view name) const;
   bool has(std::string_view name) const { return get(name).has_value(); }
   const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
-  void add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
 
  private:
   std::vector<std::pair<std::string, std::string>> items_;

@@ -43,7 +43,8 @@ json::object users_v1_user(const userpb::Account& a) {
   o["is_active"] = a.is_active();
   o["is_superuser"] = is_admin(a.role());
   o["created_at"] = time_of(a.created_at(), TimeStyle::kSecondsZ);
-  o["updated_at"] = time_of(a.has_updated_at() ? a.updated_at() : a.created_at(), TimeStyle::kSecondsZ);
+  o["updated_at"] =
+      time_of(a.has_updated_at() ? a.updated_at() : a.created_at(), TimeStyle::kSecondsZ);
   return o;
 }
 
@@ -53,8 +54,8 @@ json::object repair_user(const userpb::Account& a) {
   o["full_name"] = optional_string(a.has_full_name(), a.full_name());
   o["phone"] = optional_string(a.has_phone(), a.phone());
   o["email"] = optional_string(a.has_email(), a.email());
-  o["profile_picture"] = optional_string(a.has_profile_picture() && !a.profile_picture().empty(),
-                                         a.profile_picture());
+  o["profile_picture"] =
+      optional_string(a.has_profile_picture() && !a.profile_picture().empty(), a.profile_picture());
   o["is_active"] = a.is_active();
   o["is_staff"] = is_staff(a.role());
   o["created_at"] = time_of(a.created_at(), TimeStyle::kNaive);
@@ -63,9 +64,12 @@ json::object repair_user(const userpb::Account& a) {
 
 std::string_view streetlight_role(userpb::Role role) {
   switch (role) {
-    case userpb::ROLE_ADMIN: return "admin";
-    case userpb::ROLE_OPERATOR: return "operator";
-    default: return "viewer";
+    case userpb::ROLE_ADMIN:
+      return "admin";
+    case userpb::ROLE_OPERATOR:
+      return "operator";
+    default:
+      return "viewer";
   }
 }
 

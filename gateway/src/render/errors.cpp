@@ -45,9 +45,12 @@ http::Response validation_response(const validation::Issues& issues) {
 
 std::string_view generic_text(int status) {
   switch (status) {
-    case 503: return "Service unavailable";
-    case 504: return "Upstream timeout";
-    default: return "Internal server error";
+    case 503:
+      return "Service unavailable";
+    case 504:
+      return "Upstream timeout";
+    default:
+      return "Internal server error";
   }
 }
 

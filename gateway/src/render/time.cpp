@@ -7,9 +7,12 @@ namespace fleet::gateway::render {
 
 TimeStyle time_style(Surface surface) {
   switch (surface) {
-    case Surface::kRepair: return TimeStyle::kNaive;
-    case Surface::kPisync: return TimeStyle::kMillisZ;
-    default: return TimeStyle::kSecondsZ;
+    case Surface::kRepair:
+      return TimeStyle::kNaive;
+    case Surface::kPisync:
+      return TimeStyle::kMillisZ;
+    default:
+      return TimeStyle::kSecondsZ;
   }
 }
 
@@ -22,8 +25,11 @@ std::string format_time(std::int64_t seconds, std::int32_t nanos, TimeStyle styl
                         tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   std::string out(buffer, static_cast<std::size_t>(n));
   switch (style) {
-    case TimeStyle::kSecondsZ: out += 'Z'; break;
-    case TimeStyle::kNaive: break;
+    case TimeStyle::kSecondsZ:
+      out += 'Z';
+      break;
+    case TimeStyle::kNaive:
+      break;
     case TimeStyle::kMillisZ: {
       int millis = nanos > 0 ? nanos / 1'000'000 : 0;
       std::snprintf(buffer, sizeof buffer, ".%03dZ", millis);

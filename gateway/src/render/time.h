@@ -8,9 +8,9 @@
 namespace fleet::gateway::render {
 
 enum class TimeStyle {
-  kSecondsZ,   // 2025-01-10T10:00:00Z       (rental, users-v1, streetlight)
-  kNaive,      // 2025-01-10T10:00:00        (repair)
-  kMillisZ,    // 2025-01-10T10:00:00.000Z   (pisync)
+  kSecondsZ,  // 2025-01-10T10:00:00Z       (rental, users-v1, streetlight)
+  kNaive,     // 2025-01-10T10:00:00        (repair)
+  kMillisZ,   // 2025-01-10T10:00:00.000Z   (pisync)
 };
 
 TimeStyle time_style(Surface surface);

@@ -13,7 +13,9 @@ namespace fleet::gateway::router {
 
 class PathParams {
  public:
-  void add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  void add(std::string name, std::string value) {
+    items_.emplace_back(std::move(name), std::move(value));
+  }
   std::optional<std::string_view> get(std::string_view name) const;
   void clear() { items_.clear(); }
 

@@ -20,22 +20,32 @@ Surface surface_for_path(std::string_view raw_path) {
 
 std::string_view surface_name(Surface surface) {
   switch (surface) {
-    case Surface::kRental: return "rental";
-    case Surface::kUsersV1: return "users-v1";
-    case Surface::kRepair: return "repair";
-    case Surface::kStreetlight: return "streetlight";
-    case Surface::kPisync: return "pisync";
+    case Surface::kRental:
+      return "rental";
+    case Surface::kUsersV1:
+      return "users-v1";
+    case Surface::kRepair:
+      return "repair";
+    case Surface::kStreetlight:
+      return "streetlight";
+    case Surface::kPisync:
+      return "pisync";
   }
   return "rental";
 }
 
 std::string_view surface_prefix(Surface surface) {
   switch (surface) {
-    case Surface::kRental: return "";
-    case Surface::kUsersV1: return "/api/v1";
-    case Surface::kRepair: return "/v1";
-    case Surface::kStreetlight: return "/api";
-    case Surface::kPisync: return "/pisync";
+    case Surface::kRental:
+      return "";
+    case Surface::kUsersV1:
+      return "/api/v1";
+    case Surface::kRepair:
+      return "/v1";
+    case Surface::kStreetlight:
+      return "/api";
+    case Surface::kPisync:
+      return "/pisync";
   }
   return "";
 }

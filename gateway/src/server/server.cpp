@@ -43,11 +43,13 @@ bool is_quiet_close(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
          ec == beast::error::timeout || ec == net::error::eof ||
          ec == net::error::connection_reset || ec == net::error::operation_aborted ||
-         ec == net::error::broken_pipe || ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category();
+         ec == net::error::broken_pipe ||
+         ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category();
 }
 
 std::string millis_since(std::chrono::steady_clock::time_point start) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start);
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.3f", static_cast<double>(us.count()) / 1000.0);
   return buffer;
@@ -62,7 +64,8 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     auto endpoint = stream_.socket().remote_endpoint(ec);
     if (!ec) remote_ = endpoint.address().to_string();
-    net::dispatch(stream_.get_executor(), beast::bind_front_handler(&Session::do_read, shared_from_this()));
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&Session::do_read, shared_from_this()));
   }
 
  private:
@@ -94,7 +97,8 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       request_id_ = http::request_id_for(client_id);
       if (ec == bhttp::error::body_limit) return reply_and_close(413, "Request body too large");
-      if (ec == bhttp::error::header_limit) return reply_and_close(431, "Request header fields too large");
+      if (ec == bhttp::error::header_limit)
+        return reply_and_close(431, "Request header fields too large");
       if (is_quiet_close(ec)) return do_close();
       return reply_and_close(400, "Bad request");
     }
@@ -164,7 +168,8 @@ class Session : public std::enable_shared_from_this<Session> {
     out.keep_alive(!close);
     out.prepare_payload();
     stream_.expires_after(server_->limits.idle_timeout);
-    bhttp::async_write(stream_, out, beast::bind_front_handler(&Session::on_write, shared_from_this()));
+    bhttp::async_write(stream_, out,
+                       beast::bind_front_handler(&Session::on_write, shared_from_this()));
   }
 
   void on_write(beast::error_code ec, std::size_t) {

@@ -16,8 +16,8 @@ namespace fleet::gateway::server {
 
 struct Limits {
   std::size_t header_bytes = 8 * 1024;
-  std::size_t body_bytes = 1024 * 1024;             // larger bodies get 413
-  std::chrono::seconds idle_timeout{30};            // reading a request, writing a response
+  std::size_t body_bytes = 1024 * 1024;   // larger bodies get 413
+  std::chrono::seconds idle_timeout{30};  // reading a request, writing a response
 };
 
 class Application {

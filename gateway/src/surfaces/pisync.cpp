@@ -41,7 +41,8 @@ Awaitable login(Context& ctx) {
     app::fail(401, "Invalid username or password.");
   }
   auto session = app::take(std::move(reply), "auth.Login");
-  co_return app::json(200, json::object{{"message", "Login successful."}, {"token", session.access_token()}});
+  co_return app::json(
+      200, json::object{{"message", "Login successful."}, {"token", session.access_token()}});
 }
 
 }  // namespace

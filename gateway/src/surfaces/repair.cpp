@@ -55,8 +55,10 @@ Awaitable login(Context& ctx) {
   request.set_password(*body.string("password"));
   request.set_issue_refresh_token(true);
   auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) app::fail(401, "Invalid credentials");
-  if (reply.status.error_code() == grpc::StatusCode::PERMISSION_DENIED) app::fail(403, "User is inactive");
+  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED)
+    app::fail(401, "Invalid credentials");
+  if (reply.status.error_code() == grpc::StatusCode::PERMISSION_DENIED)
+    app::fail(403, "User is inactive");
   auto session = app::take(std::move(reply), "auth.Login");
   json::object tokens{{"access_token", session.access_token()},
                       {"refresh_token", session.refresh_token()},
@@ -126,7 +128,8 @@ Awaitable create_user(Context& ctx) {
   account->set_full_name(*body.string("full_name"));
   account->set_phone(*body.string("phone"));
   account->set_email(*body.string("email"));
-  account->set_role(body.boolean("is_staff").value_or(false) ? userpb::ROLE_OPERATOR : userpb::ROLE_USER);
+  account->set_role(body.boolean("is_staff").value_or(false) ? userpb::ROLE_OPERATOR
+                                                             : userpb::ROLE_USER);
   request.set_password(*body.string("password"));
   auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
   auto created = app::take(std::move(reply), "auth.Register");

@@ -20,9 +20,8 @@ inline constexpr Field kRentalCreateUser[] = {
     {.name = "name", .required = true},
     {.name = "password", .required = true, .trim = false, .max_length = kPasswordMax},
     {.name = "is_admin", .type = Type::kBool}};
-inline constexpr Field kRentalPatchUser[] = {
-    {.name = "name"},
-    {.name = "cash", .type = Type::kNumber, .ge = 0.0}};
+inline constexpr Field kRentalPatchUser[] = {{.name = "name"},
+                                             {.name = "cash", .type = Type::kNumber, .ge = 0.0}};
 
 // users-v1
 inline constexpr Field kUsersV1Login[] = {

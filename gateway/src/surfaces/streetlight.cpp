@@ -53,9 +53,11 @@ Awaitable register_user(Context& ctx) {
   request.set_password(*body.string("password"));
   request.set_issue_access_token(true);
   auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::ALREADY_EXISTS) app::fail(400, "User already exists");
+  if (reply.status.error_code() == grpc::StatusCode::ALREADY_EXISTS)
+    app::fail(400, "User already exists");
   auto created = app::take(std::move(reply), "auth.Register");
-  json::object data{{"token", created.access_token()}, {"user", render::streetlight_user(created.account())}};
+  json::object data{{"token", created.access_token()},
+                    {"user", render::streetlight_user(created.account())}};
   co_return app::json(201, envelope(201, "User registered successfully", std::move(data)));
 }
 
@@ -67,9 +69,11 @@ Awaitable login(Context& ctx) {
   request.set_email(*outcome.values.string("email"));
   request.set_password(*outcome.values.string("password"));
   auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) app::fail(401, "Invalid credentials");
+  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED)
+    app::fail(401, "Invalid credentials");
   auto session = app::take(std::move(reply), "auth.Login");
-  json::object data{{"token", session.access_token()}, {"user", render::streetlight_user(session.account())}};
+  json::object data{{"token", session.access_token()},
+                    {"user", render::streetlight_user(session.account())}};
   co_return app::json(200, envelope(200, "Login successful", std::move(data)));
 }
 

@@ -21,7 +21,8 @@ json::object bearer(const std::string& access_token) {
   return json::object{{"access_token", access_token}, {"token_type", "bearer"}};
 }
 
-void require_self_or_superuser(const Context& ctx, const userpb::Account& principal, std::int64_t id) {
+void require_self_or_superuser(const Context& ctx, const userpb::Account& principal,
+                               std::int64_t id) {
   if (principal.id() != id && !render::is_admin(principal.role())) app::forbidden(ctx);
 }
 

@@ -35,22 +35,33 @@ class Backend {
   virtual ~Backend() = default;
 
   // user service
-  virtual Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request, const std::string& request_id) = 0;
-  virtual Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request, const std::string& request_id) = 0;
-  virtual Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request, const std::string& request_id) = 0;
-  virtual Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request, const std::string& request_id) = 0;
+  virtual Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request,
+                                                const std::string& request_id) = 0;
+  virtual Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request,
+                                                    const std::string& request_id) = 0;
+  virtual Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request,
+                                                      const std::string& request_id) = 0;
+  virtual Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
+                                                      const std::string& request_id) = 0;
 
   // auth service
-  virtual Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request, const std::string& request_id) = 0;
-  virtual Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request, const std::string& request_id) = 0;
-  virtual Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request, const std::string& request_id) = 0;
-  virtual Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request, const std::string& request_id) = 0;
-  virtual Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request, const std::string& request_id) = 0;
-  virtual Call<authpb::DeleteCredentialsResponse> DeleteCredentials(const authpb::DeleteCredentialsRequest& request, const std::string& request_id) = 0;
+  virtual Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+                                                  const std::string& request_id) = 0;
+  virtual Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
+                                            const std::string& request_id) = 0;
+  virtual Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request,
+                                                const std::string& request_id) = 0;
+  virtual Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request,
+                                              const std::string& request_id) = 0;
+  virtual Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request,
+                                                        const std::string& request_id) = 0;
+  virtual Call<authpb::DeleteCredentialsResponse> DeleteCredentials(
+      const authpb::DeleteCredentialsRequest& request, const std::string& request_id) = 0;
   virtual Call<authpb::GetPublicKeyResponse> GetPublicKey(const std::string& request_id) = 0;
 
   // grpc.health.v1 Check of the whole server ("" service), with its own short deadline.
-  virtual Call<healthpb::HealthCheckResponse> Check(Service service, std::chrono::milliseconds timeout) = 0;
+  virtual Call<healthpb::HealthCheckResponse> Check(Service service,
+                                                    std::chrono::milliseconds timeout) = 0;
 };
 
 std::unique_ptr<Backend> make_grpc_backend(std::shared_ptr<grpc::Channel> auth,

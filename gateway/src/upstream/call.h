@@ -1,13 +1,16 @@
 #pragma once
 // An awaitable over one gRPC callback-API unary call:
 //   auto call = unary_call<GetUserResponse>(
-//       [stub](auto* ctx, auto* req, auto* resp, auto done) { stub->async()->GetUser(ctx, req, resp, done); },
-//       request, options);
+//       [stub](auto* ctx, auto* req, auto* resp, auto done) { stub->async()->GetUser(ctx, req,
+//       resp, done); }, request, options);
 //   auto reply = co_await std::move(call);
 // The ClientContext, request and response live in a shared state until gRPC's callback has run.
 // That callback runs on a gRPC thread, so it only posts the completion back to the awaiting
 // coroutine's executor (the connection's strand); nothing else is touched there. No io thread
 // ever blocks on a call.
+#include <grpcpp/client_context.h>
+#include <grpcpp/support/status.h>
+
 #include <atomic>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -17,8 +20,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <grpcpp/client_context.h>
-#include <grpcpp/support/status.h>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,7 +65,8 @@ class InFlight {
 };
 
 template <typename Response, typename Request, typename Start>
-boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request, CallOptions options,
+boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
+                                                   CallOptions options,
                                                    InFlight* in_flight = nullptr) {
   struct State {
     grpc::ClientContext context;
@@ -86,7 +88,8 @@ boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
       boost::asio::executor_work_guard<boost::asio::associated_executor_t<Handler>> work;
     };
     auto executor = boost::asio::get_associated_executor(handler);
-    auto pending = std::make_shared<Pending>(Pending{std::move(handler), boost::asio::make_work_guard(executor)});
+    auto pending = std::make_shared<Pending>(
+        Pending{std::move(handler), boost::asio::make_work_guard(executor)});
     if (in_flight) in_flight->begin();
     start(&state->context, &state->request, &state->response,
           [pending, state, in_flight](grpc::Status result) {
@@ -99,8 +102,9 @@ boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
           });
   };
   // Named, not a temporary inside the co_await expression (see backend.h on g++ 12).
-  auto completion = boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(grpc::Status)>(
-      std::move(initiation), boost::asio::use_awaitable);
+  auto completion =
+      boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(grpc::Status)>(
+          std::move(initiation), boost::asio::use_awaitable);
   grpc::Status status = co_await std::move(completion);
   co_return Reply<Response>{std::move(status), std::move(state->response)};
 }

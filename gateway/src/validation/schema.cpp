@@ -14,7 +14,9 @@ namespace json = boost::json;
 namespace {
 
 std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  auto space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
@@ -67,9 +69,9 @@ std::optional<std::string> check_string(const Field& field, std::string_view tex
     return std::nullopt;
   }
   if (char_count(text) > field.max_length) {
-    issues.push_back(make("string_too_long", loc_of(root, field.name),
-                          "String should have at most " + std::to_string(field.max_length) +
-                              " characters"));
+    issues.push_back(
+        make("string_too_long", loc_of(root, field.name),
+             "String should have at most " + std::to_string(field.max_length) + " characters"));
     return std::nullopt;
   }
   std::string value(field.trim ? trimmed : text);
@@ -106,25 +108,30 @@ void check_json(const Field& field, const json::value& value, std::string_view r
       if (value.is_int64()) {
         number = value.get_int64();
       } else if (value.is_uint64()) {
-        if (value.get_uint64() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-          issues.push_back(make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
+        if (value.get_uint64() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+          issues.push_back(
+              make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
           return;
         }
         number = static_cast<std::int64_t>(value.get_uint64());
       } else if (value.is_double()) {
         double d = value.get_double();
         if (std::floor(d) != d) {
-          issues.push_back(make("int_from_float", loc_of(root, field.name),
-                                "Input should be a valid integer, got a number with a fractional part"));
+          issues.push_back(
+              make("int_from_float", loc_of(root, field.name),
+                   "Input should be a valid integer, got a number with a fractional part"));
           return;
         }
         if (std::fabs(d) > 9.2e18) {
-          issues.push_back(make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
+          issues.push_back(
+              make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
           return;
         }
         number = static_cast<std::int64_t>(d);
       } else {
-        issues.push_back(make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
+        issues.push_back(
+            make("int_type", loc_of(root, field.name), "Input should be a valid integer"));
         return;
       }
       if (check_bounds(field, static_cast<double>(number), root, issues)) out[field.name] = number;
@@ -132,14 +139,16 @@ void check_json(const Field& field, const json::value& value, std::string_view r
     }
     case Type::kBool:
       if (!value.is_bool()) {
-        issues.push_back(make("bool_type", loc_of(root, field.name), "Input should be a valid boolean"));
+        issues.push_back(
+            make("bool_type", loc_of(root, field.name), "Input should be a valid boolean"));
         return;
       }
       out[field.name] = value.get_bool();
       return;
     case Type::kNumber: {
       if (!value.is_number()) {
-        issues.push_back(make("float_type", loc_of(root, field.name), "Input should be a valid number"));
+        issues.push_back(
+            make("float_type", loc_of(root, field.name), "Input should be a valid number"));
         return;
       }
       double d = value.to_number<double>();
@@ -150,8 +159,8 @@ void check_json(const Field& field, const json::value& value, std::string_view r
 }
 
 // One text value (query, path or form) against its field.
-void check_text(const Field& field, std::string_view text, std::string_view root,
-                json::object& out, Issues& issues) {
+void check_text(const Field& field, std::string_view text, std::string_view root, json::object& out,
+                Issues& issues) {
   switch (field.type) {
     case Type::kString:
       if (auto s = check_string(field, text, root, issues)) out[field.name] = json::string(*s);
@@ -162,7 +171,8 @@ void check_text(const Field& field, std::string_view text, std::string_view root
         issues.push_back(int_parsing(loc_of(root, field.name)));
         return;
       }
-      if (check_bounds(field, static_cast<double>(*number), root, issues)) out[field.name] = *number;
+      if (check_bounds(field, static_cast<double>(*number), root, issues))
+        out[field.name] = *number;
       return;
     }
     case Type::kBool: {
@@ -186,8 +196,9 @@ void check_text(const Field& field, std::string_view text, std::string_view root
       double d = 0;
       auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), d);
       if (t.empty() || ec != std::errc() || end != t.data() + t.size() || !std::isfinite(d)) {
-        issues.push_back(make("float_parsing", loc_of(root, field.name),
-                              "Input should be a valid number, unable to parse string as a number"));
+        issues.push_back(
+            make("float_parsing", loc_of(root, field.name),
+                 "Input should be a valid number, unable to parse string as a number"));
         return;
       }
       if (check_bounds(field, d, root, issues)) out[field.name] = d;
@@ -348,8 +359,10 @@ std::optional<std::string> email_problem(std::string_view text) {
     return "The email address contains invalid characters before the @-sign: " + list(bad) + ".";
   }
   if (local.front() == '.') return "An email address cannot start with a period.";
-  if (local.back() == '.') return "An email address cannot have a period immediately before the @-sign.";
-  if (local.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (local.back() == '.')
+    return "An email address cannot have a period immediately before the @-sign.";
+  if (local.find("..") != std::string_view::npos)
+    return "An email address cannot have two periods in a row.";
   if (local.size() > 64) {
     return "The email address is too long before the @-sign (" + std::to_string(local.size() - 64) +
            " character" + (local.size() - 64 == 1 ? "" : "s") + " too many).";
@@ -360,18 +373,24 @@ std::optional<std::string> email_problem(std::string_view text) {
     if (std::isalnum(u) || c == '-' || c == '.') continue;
     bad.insert(c);
   }
-  if (!bad.empty()) return "The part after the @-sign contains invalid characters: " + list(bad) + ".";
-  if (domain.front() == '.') return "An email address cannot have a period immediately after the @-sign.";
+  if (!bad.empty())
+    return "The part after the @-sign contains invalid characters: " + list(bad) + ".";
+  if (domain.front() == '.')
+    return "An email address cannot have a period immediately after the @-sign.";
   if (domain.back() == '.') return "An email address cannot end with a period.";
-  if (domain.find("..") != std::string_view::npos) return "An email address cannot have two periods in a row.";
+  if (domain.find("..") != std::string_view::npos)
+    return "An email address cannot have two periods in a row.";
   auto dot = domain.rfind('.');
-  if (dot == std::string_view::npos) return "The part after the @-sign is not valid. It should have a period.";
+  if (dot == std::string_view::npos)
+    return "The part after the @-sign is not valid. It should have a period.";
   std::size_t start = 0;
   while (start <= domain.size()) {
     auto end = domain.find('.', start);
-    auto label = domain.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto label =
+        domain.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (label.front() == '-' || label.back() == '-') {
-      return "The part after the @-sign contains invalid characters (Label must not start or end with a hyphen.).";
+      return "The part after the @-sign contains invalid characters (Label must not start or end "
+             "with a hyphen.).";
     }
     if (end == std::string_view::npos) break;
     start = end + 1;

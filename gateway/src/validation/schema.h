@@ -29,9 +29,9 @@ struct Field {
   std::string_view name;
   Type type = Type::kString;
   bool required = false;
-  bool email = false;                    // strings: local@domain.tld
-  bool trim = true;                      // strings: stored trimmed (passwords are not)
-  std::size_t max_length = 255;          // strings, in characters
+  bool email = false;                       // strings: local@domain.tld
+  bool trim = true;                         // strings: stored trimmed (passwords are not)
+  std::size_t max_length = 255;             // strings, in characters
   std::optional<double> ge = std::nullopt;  // numbers: inclusive bounds
   std::optional<double> le = std::nullopt;
   std::optional<std::int64_t> default_int = std::nullopt;  // query parameters
