@@ -1,0 +1,78 @@
+#include "api/convert.h"
+
+#include <google/protobuf/util/time_util.h>
+
+namespace fleet::device_session {
+namespace {
+
+void set_time(TimePoint t, google::protobuf::Timestamp* out) {
+  using std::chrono::microseconds;
+  *out = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
+      std::chrono::floor<microseconds>(t).time_since_epoch().count());
+}
+
+v1::DeviceEvent::Kind kind_of(DeviceEvent::Kind kind) {
+  switch (kind) {
+    case DeviceEvent::Kind::kSnapshot:
+      return v1::DeviceEvent::KIND_SNAPSHOT;
+    case DeviceEvent::Kind::kStarted:
+      return v1::DeviceEvent::KIND_STARTED;
+    case DeviceEvent::Kind::kStopped:
+      return v1::DeviceEvent::KIND_STOPPED;
+    case DeviceEvent::Kind::kExpired:
+      return v1::DeviceEvent::KIND_EXPIRED;
+  }
+  return v1::DeviceEvent::KIND_UNSPECIFIED;
+}
+
+const char* kind_name(LedgerKind kind) {
+  switch (kind) {
+    case LedgerKind::kCharge:
+      return "charge";
+    case LedgerKind::kRefund:
+      return "refund";
+    case LedgerKind::kAdjustment:
+      break;
+  }
+  return "adjustment";
+}
+
+}  // namespace
+
+void to_proto(const DeviceView& view, v1::Device* out) {
+  const DeviceRecord& d = view.record;
+  out->set_id(d.id);
+  out->set_name(d.name);
+  out->set_type(d.type);
+  out->set_hourly_cost(d.hourly_cost.str());
+  out->set_running(view.running());
+  if (view.running()) {
+    out->set_user_id(*d.user_id);
+    set_time(*d.end_time, out->mutable_end_time());
+  }
+  out->set_time_left(view.time_left());
+  set_time(view.as_of, out->mutable_as_of());
+}
+
+void to_proto(const DeviceEvent& event, v1::DeviceEvent* out) {
+  out->Clear();
+  out->set_kind(kind_of(event.kind));
+  to_proto(event.device, out->mutable_device());
+}
+
+void to_proto(const Wallet& wallet, v1::Wallet* out) {
+  out->set_user_id(wallet.user_id);
+  out->set_cash(wallet.cash.str());
+}
+
+void to_proto(const LedgerEntry& entry, v1::LedgerEntry* out) {
+  out->set_id(entry.id);
+  out->set_user_id(entry.user_id);
+  out->set_kind(kind_name(entry.kind));
+  out->set_amount(entry.amount.str());
+  out->set_balance_after(entry.balance_after.str());
+  if (entry.device_id) out->set_device_id(*entry.device_id);
+  set_time(entry.created_at, out->mutable_created_at());
+}
+
+}  // namespace fleet::device_session

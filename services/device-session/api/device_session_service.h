@@ -1,0 +1,52 @@
+#pragma once
+// The gRPC face of device-session: decodes requests, calls the domain on the worker pool,
+// encodes responses. StartDevice and StopDevice are exactly-once per idempotency key
+// (libs/idempotency): the domain runs inside the store's transaction and its events are
+// published after the commit. No rules live here.
+#include "device_session/v1/device_session.grpc.pb.h"
+#include "domain/rental.h"
+#include "fleet/idempotency/store.h"
+#include "fleet/rpc/server.h"
+
+namespace fleet::device_session {
+
+namespace v1 = fleetgate::device_session::v1;
+
+class DeviceSessionAdapter final : public v1::DeviceSessionService::CallbackService {
+ public:
+  DeviceSessionAdapter(Rental& rental, DeviceHub& hub, idempotency::Store& idempotency,
+                       rpc::WorkerPool& workers)
+      : rental_(rental), hub_(hub), idempotency_(idempotency), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const v1::ListDevicesRequest* request,
+                                        v1::ListDevicesResponse* response) override;
+  grpc::ServerUnaryReactor* GetDevice(grpc::CallbackServerContext* context,
+                                      const v1::GetDeviceRequest* request,
+                                      v1::GetDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* StartDevice(grpc::CallbackServerContext* context,
+                                        const v1::StartDeviceRequest* request,
+                                        v1::StartDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* StopDevice(grpc::CallbackServerContext* context,
+                                       const v1::StopDeviceRequest* request,
+                                       v1::StopDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* GetWallets(grpc::CallbackServerContext* context,
+                                       const v1::GetWalletsRequest* request,
+                                       v1::GetWalletsResponse* response) override;
+  grpc::ServerUnaryReactor* SetCash(grpc::CallbackServerContext* context,
+                                    const v1::SetCashRequest* request,
+                                    v1::SetCashResponse* response) override;
+  grpc::ServerUnaryReactor* ListLedger(grpc::CallbackServerContext* context,
+                                       const v1::ListLedgerRequest* request,
+                                       v1::ListLedgerResponse* response) override;
+  grpc::ServerWriteReactor<v1::DeviceEvent>* WatchDevice(
+      grpc::CallbackServerContext* context, const v1::WatchDeviceRequest* request) override;
+
+ private:
+  Rental& rental_;
+  DeviceHub& hub_;
+  idempotency::Store& idempotency_;
+  rpc::WorkerPool& workers_;
+};
+
+}  // namespace fleet::device_session

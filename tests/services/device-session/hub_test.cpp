@@ -1,0 +1,127 @@
+#include <catch2/catch.hpp>
+
+#include "domain/device_hub.h"
+#include "recorder.h"
+
+using namespace fleet::device_session;
+using fleet::device_session::testing::Recorder;
+using Kind = DeviceEvent::Kind;
+using End = Watcher::End;
+
+namespace {
+
+DeviceEvent event(Kind kind, std::int64_t sequence, std::int64_t device_id = 1) {
+  DeviceEvent e{kind, DeviceView{}, sequence};
+  e.device.record.id = device_id;
+  return e;
+}
+
+}  // namespace
+
+TEST_CASE("the snapshot goes first, then what arrived before it, in order", "[hub]") {
+  Recorder w;
+  w.deliver(event(Kind::kStarted, 2));
+  w.deliver(event(Kind::kStopped, 3));
+  CHECK(w.written.empty());  // held back until the snapshot
+  w.begin(event(Kind::kSnapshot, 0));
+  w.drain();
+  CHECK(w.kinds() == std::vector{Kind::kSnapshot, Kind::kStarted, Kind::kStopped});
+  w.deliver(event(Kind::kStarted, 4));
+  w.drain();
+  CHECK(w.written.back().sequence == 4);
+  CHECK(w.overlapping_writes == 0);
+  CHECK_FALSE(w.finished);
+}
+
+TEST_CASE("one write is outstanding at a time", "[hub]") {
+  Recorder w;
+  w.begin(event(Kind::kSnapshot, 0));
+  w.deliver(event(Kind::kStarted, 2));
+  w.deliver(event(Kind::kStopped, 3));
+  CHECK(w.written.size() == 1);
+  w.complete();
+  CHECK(w.written.size() == 2);
+  w.complete();
+  CHECK(w.written.size() == 3);
+  CHECK(w.overlapping_writes == 0);
+}
+
+TEST_CASE("a watcher that falls behind ends with overflow instead of growing", "[hub]") {
+  Recorder w(3);
+  w.begin(event(Kind::kSnapshot, 0));  // being written, not queued
+  for (int i = 1; i <= 3; ++i) w.deliver(event(Kind::kStarted, 2 * i));
+  CHECK_FALSE(w.finished);
+  w.deliver(event(Kind::kStarted, 100));  // the fourth waiting event
+  CHECK_FALSE(w.finished);                // the snapshot's write is still outstanding
+  w.deliver(event(Kind::kStarted, 102));  // ignored from now on
+  w.complete();
+  CHECK(w.finished == End::kOverflow);
+  CHECK(w.written.size() == 1);  // the queued events were dropped, never written
+  w.deliver(event(Kind::kStarted, 104));
+  CHECK(w.written.size() == 1);
+}
+
+TEST_CASE("a cancelled watcher finishes once its outstanding write is done", "[hub]") {
+  Recorder w;
+  w.begin(event(Kind::kSnapshot, 0));
+  w.deliver(event(Kind::kStarted, 2));
+  w.end(End::kCancelled);
+  CHECK_FALSE(w.finished);
+  w.complete(false);
+  CHECK(w.finished == End::kCancelled);
+  CHECK(w.written.size() == 1);
+  w.end(End::kShutdown);  // idempotent
+  CHECK(w.finished == End::kCancelled);
+}
+
+TEST_CASE("a failed write ends the watcher; an idle one finishes at once", "[hub]") {
+  Recorder broken;
+  broken.begin(event(Kind::kSnapshot, 0));
+  broken.complete(false);
+  CHECK(broken.finished == End::kCancelled);
+
+  Recorder idle;
+  idle.end(End::kNotFound);  // before any snapshot
+  CHECK(idle.finished == End::kNotFound);
+  idle.begin(event(Kind::kSnapshot, 0));
+  CHECK(idle.written.empty());
+}
+
+TEST_CASE("the hub delivers to a device's watchers in order and drops stale events", "[hub]") {
+  DeviceHub hub;
+  auto a = std::make_shared<Recorder>();
+  auto b = std::make_shared<Recorder>();
+  auto other = std::make_shared<Recorder>();
+  hub.subscribe(1, a);
+  const auto ticket_b = hub.subscribe(1, b);
+  hub.subscribe(2, other);
+  for (auto* w : {a.get(), b.get(), other.get()}) w->begin(event(Kind::kSnapshot, 0));
+
+  hub.publish(event(Kind::kStarted, 10));
+  hub.publish(event(Kind::kExpired, 9));  // published late by a slower thread: stale
+  hub.publish(event(Kind::kStopped, 11));
+  hub.unsubscribe(1, ticket_b);
+  hub.publish(event(Kind::kStarted, 12));
+  a->drain();
+  b->drain();
+  other->drain();
+  CHECK(a->kinds() == std::vector{Kind::kSnapshot, Kind::kStarted, Kind::kStopped, Kind::kStarted});
+  CHECK(b->kinds() == std::vector{Kind::kSnapshot, Kind::kStarted, Kind::kStopped});
+  CHECK(other->kinds() == std::vector{Kind::kSnapshot});
+  CHECK(hub.watchers(1) == 1);
+}
+
+TEST_CASE("the hub holds watchers weakly and can end them all", "[hub]") {
+  DeviceHub hub;
+  auto kept = std::make_shared<Recorder>();
+  hub.subscribe(1, kept);
+  {
+    auto gone = std::make_shared<Recorder>();
+    hub.subscribe(1, gone);
+    CHECK(hub.watchers(1) == 2);
+  }
+  CHECK(hub.watchers(1) == 1);
+  hub.publish(event(Kind::kStarted, 2));  // skips and forgets the gone one
+  hub.end_all(End::kShutdown);
+  CHECK(kept->finished == End::kShutdown);
+}
