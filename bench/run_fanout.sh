@@ -1,0 +1,251 @@
+#!/usr/bin/env bash
+# The countdown fan-out benchmark against a running gateway, with the bare broadcaster as the
+# ceiling measured in the same run. See bench/README.md.
+#   ./deploy/dev/up --detach && ./bench/run_fanout.sh
+set -euo pipefail
+# shellcheck source=deploy/dev/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../deploy/dev/lib.sh"
+
+usage() {
+  cat <<'USAGE'
+usage: bench/run_fanout.sh [options]
+  --host H            gateway host [127.0.0.1]
+  --port P            gateway port [$GATEWAY_PORT or 8000]
+  --user U            rental admin user [$ADMIN_USERNAME or admin]
+  --password PW       its password [$ADMIN_PASSWORD or admin]
+  --device ID         device whose countdown is watched [1]
+  --sizes "N ..."     socket counts [1000 10000]
+  --duration S        measurement window per run, seconds [30]
+  --connect-rate R    new sockets per second [1000]
+  --threads T         load tool io threads [1]
+  --bare-port P       port for the bare broadcaster [a free one]
+  --gateway-pid PID   gateway process for RSS [.dev/run/fleetgate-gateway.pid, else who listens]
+  --out DIR           where JSON reports and logs go [/tmp/fleetgate-bench-<time>]
+  --bare-only         skip the gateway (baseline: the load tool against the bare broadcaster)
+Binaries come from $FLEETGATE_BUILD_DIR/bin [build/bin]; they are built when missing.
+USAGE
+}
+
+host=127.0.0.1
+port=${GATEWAY_PORT:-8000}
+user=${ADMIN_USERNAME:-admin}
+password=${ADMIN_PASSWORD:-admin}
+device=1
+sizes="1000 10000"
+duration=30
+connect_rate=1000
+threads=1
+bare_port=
+gateway_pid=
+out=
+bare_only=0
+while (($#)); do
+  case $1 in
+    --host) host=$2; shift ;;
+    --port) port=$2; shift ;;
+    --user) user=$2; shift ;;
+    --password) password=$2; shift ;;
+    --device) device=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --duration) duration=$2; shift ;;
+    --connect-rate) connect_rate=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --bare-port) bare_port=$2; shift ;;
+    --gateway-pid) gateway_pid=$2; shift ;;
+    --out) out=$2; shift ;;
+    --bare-only) bare_only=1 ;;
+    -h | --help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+  shift
+done
+
+for tool in curl jq; do
+  command -v "$tool" >/dev/null || fg_die "$tool is missing (apt-get install -y $tool)"
+done
+load=$FG_BIN_DIR/fleetgate-fanout-load
+bare=$FG_BIN_DIR/fleetgate-bare-broadcaster
+if [[ ! -x $load || ! -x $bare ]]; then
+  fg_say "building the bench tools in $FG_BUILD_DIR"
+  export CCACHE_BASEDIR=$FG_REPO CCACHE_NOHASHDIR=1
+  cmake -S "$FG_REPO" -B "$FG_BUILD_DIR" -G Ninja >/dev/null
+  cmake --build "$FG_BUILD_DIR" --target fleetgate-fanout-load fleetgate-bare-broadcaster
+fi
+out=${out:-/tmp/fleetgate-bench-$(date -u +%Y%m%dT%H%M%SZ)}
+mkdir -p "$out"
+base=http://$host:$port
+fg_say "reports and logs in $out"
+
+# ---- the gateway: token, a running session on the device, its pid -------------------------
+token=
+if ((!bare_only)); then
+  login=$(curl -sS -m 10 -X POST "$base/auth/token" --data-urlencode "username=$user" \
+    --data-urlencode "password=$password") || fg_die "no gateway at $base (./deploy/dev/up --detach)"
+  token=$(jq -r '.access_token // empty' <<<"$login")
+  uid=$(jq -r '.user_id // empty' <<<"$login")
+  [[ -n $token && -n $uid ]] || fg_die "POST /auth/token as $user failed: $login"
+  auth=(-H "Authorization: Bearer $token")
+
+  # A session long enough for every run: start one unless the device already counts down.
+  needed=$((($(wc -w <<<"$sizes") * 2 * (duration + 60)) + 120))
+  dev=$(curl -sS -m 10 -w '\n%{http_code}' "${auth[@]}" "$base/device/$device")
+  code=${dev##*$'\n'}
+  dev=${dev%$'\n'*}
+  [[ $code == 200 ]] || fg_die "GET /device/$device answered $code: $dev (does this gateway serve the rental devices yet?)"
+  left=$(jq -r 'try .time_left // empty' <<<"$dev" 2>/dev/null || true)
+  if [[ -z $left || ${left%.*} -lt $needed ]]; then
+    if [[ -n $left ]]; then
+      fg_say "device $device has only ${left}s left; stopping it to start a fresh session"
+      curl -sS -m 10 -X POST "${auth[@]}" "$base/device/stop/$device" >/dev/null || true
+    fi
+    # Starting charges the wallet: make sure the admin can pay for an hour.
+    curl -sS -m 10 -X PATCH "${auth[@]}" -H 'Content-Type: application/json' \
+      -d '{"cash":100}' "$base/user/$uid" >/dev/null
+    started=$(curl -sS -m 10 -w '\n%{http_code}' -X POST "${auth[@]}" \
+      -H 'Content-Type: application/json' -H "X-Idempotency-Key: bench-$(date +%s%N)" \
+      -d "{\"user_id\":$uid,\"duration_minutes\":60}" "$base/device/start/$device")
+    code=${started##*$'\n'}
+    [[ $code == 200 ]] || fg_die "POST /device/start/$device answered $code: ${started%$'\n'*}"
+    fg_say "started device $device for user $uid: ${started%$'\n'*}"
+  else
+    fg_say "device $device is running with ${left}s left"
+  fi
+
+  if [[ -z $gateway_pid && -f $FG_DEV_DIR/run/fleetgate-gateway.pid ]]; then
+    gateway_pid=$(<"$FG_DEV_DIR/run/fleetgate-gateway.pid")
+  fi
+  if [[ -z $gateway_pid ]]; then
+    gateway_pid=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+  fi
+  if [[ -n $gateway_pid ]] && fg_alive "$gateway_pid" fleetgate-gateway; then
+    nofile=$(awk '/Max open files/ {print $4}' "/proc/$gateway_pid/limits")
+    fg_say "gateway pid $gateway_pid (open-file limit $nofile)"
+    for n in $sizes; do
+      ((nofile >= n + 100)) || fg_say "warning: the gateway's open-file limit $nofile is too low for $n sockets"
+    done
+  else
+    fg_say "warning: no local gateway process found; memory per socket will be missing"
+    gateway_pid=0
+  fi
+fi
+
+# fleetgate_upstream_device_streams from /metrics: "name{labels} value" lines, or a note.
+upstream_streams() {
+  local body
+  if ! body=$(curl -sS -m 5 -f "$base/metrics" 2>/dev/null); then
+    echo "(no /metrics endpoint)"
+    return
+  fi
+  local lines
+  lines=$(grep -E '^fleetgate_upstream_device_streams(\{| )' <<<"$body" || true)
+  if [[ -z $lines ]]; then
+    echo "(gauge fleetgate_upstream_device_streams absent from /metrics)"
+  else
+    tr '\n' ' ' <<<"$lines"
+    echo
+  fi
+}
+
+# ---- the runs ------------------------------------------------------------------------------
+bare_pid=
+stop_bare() {
+  if [[ -n $bare_pid ]] && kill -0 "$bare_pid" 2>/dev/null; then
+    kill -TERM "$bare_pid" 2>/dev/null || true
+    wait "$bare_pid" 2>/dev/null || true
+  fi
+  bare_pid=
+}
+trap stop_bare EXIT
+
+run_load() { # LABEL SOCKETS JSON LOG ARGS...
+  local label=$1 sockets=$2 json=$3 log=$4
+  shift 4
+  fg_say "$label, $sockets sockets"
+  "$load" --label "$label" --sockets "$sockets" --device "$device" --duration "$duration" --connect-rate "$connect_rate" \
+    --threads "$threads" --json "$json" "$@" 2>"$log.err" | tee "$log"
+}
+
+if ((!bare_only)); then
+  streams_before=$(upstream_streams)
+  fg_say "upstream device streams before any socket: $streams_before"
+  gateway_rss_start=$(awk '/^VmRSS:/ {print $2}' "/proc/$gateway_pid/status" 2>/dev/null || echo "")
+fi
+declare -A streams_during
+for n in $sizes; do
+  # A fresh broadcaster per size, so its RSS before connecting is a clean baseline.
+  [[ -n $bare_port ]] || bare_port=$(fg_free_port)
+  "$bare" --port "$bare_port" --device "$device" >"$out/bare-$n.log" 2>&1 &
+  bare_pid=$!
+  for _ in $(seq 50); do fg_port_busy "$bare_port" && break; sleep 0.1; done
+  run_load bare "$n" "$out/bare-$n.json" "$out/load-bare-$n.txt" \
+    --port "$bare_port" --server-pid "$bare_pid"
+  stop_bare
+
+  ((bare_only)) && continue
+  # Sample the gauge while the sockets are held (the load tool runs in the foreground).
+  (
+    sleep $((n / connect_rate + 4))
+    for _ in 1 2 3; do upstream_streams; sleep $((duration / 4 + 1)); done
+  ) >"$out/streams-$n.txt" &
+  sampler=$!
+  BENCH_TOKEN=$token run_load gateway "$n" "$out/gateway-$n.json" "$out/load-gateway-$n.txt" \
+    --host "$host" --port "$port" --server-pid "$gateway_pid"
+  wait "$sampler" || true
+  streams_during[$n]=$(sort -u "$out/streams-$n.txt" | tr '\n' ';')
+done
+if ((!bare_only)); then
+  streams_after=$(upstream_streams)
+fi
+
+# ---- the table -----------------------------------------------------------------------------
+row() { # JSON
+  jq -r '[.label, .sockets_requested, .connected, .held,
+          (.spread_ms.p50*10|round/10), (.spread_ms.p95*10|round/10), (.spread_ms.p99*10|round/10),
+          .stale_messages, .missed_ticks, .minority_messages, (.messages_per_second|round),
+          (if .server.kib_per_socket == null then "?" else (.server.kib_per_socket*100|round/100) end),
+          (if .server.cpu_seconds_in_window == null then "?"
+           else (100*.server.cpu_seconds_in_window/.window_seconds|round|tostring) + "%" end)]
+         | @tsv' "$1"
+}
+ratio() { # EXPR GATEWAY_JSON BARE_JSON
+  jq -rn --slurpfile g "$2" --slurpfile b "$3" \
+    "(\$g[0] | $1) as \$x | (\$b[0] | $1) as \$y |
+     if \$x == null or \$y == null or \$y == 0 then \"?\" else (\$x / \$y * 100 | round / 100) end"
+}
+echo
+echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $device, window ${duration}s" |
+  tee "$out/table.txt"
+{
+  printf 'run\tsockets\tconnected\theld\tp50 ms\tp95 ms\tp99 ms\tstale\tmissed\tminority\tmsg/s\tKiB/socket\tserver CPU\n'
+  for n in $sizes; do
+    row "$out/bare-$n.json"
+    ((bare_only)) || row "$out/gateway-$n.json"
+  done
+} | column -t -s $'\t' | tee -a "$out/table.txt"
+if ((!bare_only)); then
+  {
+    echo
+    for n in $sizes; do
+      g=$out/gateway-$n.json b=$out/bare-$n.json
+      # Memory a previous size freed may be reused, so the per-run figure can read low; the one
+      # counted from the RSS before the first run cannot.
+      from_start="?"
+      if [[ -n $gateway_rss_start ]]; then
+        from_start=$(jq -r --argjson s "$gateway_rss_start" \
+          'if .server.rss_holding_kib == null or .held == 0 then "?"
+           else ((.server.rss_holding_kib - $s) / .held * 100 | round / 100) end' "$g")
+      fi
+      echo "$n sockets: gateway/bare p95 spread $(ratio .spread_ms.p95 "$g" "$b")" \
+        "($(jq -r '.spread_ms.p95*10|round/10' "$g") / $(jq -r '.spread_ms.p95*10|round/10' "$b") ms)," \
+        "p99 $(ratio .spread_ms.p99 "$g" "$b");" \
+        "gateway KiB per socket $(jq -r '.server.kib_per_socket // "?" | if type == "number" then (.*100|round/100) else . end' "$g")" \
+        "(from the RSS before the first run: $from_start), bare $(jq -r '.server.kib_per_socket*100|round/100' "$b");" \
+        "every socket connected and held: $(jq -r '.connected == .sockets_requested and .held == .sockets_requested' "$g");" \
+        "no stale tick: $(jq -r .no_stale_tick "$g")"
+    done
+    echo "upstream device streams: before $streams_before"
+    for n in $sizes; do echo "  while holding $n sockets: ${streams_during[$n]}"; done
+    echo "  after: $streams_after"
+  } | tee -a "$out/table.txt"
+fi
+fg_say "table in $out/table.txt"
