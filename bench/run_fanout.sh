@@ -20,6 +20,7 @@ usage: bench/run_fanout.sh [options]
   --threads T         load tool io threads [1]
   --bare-port P       port for the bare broadcaster [a free one]
   --gateway-pid PID   gateway process for RSS [.dev/run/fleetgate-gateway.pid, else who listens]
+  --rounds R          runs of each server per size, alternating; ratios use medians [1]
   --out DIR           where JSON reports and logs go [/tmp/fleetgate-bench-<time>]
   --bare-only         skip the gateway (baseline: the load tool against the bare broadcaster)
 Binaries come from $FLEETGATE_BUILD_DIR/bin [build/bin]; they are built when missing.
@@ -39,6 +40,7 @@ bare_port=
 gateway_pid=
 out=
 bare_only=0
+rounds=1
 while (($#)); do
   case $1 in
     --host) host=$2; shift ;;
@@ -53,6 +55,7 @@ while (($#)); do
     --bare-port) bare_port=$2; shift ;;
     --gateway-pid) gateway_pid=$2; shift ;;
     --out) out=$2; shift ;;
+    --rounds) rounds=$2; shift ;;
     --bare-only) bare_only=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
@@ -87,7 +90,7 @@ if ((!bare_only)); then
   auth=(-H "Authorization: Bearer $token")
 
   # A session long enough for every run: start one unless the device already counts down.
-  needed=$((($(wc -w <<<"$sizes") * 2 * (duration + 60)) + 120))
+  needed=$(($(wc -w <<<"$sizes") * rounds * 2 * (duration + 60) + 120))
   dev=$(curl -sS -m 10 -w '\n%{http_code}' "${auth[@]}" "$base/device/$device")
   code=${dev##*$'\n'}
   dev=${dev%$'\n'*}
@@ -171,31 +174,31 @@ if ((!bare_only)); then
   gateway_rss_start=$(awk '/^VmRSS:/ {print $2}' "/proc/$gateway_pid/status" 2>/dev/null || echo "")
 fi
 declare -A streams_during
+[[ -n $bare_port ]] || bare_port=$(fg_free_port)
 for n in $sizes; do
-  # A fresh broadcaster per size, so its RSS before connecting is a clean baseline.
-  [[ -n $bare_port ]] || bare_port=$(fg_free_port)
-  "$bare" --port "$bare_port" --device "$device" >"$out/bare-$n.log" 2>&1 &
-  bare_pid=$!
-  for _ in $(seq 50); do fg_port_busy "$bare_port" && break; sleep 0.1; done
-  run_load bare "$n" "$out/bare-$n.json" "$out/load-bare-$n.txt" \
-    --port "$bare_port" --server-pid "$bare_pid"
-  stop_bare
+  for ((r = 1; r <= rounds; r++)); do
+    # A fresh broadcaster per run, so its RSS before connecting is a clean baseline.
+    "$bare" --port "$bare_port" --device "$device" >"$out/bare-$n-$r.log" 2>&1 &
+    bare_pid=$!
+    for _ in $(seq 50); do fg_port_busy "$bare_port" && break; sleep 0.1; done
+    run_load bare "$n" "$out/bare-$n-$r.json" "$out/load-bare-$n-$r.txt" \
+      --port "$bare_port" --server-pid "$bare_pid"
+    stop_bare
 
-  ((bare_only)) && continue
-  # Sample the gauge while the sockets are held (the load tool runs in the foreground).
-  (
-    sleep $((n / connect_rate + 4))
-    for _ in 1 2 3; do upstream_streams; sleep $((duration / 4 + 1)); done
-  ) >"$out/streams-$n.txt" &
-  sampler=$!
-  BENCH_TOKEN=$token run_load gateway "$n" "$out/gateway-$n.json" "$out/load-gateway-$n.txt" \
-    --host "$host" --port "$port" --server-pid "$gateway_pid"
-  wait "$sampler" || true
-  streams_during[$n]=$(sort -u "$out/streams-$n.txt" | tr '\n' ';')
+    ((bare_only)) && continue
+    # Sample the gauge while the sockets are held (the load tool runs in the foreground).
+    (
+      sleep $((n / connect_rate + 4))
+      for _ in 1 2 3; do upstream_streams; sleep $((duration / 4 + 1)); done
+    ) >"$out/streams-$n-$r.txt" &
+    sampler=$!
+    BENCH_TOKEN=$token run_load gateway "$n" "$out/gateway-$n-$r.json" \
+      "$out/load-gateway-$n-$r.txt" --host "$host" --port "$port" --server-pid "$gateway_pid"
+    wait "$sampler" || true
+  done
+  ((bare_only)) || streams_during[$n]=$(sort -u "$out"/streams-"$n"-*.txt | tr '\n' ';')
 done
-if ((!bare_only)); then
-  streams_after=$(upstream_streams)
-fi
+((bare_only)) || streams_after=$(upstream_streams)
 
 # ---- the table -----------------------------------------------------------------------------
 row() { # JSON
@@ -204,48 +207,74 @@ row() { # JSON
           .stale_messages, .missed_ticks, .minority_messages, (.messages_per_second|round),
           (if .server.kib_per_socket == null then "?" else (.server.kib_per_socket*100|round/100) end),
           (if .server.cpu_seconds_in_window == null then "?"
-           else (100*.server.cpu_seconds_in_window/.window_seconds|round|tostring) + "%" end)]
+           else (100*.server.cpu_seconds_in_window/.window_seconds|round|tostring) + "%" end),
+          (100*.client_cpu_seconds_in_window/.window_seconds|round|tostring) + "%",
+          (if .machine_busy_cpu_seconds_in_window == null or .server.cpu_seconds_in_window == null
+           then "?"
+           else ([0, 100*(.machine_busy_cpu_seconds_in_window - .client_cpu_seconds_in_window
+                          - .server.cpu_seconds_in_window)/.window_seconds] | max | round
+                 | tostring) + "%" end)]
          | @tsv' "$1"
 }
-ratio() { # EXPR GATEWAY_JSON BARE_JSON
-  jq -rn --slurpfile g "$2" --slurpfile b "$3" \
-    "(\$g[0] | $1) as \$x | (\$b[0] | $1) as \$y |
-     if \$x == null or \$y == null or \$y == 0 then \"?\" else (\$x / \$y * 100 | round / 100) end"
+# median EXPR FILES...: the lower median of EXPR over the runs' reports ("?" when missing)
+median() {
+  local expr=$1
+  shift
+  jq -rs "map($expr) | if any(. == null) then \"?\"
+          else sort | .[(length - 1) / 2 | floor] * 100 | round / 100 end" "$@"
 }
+divide() { # X Y
+  if [[ $1 == "?" || $2 == "?" ]]; then echo "?"; else jq -rn "$1 / $2 * 100 | round / 100"; fi
+}
+
 echo
-echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $device, window ${duration}s" |
-  tee "$out/table.txt"
+echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $device," \
+  "window ${duration}s, $rounds round(s) per size" | tee "$out/table.txt"
 {
-  printf 'run\tsockets\tconnected\theld\tp50 ms\tp95 ms\tp99 ms\tstale\tmissed\tminority\tmsg/s\tKiB/socket\tserver CPU\n'
+  printf 'run\tsockets\tconnected\theld\tp50 ms\tp95 ms\tp99 ms\tstale\tmissed\tminority\tmsg/s'
+  printf '\tKiB/socket\tserver CPU\tclient CPU\tother CPU\n'
   for n in $sizes; do
-    row "$out/bare-$n.json"
-    ((bare_only)) || row "$out/gateway-$n.json"
+    for ((r = 1; r <= rounds; r++)); do
+      row "$out/bare-$n-$r.json"
+      ((bare_only)) || row "$out/gateway-$n-$r.json"
+    done
   done
 } | column -t -s $'\t' | tee -a "$out/table.txt"
-if ((!bare_only)); then
-  {
-    echo
-    for n in $sizes; do
-      g=$out/gateway-$n.json b=$out/bare-$n.json
-      # Memory a previous size freed may be reused, so the per-run figure can read low; the one
-      # counted from the RSS before the first run cannot.
-      from_start="?"
-      if [[ -n $gateway_rss_start ]]; then
-        from_start=$(jq -r --argjson s "$gateway_rss_start" \
-          'if .server.rss_holding_kib == null or .held == 0 then "?"
-           else ((.server.rss_holding_kib - $s) / .held * 100 | round / 100) end' "$g")
-      fi
-      echo "$n sockets: gateway/bare p95 spread $(ratio .spread_ms.p95 "$g" "$b")" \
-        "($(jq -r '.spread_ms.p95*10|round/10' "$g") / $(jq -r '.spread_ms.p95*10|round/10' "$b") ms)," \
-        "p99 $(ratio .spread_ms.p99 "$g" "$b");" \
-        "gateway KiB per socket $(jq -r '.server.kib_per_socket // "?" | if type == "number" then (.*100|round/100) else . end' "$g")" \
-        "(from the RSS before the first run: $from_start), bare $(jq -r '.server.kib_per_socket*100|round/100' "$b");" \
-        "every socket connected and held: $(jq -r '.connected == .sockets_requested and .held == .sockets_requested' "$g");" \
-        "no stale tick: $(jq -r .no_stale_tick "$g")"
-    done
-    echo "upstream device streams: before $streams_before"
+{
+  echo
+  for n in $sizes; do
+    bares=("$out"/bare-"$n"-*.json)
+    if ((bare_only)); then
+      echo "$n sockets, bare: p95 spread $(median .spread_ms.p95 "${bares[@]}") ms," \
+        "KiB per socket $(median .server.kib_per_socket "${bares[@]}");" \
+        "every socket connected and held: $(jq -s 'all(.connected == .sockets_requested and .held == .sockets_requested)' "${bares[@]}");" \
+        "no stale tick: $(jq -s 'all(.no_stale_tick)' "${bares[@]}")"
+      continue
+    fi
+    gates=("$out"/gateway-"$n"-*.json)
+    g95=$(median .spread_ms.p95 "${gates[@]}") b95=$(median .spread_ms.p95 "${bares[@]}")
+    g99=$(median .spread_ms.p99 "${gates[@]}") b99=$(median .spread_ms.p99 "${bares[@]}")
+    gkib=$(median .server.kib_per_socket "${gates[@]}")
+    bkib=$(median .server.kib_per_socket "${bares[@]}")
+    # Memory a previous run freed may be reused, so the per-run figure can read low; the one
+    # counted from the RSS before the first run cannot (the largest over the rounds is shown).
+    from_start="?"
+    if [[ -n $gateway_rss_start ]]; then
+      from_start=$(jq -rs --argjson s "$gateway_rss_start" \
+        'map(select(.server.rss_holding_kib != null and .held > 0)
+             | (.server.rss_holding_kib - $s) / .held)
+         | if length == 0 then "?" else max * 100 | round / 100 end' "${gates[@]}")
+    fi
+    echo "$n sockets: p95 spread gateway $g95 ms / bare $b95 ms = $(divide "$g95" "$b95")," \
+      "p99 $(divide "$g99" "$b99"); KiB per socket gateway $gkib (from the RSS before the first" \
+      "run: $from_start) / bare $bkib = $(divide "$gkib" "$bkib");" \
+      "every socket connected and held: $(jq -s 'all(.connected == .sockets_requested and .held == .sockets_requested)' "${gates[@]}");" \
+      "no stale tick: $(jq -s 'all(.no_stale_tick)' "${gates[@]}")"
+  done
+  if ((!bare_only)); then
+    echo "upstream device streams (gateway /metrics): before any socket: $streams_before"
     for n in $sizes; do echo "  while holding $n sockets: ${streams_during[$n]}"; done
-    echo "  after: $streams_after"
-  } | tee -a "$out/table.txt"
-fi
+    echo "  after the last run: $streams_after"
+  fi
+} | tee -a "$out/table.txt"
 fg_say "table in $out/table.txt"

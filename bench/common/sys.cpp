@@ -50,6 +50,20 @@ std::optional<double> proc_cpu_seconds(int pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(ticks > 0 ? ticks : 100);
 }
 
+std::optional<double> machine_busy_cpu_seconds() {
+  std::ifstream in("/proc/stat");
+  std::string label;
+  unsigned long long user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0,
+                     steal = 0;
+  if (!(in >> label >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
+      label != "cpu") {
+    return std::nullopt;
+  }
+  const long ticks = sysconf(_SC_CLK_TCK);
+  return static_cast<double>(user + nice + system + irq + softirq + steal) /
+         static_cast<double>(ticks > 0 ? ticks : 100);
+}
+
 double self_cpu_seconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

@@ -17,6 +17,10 @@ std::optional<std::uint64_t> proc_status_kib(int pid, const std::string& field =
 // utime + stime of /proc/PID/stat in seconds, or nullopt.
 std::optional<double> proc_cpu_seconds(int pid);
 
+// Busy CPU seconds of the whole machine, all cores summed (/proc/stat: everything but idle and
+// iowait), or nullopt.
+std::optional<double> machine_busy_cpu_seconds();
+
 // CPU seconds this process has used (user + system).
 double self_cpu_seconds();
 

@@ -180,6 +180,7 @@ int main(int argc, char** argv) {
   const auto window_start = Clock::now();
   const auto cpu_before = pid > 0 ? bench::proc_cpu_seconds(pid) : std::nullopt;
   const double client_cpu_before = bench::self_cpu_seconds();
+  const auto machine_before = bench::machine_busy_cpu_seconds();
   const auto window_end = window_start + std::chrono::milliseconds(long(duration * 1000));
   for (auto next = window_start; next < window_end;) {
     next = std::min(next + 1s, window_end);
@@ -192,6 +193,10 @@ int main(int argc, char** argv) {
   }
   window.end_ns = since(epoch);
   info.client_cpu_seconds_in_window = bench::self_cpu_seconds() - client_cpu_before;
+  if (auto machine_after = bench::machine_busy_cpu_seconds(); machine_before && machine_after) {
+    info.machine_busy_cpu_seconds_in_window = *machine_after - *machine_before;
+  }
+  info.cores = std::thread::hardware_concurrency();
   if (pid > 0) {
     auto cpu_after = bench::proc_cpu_seconds(pid);
     if (cpu_before && cpu_after) info.server.cpu_seconds_in_window = *cpu_after - *cpu_before;

@@ -1,5 +1,6 @@
 #include "fanout_load/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 
@@ -63,11 +64,19 @@ void print_summary(std::ostream& out, const RunInfo& info, const Analysis& a) {
         << (s.rss_holding_max_kib ? std::to_string(*s.rss_holding_max_kib) : "?") << ")";
     if (auto per = kib_per_socket(info, a)) out << " -> " << fixed(*per, 2) << " KiB per socket";
     out << "\n";
-    if (s.cpu_seconds_in_window && a.window_seconds > 0) {
-      out << "  server cpu in window " << fixed(100.0 * *s.cpu_seconds_in_window / a.window_seconds)
-          << "%, client cpu " << fixed(100.0 * info.client_cpu_seconds_in_window / a.window_seconds)
-          << "%\n";
+  }
+  if (a.window_seconds > 0) {
+    auto pct = [&](double seconds) { return fixed(100.0 * seconds / a.window_seconds) + "%"; };
+    out << "  cpu in window (100% = one core): client " << pct(info.client_cpu_seconds_in_window);
+    if (s.cpu_seconds_in_window) out << ", server " << pct(*s.cpu_seconds_in_window);
+    if (info.machine_busy_cpu_seconds_in_window) {
+      double others = *info.machine_busy_cpu_seconds_in_window - info.client_cpu_seconds_in_window -
+                      s.cpu_seconds_in_window.value_or(0);
+      out << ", whole machine " << pct(*info.machine_busy_cpu_seconds_in_window) << " of "
+          << info.cores * 100 << "%";
+      if (s.cpu_seconds_in_window) out << " (everything else " << pct(std::max(0.0, others)) << ")";
     }
+    out << "\n";
   }
 }
 
@@ -88,39 +97,42 @@ std::string json_report(const RunInfo& info, const Analysis& a) {
                       {"rss_holding_max_kib", maybe(s.rss_holding_max_kib)},
                       {"kib_per_socket", maybe(kib_per_socket(info, a))},
                       {"cpu_seconds_in_window", maybe(s.cpu_seconds_in_window)}};
-  json::object out{{"label", info.label},
-                   {"url", info.url},
-                   {"device", info.device},
-                   {"io_threads", info.threads},
-                   {"source_addresses", info.source_addresses},
-                   {"connect_rate", info.connect_rate},
-                   {"nofile_limit", info.nofile_limit},
-                   {"sockets_requested", a.requested},
-                   {"connected", a.connected},
-                   {"held", a.held},
-                   {"lost", a.lost},
-                   {"failures", errors},
-                   {"connect_seconds", a.connect_seconds},
-                   {"connect_ms", to_json(a.connect_ms)},
-                   {"first_message_ms", to_json(a.first_message_ms)},
-                   {"without_first_message", a.without_first_message},
-                   {"window_seconds", a.window_seconds},
-                   {"window_messages", a.window_messages},
-                   {"messages_per_second", a.messages_per_second},
-                   {"measured_ticks", a.ticks.size()},
-                   {"spread_ms", to_json(a.spread_ms)},
-                   {"worst_tick_p95_ms", a.worst_tick_p95_ms},
-                   {"worst_tick_p99_ms", a.worst_tick_p99_ms},
-                   {"stale_messages", a.stale_messages},
-                   {"missed_ticks", a.missed_ticks},
-                   {"minority_messages", a.minority_messages},
-                   {"repeats", a.repeats},
-                   {"wrong_device", info.wrong_device},
-                   {"bad_shape", info.bad_shape},
-                   {"no_stale_tick", a.clean() && info.bad_shape == 0},
-                   {"client_cpu_seconds_in_window", info.client_cpu_seconds_in_window},
-                   {"server", server},
-                   {"ticks", ticks}};
+  json::object out{
+      {"label", info.label},
+      {"url", info.url},
+      {"device", info.device},
+      {"io_threads", info.threads},
+      {"source_addresses", info.source_addresses},
+      {"connect_rate", info.connect_rate},
+      {"nofile_limit", info.nofile_limit},
+      {"sockets_requested", a.requested},
+      {"connected", a.connected},
+      {"held", a.held},
+      {"lost", a.lost},
+      {"failures", errors},
+      {"connect_seconds", a.connect_seconds},
+      {"connect_ms", to_json(a.connect_ms)},
+      {"first_message_ms", to_json(a.first_message_ms)},
+      {"without_first_message", a.without_first_message},
+      {"window_seconds", a.window_seconds},
+      {"window_messages", a.window_messages},
+      {"messages_per_second", a.messages_per_second},
+      {"measured_ticks", a.ticks.size()},
+      {"spread_ms", to_json(a.spread_ms)},
+      {"worst_tick_p95_ms", a.worst_tick_p95_ms},
+      {"worst_tick_p99_ms", a.worst_tick_p99_ms},
+      {"stale_messages", a.stale_messages},
+      {"missed_ticks", a.missed_ticks},
+      {"minority_messages", a.minority_messages},
+      {"repeats", a.repeats},
+      {"wrong_device", info.wrong_device},
+      {"bad_shape", info.bad_shape},
+      {"no_stale_tick", a.clean() && info.bad_shape == 0},
+      {"client_cpu_seconds_in_window", info.client_cpu_seconds_in_window},
+      {"machine_busy_cpu_seconds_in_window", maybe(info.machine_busy_cpu_seconds_in_window)},
+      {"cores", info.cores},
+      {"server", server},
+      {"ticks", ticks}};
   return json::serialize(out);
 }
 

@@ -26,6 +26,9 @@ struct RunInfo {
   int source_addresses = 0;
   double connect_rate = 0;
   double client_cpu_seconds_in_window = 0;
+  // Whole machine, all cores: what else ran during the window shows in the spread too.
+  std::optional<double> machine_busy_cpu_seconds_in_window;
+  unsigned cores = 0;
   std::uint64_t nofile_limit = 0;
   std::size_t wrong_device = 0;
   std::size_t bad_shape = 0;
