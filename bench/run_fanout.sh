@@ -23,6 +23,8 @@ usage: bench/run_fanout.sh [options]
   --rounds R          runs of each server per size, alternating; ratios use medians [1]
   --out DIR           where JSON reports and logs go [/tmp/fleetgate-bench-<time>]
   --bare-only         skip the gateway (baseline: the load tool against the bare broadcaster)
+  --bare-vs-bare      a second fresh bare broadcaster plays the gateway's part: how far the
+                      ratios move by chance on this machine
 Binaries come from $FLEETGATE_BUILD_DIR/bin [build/bin]; they are built when missing.
 USAGE
 }
@@ -40,6 +42,7 @@ bare_port=
 gateway_pid=
 out=
 bare_only=0
+bare_vs_bare=0
 rounds=1
 while (($#)); do
   case $1 in
@@ -57,6 +60,7 @@ while (($#)); do
     --out) out=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --bare-only) bare_only=1 ;;
+    --bare-vs-bare) bare_vs_bare=1 ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -81,7 +85,11 @@ fg_say "reports and logs in $out"
 
 # ---- the gateway: token, a running session on the device, its pid -------------------------
 token=
-if ((!bare_only)); then
+gateway_rss_start=
+second=gateway
+((bare_vs_bare)) && second="bare-b"
+((bare_only)) && second=
+if [[ $second == gateway ]]; then
   login=$(curl -sS -m 10 -X POST "$base/auth/token" --data-urlencode "username=$user" \
     --data-urlencode "password=$password") || fg_die "no gateway at $base (./deploy/dev/up --detach)"
   token=$(jq -r '.access_token // empty' <<<"$login")
@@ -168,7 +176,7 @@ run_load() { # LABEL SOCKETS JSON LOG ARGS...
     --threads "$threads" --json "$json" "$@" 2>"$log.err" | tee "$log"
 }
 
-if ((!bare_only)); then
+if [[ $second == gateway ]]; then
   streams_before=$(upstream_streams)
   fg_say "upstream device streams before any socket: $streams_before"
   gateway_rss_start=$(awk '/^VmRSS:/ {print $2}' "/proc/$gateway_pid/status" 2>/dev/null || echo "")
@@ -185,7 +193,16 @@ for n in $sizes; do
       --port "$bare_port" --server-pid "$bare_pid"
     stop_bare
 
-    ((bare_only)) && continue
+    [[ -n $second ]] || continue
+    if [[ $second == bare-b ]]; then
+      "$bare" --port "$bare_port" --device "$device" >"$out/bare-b-$n-$r.log" 2>&1 &
+      bare_pid=$!
+      for _ in $(seq 50); do fg_port_busy "$bare_port" && break; sleep 0.1; done
+      run_load bare-b "$n" "$out/bare-b-$n-$r.json" "$out/load-bare-b-$n-$r.txt" \
+        --port "$bare_port" --server-pid "$bare_pid"
+      stop_bare
+      continue
+    fi
     # Sample the gauge while the sockets are held (the load tool runs in the foreground).
     (
       sleep $((n / connect_rate + 4))
@@ -196,9 +213,9 @@ for n in $sizes; do
       "$out/load-gateway-$n-$r.txt" --host "$host" --port "$port" --server-pid "$gateway_pid"
     wait "$sampler" || true
   done
-  ((bare_only)) || streams_during[$n]=$(sort -u "$out"/streams-"$n"-*.txt | tr '\n' ';')
+  [[ $second != gateway ]] || streams_during[$n]=$(sort -u "$out"/streams-"$n"-*.txt | tr '\n' ';')
 done
-((bare_only)) || streams_after=$(upstream_streams)
+[[ $second != gateway ]] || streams_after=$(upstream_streams)
 
 # ---- the table -----------------------------------------------------------------------------
 row() { # JSON
@@ -236,7 +253,7 @@ echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $dev
   for n in $sizes; do
     for ((r = 1; r <= rounds; r++)); do
       row "$out/bare-$n-$r.json"
-      ((bare_only)) || row "$out/gateway-$n-$r.json"
+      [[ -z $second ]] || row "$out/$second-$n-$r.json"
     done
   done
 } | column -t -s $'\t' | tee -a "$out/table.txt"
@@ -244,14 +261,14 @@ echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $dev
   echo
   for n in $sizes; do
     bares=("$out"/bare-"$n"-*.json)
-    if ((bare_only)); then
+    if [[ -z $second ]]; then
       echo "$n sockets, bare: p95 spread $(median .spread_ms.p95 "${bares[@]}") ms," \
         "KiB per socket $(median .server.kib_per_socket "${bares[@]}");" \
         "every socket connected and held: $(jq -s 'all(.connected == .sockets_requested and .held == .sockets_requested)' "${bares[@]}");" \
         "no stale tick: $(jq -s 'all(.no_stale_tick)' "${bares[@]}")"
       continue
     fi
-    gates=("$out"/gateway-"$n"-*.json)
+    gates=("$out/$second-$n"-*.json)
     g95=$(median .spread_ms.p95 "${gates[@]}") b95=$(median .spread_ms.p95 "${bares[@]}")
     g99=$(median .spread_ms.p99 "${gates[@]}") b99=$(median .spread_ms.p99 "${bares[@]}")
     gkib=$(median .server.kib_per_socket "${gates[@]}")
@@ -265,13 +282,14 @@ echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $dev
              | (.server.rss_holding_kib - $s) / .held)
          | if length == 0 then "?" else max * 100 | round / 100 end' "${gates[@]}")
     fi
-    echo "$n sockets: p95 spread gateway $g95 ms / bare $b95 ms = $(divide "$g95" "$b95")," \
-      "p99 $(divide "$g99" "$b99"); KiB per socket gateway $gkib (from the RSS before the first" \
-      "run: $from_start) / bare $bkib = $(divide "$gkib" "$bkib");" \
+    echo "$n sockets: p95 spread $second $g95 ms / bare $b95 ms = $(divide "$g95" "$b95")," \
+      "p99 $(divide "$g99" "$b99"); KiB per socket $second $gkib" \
+      "$([[ $second == gateway ]] && echo "(from the RSS before the first run: $from_start) ")/" \
+      "bare $bkib = $(divide "$gkib" "$bkib");" \
       "every socket connected and held: $(jq -s 'all(.connected == .sockets_requested and .held == .sockets_requested)' "${gates[@]}");" \
       "no stale tick: $(jq -s 'all(.no_stale_tick)' "${gates[@]}")"
   done
-  if ((!bare_only)); then
+  if [[ $second == gateway ]]; then
     echo "upstream device streams (gateway /metrics): before any socket: $streams_before"
     for n in $sizes; do echo "  while holding $n sockets: ${streams_during[$n]}"; done
     echo "  after the last run: $streams_after"
