@@ -1,0 +1,3 @@
+-- One database per service (PLATFORM.md: no service reads another's tables).
+CREATE DATABASE IF NOT EXISTS fleetgate_user;
+CREATE DATABASE IF NOT EXISTS fleetgate_auth;
