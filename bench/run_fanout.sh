@@ -21,6 +21,8 @@ usage: bench/run_fanout.sh [options]
   --bare-port P       port for the bare broadcaster [a free one]
   --gateway-pid PID   gateway process for RSS [.dev/run/fleetgate-gateway.pid, else who listens]
   --rounds R          runs of each server per size, alternating; ratios use medians [1]
+  --wait-idle PCT     before each pair of runs, wait (15 min at most) until the machine is at
+                      most PCT% busy: other people's builds share these cores
   --out DIR           where JSON reports and logs go [/tmp/fleetgate-bench-<time>]
   --bare-only         skip the gateway (baseline: the load tool against the bare broadcaster)
   --bare-vs-bare      a second fresh bare broadcaster plays the gateway's part: how far the
@@ -44,6 +46,7 @@ out=
 bare_only=0
 bare_vs_bare=0
 rounds=1
+wait_idle=
 while (($#)); do
   case $1 in
     --host) host=$2; shift ;;
@@ -59,6 +62,7 @@ while (($#)); do
     --gateway-pid) gateway_pid=$2; shift ;;
     --out) out=$2; shift ;;
     --rounds) rounds=$2; shift ;;
+    --wait-idle) wait_idle=$2; shift ;;
     --bare-only) bare_only=1 ;;
     --bare-vs-bare) bare_vs_bare=1 ;;
     -h | --help) usage; exit 0 ;;
@@ -140,21 +144,23 @@ if [[ $second == gateway ]]; then
   fi
 fi
 
-# fleetgate_upstream_device_streams from /metrics: "name{labels} value" lines, or a note.
+# The gateway's /metrics, reduced to what shows the fan-out: the upstream streams gauge
+# (one per watched device), open timeleft sockets, sockets dropped as slow; or a note why not.
 upstream_streams() {
   local body
   if ! body=$(curl -sS -m 5 -f "$base/metrics" 2>/dev/null); then
     echo "(no /metrics endpoint)"
     return
   fi
-  local lines
-  lines=$(grep -E '^fleetgate_upstream_device_streams(\{| )' <<<"$body" || true)
-  if [[ -z $lines ]]; then
-    echo "(gauge fleetgate_upstream_device_streams absent from /metrics)"
-  else
-    tr '\n' ' ' <<<"$lines"
-    echo
+  local streams sockets dropped
+  streams=$(awk '$1 ~ /^fleetgate_upstream_device_streams($|\{)/ {print $1 "=" $2}' <<<"$body" |
+    tr '\n' ' ')
+  sockets=$(awk '$1 == "fleetgate_ws_connections{kind=\"timeleft\"}" {print $2}' <<<"$body")
+  dropped=$(awk '$1 == "fleetgate_ws_dropped_slow_total" {print $2}' <<<"$body")
+  if [[ -z $streams ]]; then
+    streams="(gauge fleetgate_upstream_device_streams absent from /metrics) "
   fi
+  echo "${streams}timeleft_sockets=${sockets:-?} dropped_slow=${dropped:-?}"
 }
 
 # ---- the runs ------------------------------------------------------------------------------
@@ -167,6 +173,32 @@ stop_bare() {
   bare_pid=
 }
 trap stop_bare EXIT
+
+# Busy share of all cores over two seconds, from /proc/stat, in percent.
+machine_busy_pct() {
+  local u n s i w q sq st b1 t1 b2 t2
+  read -r _ u n s i w q sq st _ </proc/stat
+  b1=$((u + n + s + q + sq + st)) t1=$((u + n + s + i + w + q + sq + st))
+  sleep 2
+  read -r _ u n s i w q sq st _ </proc/stat
+  b2=$((u + n + s + q + sq + st)) t2=$((u + n + s + i + w + q + sq + st))
+  echo $((100 * (b2 - b1) / (t2 - t1 > 0 ? t2 - t1 : 1)))
+}
+
+wait_for_idle() {
+  [[ -n $wait_idle ]] || return 0
+  local deadline=$((SECONDS + 900)) pct
+  while :; do
+    pct=$(machine_busy_pct)
+    ((pct <= wait_idle)) && return 0
+    if ((SECONDS > deadline)); then
+      fg_say "the machine is still ${pct}% busy after 15 minutes; running anyway"
+      return 0
+    fi
+    fg_say "waiting: the machine is ${pct}% busy (want <= ${wait_idle}%)"
+    sleep 8
+  done
+}
 
 run_load() { # LABEL SOCKETS JSON LOG ARGS...
   local label=$1 sockets=$2 json=$3 log=$4
@@ -185,6 +217,7 @@ declare -A streams_during
 [[ -n $bare_port ]] || bare_port=$(fg_free_port)
 for n in $sizes; do
   for ((r = 1; r <= rounds; r++)); do
+    wait_for_idle
     # A fresh broadcaster per run, so its RSS before connecting is a clean baseline.
     "$bare" --port "$bare_port" --device "$device" >"$out/bare-$n-$r.log" 2>&1 &
     bare_pid=$!
