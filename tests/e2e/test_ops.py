@@ -3,6 +3,7 @@ unknown routes, wrong methods, body limits, no 5xx from any client error, upstre
 graceful shutdown."""
 import json
 import shutil
+import signal
 import time
 
 import pytest
@@ -182,12 +183,34 @@ def test_oversized_header_is_refused_with_a_4xx(api):
 
 @pytest.fixture(scope="module")
 def fragile(request):
-    stack = Stack("e2e-fragile")
+    stack = Stack("e2e-fragile", {"UPSTREAM_TIMEOUT_MS": "1000"})
     stack.start()
     yield stack
     stack.stop()
     if request.session.testsfailed == 0:
         shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+def test_a_hung_upstream_is_a_generic_504_after_the_deadline(fragile):
+    api = Api(fragile, allow_5xx=True)
+    me = api.register_v1()
+    user = fragile.process("user").proc
+    user.send_signal(signal.SIGSTOP)
+    try:
+        started = time.time()
+        r = api.get(f"/api/v1/users/{me['id']}", token=me["token"])
+        elapsed = time.time() - started
+        assert_detail(r, 504, "Upstream timeout")
+        assert 0.8 < elapsed < 4, elapsed  # UPSTREAM_TIMEOUT_MS=1000
+        r = api.post("/pisync/auth/login", json={"username": me["username"],
+                                                  "password": me["password"]})
+        assert_pisync_error(r, 504, "Upstream timeout")
+    finally:
+        user.send_signal(signal.SIGCONT)
+    deadline = time.time() + 15
+    while api.get("/readyz").status_code != 200 and time.time() < deadline:
+        time.sleep(0.3)
+    assert assert_json(api.get(f"/api/v1/users/{me['id']}", token=me["token"]), 200)["id"] == me["id"]
 
 
 def test_token_is_verified_locally_and_upstream_outage_is_a_generic_503(fragile):

@@ -52,6 +52,8 @@ def test_register_duplicates(api):
     body.update(phone=other["phone"], email=c["email"])
     assert_detail(api.post("/v1/auth/register", json=body), 400, "Email already registered")
     assert_detail(api.login_repair(other["phone"], other["password"]), 401, "Invalid credentials")
+    # The failed attempts reserved nothing (no partial write): the new phone and email are free.
+    api.register_repair(other)
 
 
 def test_register_ignores_is_staff(api):

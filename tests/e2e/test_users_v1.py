@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from fleet_e2e import (RE_Z, assert_422, assert_detail, assert_json, assert_json_invalid, identity,
+from fleet_e2e import (PASSWORDS, RE_Z, assert_422, assert_detail, assert_json, assert_json_invalid, identity,
                        is_bool, is_int, is_str, password, recent_utc, token_sub)
 
 USER_FIELDS = {"id", "email", "username", "full_name", "is_active", "is_superuser", "created_at",
@@ -61,9 +61,21 @@ def test_register_duplicates(api):
     r = api.post("/api/v1/auth/register", json={"email": u["email"], "username": other["username"],
                                                  "password": other["password"]})
     assert_detail(r, 400, "Email already registered")
-    # Neither attempt created anything.
+    # Neither attempt created anything, nor kept the new username or email (no partial write).
     assert_detail(api.login_v1(other["username"], other["password"]), 401,
                   "Incorrect username or password")
+    api.register_v1(other)
+
+
+def test_register_length_limits_are_inclusive(api):
+    """255 characters for a username and 1024 for a password are accepted."""
+    ident = identity("v1")
+    ident["username"] = (ident["username"] + "x" * 255)[:255]
+    ident["password"] = password() + "p" * 1000
+    ident["password"] = ident["password"][:1024]
+    PASSWORDS.add(ident["password"])
+    u = api.register_v1(ident)
+    check_token_response(api.login_v1(u["username"], u["password"]))
 
 
 @pytest.mark.parametrize("change,loc,type_", [
