@@ -8,7 +8,7 @@
 namespace fleet::device_session {
 namespace {
 
-constexpr std::size_t kMaxWalletsPerCall = 1000;
+constexpr std::size_t kMaxWalletsPerCall = 10000;
 
 DomainError not_found() { return DomainError(ErrorCode::kNotFound, "Device not found"); }
 

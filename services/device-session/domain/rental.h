@@ -3,7 +3,8 @@
 // unused seconds back on stop, and a session ends by itself at its end_time. Throws
 // fleet::DomainError with client-safe text:
 //   INVALID_ARGUMENT    "Duration must be between 1 and 1440 minutes", "Invalid user id",
-//                       "Cash must be a non-negative amount with at most two decimals"
+//                       "Cash must be a non-negative amount with at most two decimals",
+//                       "Too many user ids" (over 10,000 in one GetWallets)
 //   NOT_FOUND           "Device not found"
 //   FAILED_PRECONDITION "Device is already running", "Insufficient funds",
 //                       "Device is not running"
