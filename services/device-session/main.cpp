@@ -1,7 +1,5 @@
 // fleetgate-device-session: rental devices, their sessions and countdown streams, and the rental
 // wallet with its ledger, over gRPC (fleetgate.device_session.v1.DeviceSessionService).
-#include <signal.h>
-
 #include "api/device_session_service.h"
 #include "domain/expiry_sweeper.h"
 #include "fleet/common/config.h"
@@ -12,27 +10,11 @@
 #include "repository/mariadb_repository.h"
 #include "repository/migrations.h"
 
-namespace {
-
-// Like Server::run_until_signal's wait; the caller then ends the watch streams before shutting
-// the server down, since open streams would otherwise hold the shutdown for its whole grace.
-int wait_for_shutdown_signal() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  int signal = 0;
-  sigwait(&set, &signal);
-  return signal;
-}
-
-}  // namespace
-
 int main() {
   using namespace fleet::device_session;
   using namespace std::chrono_literals;
   fleet::log::init("device-session");
-  // Before any thread starts, so that only our sigwait receives SIGTERM/SIGINT.
+  // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
   fleet::rpc::block_shutdown_signals();
   try {
     namespace config = fleet::config;
@@ -58,19 +40,18 @@ int main() {
     ExpirySweeper sweeper(rental, *clock, clock_may_jump ? 250ms : 5000ms);
     sweeper.start();
 
-    // Declared before the server: in-flight calls finish on the workers during shutdown.
-    fleet::rpc::WorkerPool workers(static_cast<unsigned>(worker_threads));
-    DeviceSessionAdapter service(rental, hub, idempotency, workers);
+    auto workers = std::make_unique<fleet::rpc::WorkerPool>(static_cast<unsigned>(worker_threads));
+    DeviceSessionAdapter service(rental, hub, idempotency, *workers);
     fleet::rpc::Server server("device-session", "0.0.0.0:" + std::to_string(port));
     server.add_service(&service);
     server.start();
     server.set_serving(true);
 
-    const int signal = wait_for_shutdown_signal();
-    fleet::log::info("shutdown_signal", {{"server", "device-session"}, {"signal", signal}});
-    hub.end_all(Watcher::End::kShutdown);
-    server.shutdown();
+    // Open watch streams would hold the shutdown for its whole grace period: end them first.
+    server.run_until_signal([&] { hub.end_all(Watcher::End::kShutdown); });
     sweeper.stop();
+    // Queued work refers to the adapter: drain it while the adapter still exists.
+    workers.reset();
   } catch (const fleet::config::ConfigError& e) {
     fleet::log::error("config_invalid", {{"cause", e.what()}});
     return 1;

@@ -106,11 +106,12 @@ void Server::set_serving(bool serving) {
   log::info("health_status", {{"server", impl_->name}, {"serving", serving ? "true" : "false"}});
 }
 
-void Server::run_until_signal() {
+void Server::run_until_signal(const std::function<void()>& before_shutdown) {
   const sigset_t set = shutdown_signals();
   int signal = 0;
   sigwait(&set, &signal);
   log::info("shutdown_signal", {{"server", impl_->name}, {"signal", signal}});
+  if (before_shutdown) before_shutdown();
   shutdown();
 }
 

@@ -40,7 +40,9 @@ class Server {
   // Sets the health status of "" and of every registered service's full name.
   void set_serving(bool serving);
   // Blocks until SIGTERM or SIGINT, then shuts down, letting in-flight calls finish (5 s max).
-  void run_until_signal();
+  // before_shutdown runs first: a service ends its open streams there, which would otherwise
+  // hold the shutdown for its whole grace period.
+  void run_until_signal(const std::function<void()>& before_shutdown = {});
   // For tests: stop without a signal.
   void shutdown();
 
