@@ -4,6 +4,8 @@ every response (no 5xx from a client error, no password or argon2 hash in any re
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 import re
@@ -316,8 +318,6 @@ class Minter:
         header = dict(self.header, alg="HS256")
         signing_input = (b64url(json.dumps(header).encode()) + "." +
                          b64url(json.dumps(self.claims(sub, role)).encode()))
-        import hashlib
-        import hmac
         sig = hmac.new(pem, signing_input.encode(), hashlib.sha256).digest()
         return signing_input + "." + b64url(sig)
 
