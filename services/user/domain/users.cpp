@@ -43,11 +43,11 @@ void normalize(Fields& f) {
   for (auto* field : {&f.username, &f.email, &f.phone, &f.full_name, &f.city, &f.profile_picture}) {
     drop_if_empty(*field);
   }
-  check_length(f.username, 150, "Username");
+  check_length(f.username, 255, "Username");
   check_length(f.email, 254, "Email");
   check_length(f.phone, 32, "Phone");
   check_length(f.full_name, 255, "Full name");
-  check_length(f.city, 120, "City");
+  check_length(f.city, 255, "City");
   check_length(f.profile_picture, 2048, "Profile picture");
 }
 

@@ -23,6 +23,9 @@ inline constexpr db::Migration kMigrations[] = {
      " UNIQUE KEY uq_users_email (email),"
      " UNIQUE KEY uq_users_phone (phone)"
      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"},
+    // The gateway accepts names up to 255 characters on every surface.
+    {2, "widen_username_and_city",
+     "ALTER TABLE users MODIFY username VARCHAR(255) NULL, MODIFY city VARCHAR(255) NULL"},
 };
 
 }  // namespace fleet::user

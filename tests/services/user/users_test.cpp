@@ -95,11 +95,11 @@ TEST_CASE("duplicates name the identifier in the client text", "[user][domain]")
 
 TEST_CASE("values longer than their column are rejected", "[user][domain]") {
   World w;
-  NewAccount account = named(std::string(151, 'u'));
+  NewAccount account = named(std::string(256, 'u'));
   CHECK(domain_error_of([&] { w.users.create(account); }).code() == ErrorCode::kInvalidArgument);
-  // Lengths count characters: 150 two-byte characters fit.
+  // Lengths count characters: 255 two-byte characters fit.
   std::string wide;
-  for (int i = 0; i < 150; ++i) wide += "é";
+  for (int i = 0; i < 255; ++i) wide += "é";
   CHECK(w.users.create(named(wide)).username == wide);
 }
 
