@@ -1,6 +1,6 @@
 // fleetgate-gateway: the edge gateway. Reads its configuration from the environment, fetches
-// the token key from auth in the background, serves HTTP on GATEWAY_PORT with GATEWAY_THREADS
-// threads, and stops cleanly on SIGINT/SIGTERM.
+// the token key from auth in the background, serves HTTP and WebSockets on GATEWAY_PORT with
+// GATEWAY_THREADS threads, and stops cleanly on SIGINT/SIGTERM.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/security/credentials.h>
 #include <sys/resource.h>
@@ -13,10 +13,13 @@
 #include <vector>
 
 #include "app/gateway.h"
+#include "app/metrics.h"
 #include "auth/key_store.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "realtime/chat_hub.h"
+#include "realtime/device_hub.h"
 #include "server/server.h"
 #include "upstream/backend.h"
 
@@ -30,6 +33,7 @@ struct Settings {
   unsigned threads;
   std::string auth_addr;
   std::string user_addr;
+  std::string device_session_addr;
   std::chrono::milliseconds upstream_timeout;
   std::size_t max_body_bytes;
   std::string issuer;
@@ -43,6 +47,7 @@ Settings read_settings() {
       static_cast<unsigned>(config::get_int("GATEWAY_THREADS", hardware, 1, 512)),
       config::get_or("AUTH_ADDR", "127.0.0.1:50051"),
       config::get_or("USER_ADDR", "127.0.0.1:50052"),
+      config::get_or("DEVICE_SESSION_ADDR", "127.0.0.1:50053"),
       std::chrono::milliseconds(config::get_int("UPSTREAM_TIMEOUT_MS", 5000, 1, 600'000)),
       static_cast<std::size_t>(config::get_int("MAX_BODY_BYTES", 1'048'576, 1, 1LL << 30)),
       config::get_or("JWT_ISSUER", "fleetgate"),
@@ -87,13 +92,20 @@ int main() {
 
   net::io_context ioc(static_cast<int>(settings.threads));
   upstream::InFlight in_flight;
-  fleet::SystemClock clock;
+  // The same clock as the services (FLEETGATE_CLOCK_OFFSET_FILE lets tests move time in every
+  // process at once): token times and countdowns agree with what the services computed.
+  auto clock = fleet::clock_from_env();
   auto credentials = grpc::InsecureChannelCredentials();
-  auto backend = upstream::make_grpc_backend(grpc::CreateChannel(settings.auth_addr, credentials),
-                                             grpc::CreateChannel(settings.user_addr, credentials),
-                                             settings.upstream_timeout, in_flight);
-  auth::KeyStore keys(settings.issuer, clock);
-  app::Gateway gateway(app::Services{*backend, keys});
+  auto backend =
+      upstream::make_grpc_backend(grpc::CreateChannel(settings.auth_addr, credentials),
+                                  grpc::CreateChannel(settings.user_addr, credentials),
+                                  grpc::CreateChannel(settings.device_session_addr, credentials),
+                                  settings.upstream_timeout, in_flight);
+  auth::KeyStore keys(settings.issuer, *clock);
+  app::Metrics metrics;
+  realtime::DeviceHub devices(ioc, *backend, *clock, metrics);
+  realtime::ChatHub chat(*clock);
+  app::Gateway gateway(app::Services{*backend, keys, metrics, devices, chat});
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -127,14 +139,17 @@ int main() {
   fleet::log::info("gateway_listening", {{"port", static_cast<int>(server.port())},
                                          {"threads", static_cast<int>(settings.threads)},
                                          {"auth_addr", settings.auth_addr},
-                                         {"user_addr", settings.user_addr}});
+                                         {"user_addr", settings.user_addr},
+                                         {"device_session_addr", settings.device_session_addr}});
   std::vector<std::thread> threads;
   threads.reserve(settings.threads - 1);
   for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
   ioc.run();
   for (auto& thread : threads) thread.join();
 
-  // gRPC callbacks still pending post into the io_context: it must outlive them.
+  // Upstream streams end once cancelled; their last callbacks post into the io_context, so it
+  // must outlive them as it outlives pending calls.
+  devices.shutdown();
   if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
     fleet::log::warn("upstream_calls_outstanding_at_exit");
   }

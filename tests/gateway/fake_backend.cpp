@@ -16,7 +16,34 @@ std::string role_name(userpb::Role role) {
 
 template <typename T>
 Reply<T> failed(grpc::StatusCode code, std::string text) {
-  return Reply<T>{grpc::Status(code, std::move(text)), T{}};
+  return Reply<T>{grpc::Status(code, std::move(text)), T{}, {}};
+}
+
+std::int64_t cents_of(const std::string& text) {
+  auto dot = text.find('.');
+  std::int64_t whole = std::stoll(text.substr(0, dot));
+  std::int64_t fraction = 0;
+  if (dot != std::string::npos) {
+    auto digits = (text.substr(dot + 1) + "00").substr(0, 2);
+    fraction = std::stoll(digits);
+  }
+  return whole * 100 + fraction;
+}
+
+std::string text_of(std::int64_t cents) {
+  auto fraction = std::to_string(cents % 100);
+  return std::to_string(cents / 100) + "." + (fraction.size() == 1 ? "0" : "") + fraction;
+}
+
+void set_time(Clock::time_point t, google::protobuf::Timestamp* out) {
+  auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
+  out->set_seconds(ns / 1'000'000'000);
+  out->set_nanos(static_cast<std::int32_t>(ns % 1'000'000'000));
+}
+
+Clock::time_point time_of(const google::protobuf::Timestamp& t) {
+  return Clock::time_point(std::chrono::duration_cast<Clock::time_point::duration>(
+      std::chrono::seconds(t.seconds()) + std::chrono::nanoseconds(t.nanos())));
 }
 
 std::string public_of(const std::string& private_pem, const Clock& clock) {
@@ -27,7 +54,8 @@ std::string public_of(const std::string& private_pem, const Clock& clock) {
 }  // namespace
 
 FakeBackend::FakeBackend(const Clock& clock)
-    : private_pem_(token::generate_private_key_pem()),
+    : clock_(clock),
+      private_pem_(token::generate_private_key_pem()),
       public_pem_(public_of(private_pem_, clock)),
       signer_(private_pem_, "fleetgate", "k1", std::chrono::hours(1), clock) {}
 
@@ -53,7 +81,7 @@ std::string FakeBackend::token_for(const userpb::Account& account) const {
 
 #define FAKE_CALL(T, name) \
   calls.push_back(name);   \
-  if (!forced.ok()) co_return Reply<T>{forced, T{}};
+  if (!forced.ok()) co_return Reply<T>{forced, T{}, {}};
 
 Call<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest& request,
                                                    const std::string&) {
@@ -63,7 +91,7 @@ Call<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest&
     co_return failed<userpb::GetUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   userpb::GetUserResponse response;
   *response.mutable_account() = it->second;
-  co_return Reply<userpb::GetUserResponse>{grpc::Status::OK, response};
+  co_return Reply<userpb::GetUserResponse>{grpc::Status::OK, response, {}};
 }
 
 Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRequest& request,
@@ -76,7 +104,7 @@ Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRe
     if (response.accounts_size() >= request.limit()) break;
     *response.add_accounts() = account;
   }
-  co_return Reply<userpb::ListUsersResponse>{grpc::Status::OK, response};
+  co_return Reply<userpb::ListUsersResponse>{grpc::Status::OK, response, {}};
 }
 
 Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUserRequest& request,
@@ -102,7 +130,7 @@ Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUse
   if (request.has_is_active()) a.set_is_active(request.is_active());
   userpb::UpdateUserResponse response;
   *response.mutable_account() = a;
-  co_return Reply<userpb::UpdateUserResponse>{grpc::Status::OK, response};
+  co_return Reply<userpb::UpdateUserResponse>{grpc::Status::OK, response, {}};
 }
 
 Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUserRequest& request,
@@ -111,7 +139,7 @@ Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUse
   if (accounts.erase(request.id()) == 0) {
     co_return failed<userpb::DeleteUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   }
-  co_return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}};
+  co_return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}, {}};
 }
 
 Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request,
@@ -140,7 +168,7 @@ Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterReque
   authpb::RegisterResponse response;
   *response.mutable_account() = account;
   if (request.issue_access_token()) response.set_access_token(token_for(account));
-  co_return Reply<authpb::RegisterResponse>{grpc::Status::OK, response};
+  co_return Reply<authpb::RegisterResponse>{grpc::Status::OK, response, {}};
 }
 
 Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& request,
@@ -163,7 +191,7 @@ Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& reque
       refresh_tokens[token] = id;
       response.set_refresh_token(token);
     }
-    co_return Reply<authpb::LoginResponse>{grpc::Status::OK, response};
+    co_return Reply<authpb::LoginResponse>{grpc::Status::OK, response, {}};
   }
   co_return failed<authpb::LoginResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid credentials");
 }
@@ -178,7 +206,7 @@ Call<authpb::RefreshResponse> FakeBackend::Refresh(const authpb::RefreshRequest&
   }
   authpb::RefreshResponse response;
   response.set_access_token(token_for(accounts.at(it->second)));
-  co_return Reply<authpb::RefreshResponse>{grpc::Status::OK, response};
+  co_return Reply<authpb::RefreshResponse>{grpc::Status::OK, response, {}};
 }
 
 Call<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& request,
@@ -188,21 +216,21 @@ Call<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& re
     co_return failed<authpb::LogoutResponse>(grpc::StatusCode::UNAUTHENTICATED,
                                              "Invalid refresh token");
   }
-  co_return Reply<authpb::LogoutResponse>{grpc::Status::OK, {}};
+  co_return Reply<authpb::LogoutResponse>{grpc::Status::OK, {}, {}};
 }
 
 Call<authpb::SetPasswordResponse> FakeBackend::SetPassword(
     const authpb::SetPasswordRequest& request, const std::string&) {
   FAKE_CALL(authpb::SetPasswordResponse, "auth.SetPassword");
   passwords[request.user_id()] = request.password();
-  co_return Reply<authpb::SetPasswordResponse>{grpc::Status::OK, {}};
+  co_return Reply<authpb::SetPasswordResponse>{grpc::Status::OK, {}, {}};
 }
 
 Call<authpb::DeleteCredentialsResponse> FakeBackend::DeleteCredentials(
     const authpb::DeleteCredentialsRequest& request, const std::string&) {
   FAKE_CALL(authpb::DeleteCredentialsResponse, "auth.DeleteCredentials");
   passwords.erase(request.user_id());
-  co_return Reply<authpb::DeleteCredentialsResponse>{grpc::Status::OK, {}};
+  co_return Reply<authpb::DeleteCredentialsResponse>{grpc::Status::OK, {}, {}};
 }
 
 Call<authpb::GetPublicKeyResponse> FakeBackend::GetPublicKey(const std::string&) {
@@ -212,15 +240,265 @@ Call<authpb::GetPublicKeyResponse> FakeBackend::GetPublicKey(const std::string&)
   response.set_public_key_pem(public_pem_);
   response.set_key_id("k1");
   response.set_issuer("fleetgate");
-  co_return Reply<authpb::GetPublicKeyResponse>{grpc::Status::OK, response};
+  co_return Reply<authpb::GetPublicKeyResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<healthpb::HealthCheckResponse> FakeBackend::Check(upstream::Service,
+Call<healthpb::HealthCheckResponse> FakeBackend::Check(upstream::Service service,
                                                        std::chrono::milliseconds) {
   healthpb::HealthCheckResponse response;
-  response.set_status(serving ? healthpb::HealthCheckResponse::SERVING
-                              : healthpb::HealthCheckResponse::NOT_SERVING);
-  co_return Reply<healthpb::HealthCheckResponse>{grpc::Status::OK, response};
+  const bool up =
+      serving && (service != upstream::Service::kDeviceSession || device_session_serving);
+  response.set_status(up ? healthpb::HealthCheckResponse::SERVING
+                         : healthpb::HealthCheckResponse::NOT_SERVING);
+  co_return Reply<healthpb::HealthCheckResponse>{grpc::Status::OK, response, {}};
+}
+
+// --- device-session ------------------------------------------------------------------------
+
+void FakeWatch::cancel() {
+  {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+  }
+  finish(grpc::Status(grpc::StatusCode::CANCELLED, "Cancelled"));
+}
+
+void FakeWatch::push(dspb::DeviceEvent::Kind kind, const dspb::Device& device) {
+  std::lock_guard lock(mutex_);
+  if (done_) return;
+  dspb::DeviceEvent event;
+  event.set_kind(kind);
+  *event.mutable_device() = device;
+  callbacks_.on_event(event);
+}
+
+void FakeWatch::finish(const grpc::Status& status) {
+  std::lock_guard lock(mutex_);
+  if (done_) return;
+  done_ = true;
+  callbacks_.on_done(status);
+  callbacks_ = {};
+}
+
+bool FakeWatch::done() const {
+  std::lock_guard lock(mutex_);
+  return done_;
+}
+
+bool FakeWatch::cancelled() const {
+  std::lock_guard lock(mutex_);
+  return cancelled_;
+}
+
+void FakeBackend::add_device(std::int64_t id, std::string name, std::string type,
+                             std::string hourly_cost) {
+  dspb::Device d;
+  d.set_id(id);
+  d.set_name(std::move(name));
+  d.set_type(std::move(type));
+  d.set_hourly_cost(std::move(hourly_cost));
+  devices[id] = d;
+}
+
+dspb::Device FakeBackend::current(std::int64_t id) {
+  auto& d = devices.at(id);
+  const auto now = clock_.now();
+  if (d.running() && time_of(d.end_time()) <= now) {
+    d.set_running(false);
+    d.clear_user_id();
+    d.clear_end_time();
+    publish(dspb::DeviceEvent::KIND_EXPIRED, d);
+  }
+  dspb::Device view = d;
+  view.set_time_left(
+      d.running() ? std::chrono::duration<double>(time_of(d.end_time()) - now).count() : 0.0);
+  set_time(now, view.mutable_as_of());
+  return view;
+}
+
+void FakeBackend::publish(dspb::DeviceEvent::Kind kind, const dspb::Device& device) {
+  for (const auto& watch : watches()) {
+    if (watch->device_id == device.id()) watch->push(kind, device);
+  }
+}
+
+std::vector<std::shared_ptr<FakeWatch>> FakeBackend::watches() const {
+  std::lock_guard lock(watch_mutex_);
+  return watches_;
+}
+
+std::size_t FakeBackend::open_watches() const {
+  std::size_t open = 0;
+  for (const auto& watch : watches()) open += watch->done() ? 0 : 1;
+  return open;
+}
+
+std::shared_ptr<upstream::Watch> FakeBackend::WatchDevice(std::int64_t device_id,
+                                                          upstream::WatchCallbacks callbacks) {
+  auto watch = std::make_shared<FakeWatch>(device_id, std::move(callbacks));
+  {
+    std::lock_guard lock(watch_mutex_);
+    watches_.push_back(watch);
+  }
+  if (snapshot_on_watch) {
+    if (devices.count(device_id)) {
+      watch->push(dspb::DeviceEvent::KIND_SNAPSHOT, current(device_id));
+    } else {
+      watch->finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "Device not found"));
+    }
+  }
+  return watch;
+}
+
+// The idempotency rules of libs/idempotency for a keyed call: a reply to give now, or nullopt to
+// run the effect.
+template <typename T>
+std::optional<Reply<T>> keyed_outcome(FakeBackend& fake, const upstream::Idempotency& key) {
+  if (key.key.empty()) return std::nullopt;
+  if (fake.next_in_flight) {
+    fake.next_in_flight = false;
+    return Reply<T>{grpc::Status(grpc::StatusCode::ABORTED,
+                                 "A request with this idempotency key is in progress"),
+                    T{},
+                    {{"x-idempotency", "in-flight"}}};
+  }
+  auto it = fake.stored.find({key.caller, key.key});
+  if (it == fake.stored.end()) return std::nullopt;
+  if (it->second.first != key.fingerprint) {
+    return Reply<T>{grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "Idempotency key was used with a different request"),
+                    T{},
+                    {{"x-idempotency", "mismatch"}}};
+  }
+  T replay;
+  replay.ParseFromString(it->second.second);
+  return Reply<T>{grpc::Status::OK, replay, {{"x-idempotency", "replayed"}}};
+}
+
+Call<dspb::ListDevicesResponse> FakeBackend::ListDevices(const dspb::ListDevicesRequest&,
+                                                         const std::string&) {
+  FAKE_CALL(dspb::ListDevicesResponse, "device_session.ListDevices");
+  dspb::ListDevicesResponse response;
+  for (const auto& [id, device] : devices) *response.add_devices() = current(id);
+  co_return Reply<dspb::ListDevicesResponse>{grpc::Status::OK, response, {}};
+}
+
+Call<dspb::GetDeviceResponse> FakeBackend::GetDevice(const dspb::GetDeviceRequest& request,
+                                                     const std::string&) {
+  FAKE_CALL(dspb::GetDeviceResponse, "device_session.GetDevice");
+  if (!devices.count(request.device_id())) {
+    co_return failed<dspb::GetDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+  }
+  dspb::GetDeviceResponse response;
+  *response.mutable_device() = current(request.device_id());
+  co_return Reply<dspb::GetDeviceResponse>{grpc::Status::OK, response, {}};
+}
+
+Call<dspb::StartDeviceResponse> FakeBackend::StartDevice(const dspb::StartDeviceRequest& request,
+                                                         const upstream::Idempotency& idempotency,
+                                                         const std::string&) {
+  FAKE_CALL(dspb::StartDeviceResponse, "device_session.StartDevice");
+  idempotency_sent.push_back(idempotency);
+  if (auto early = keyed_outcome<dspb::StartDeviceResponse>(*this, idempotency)) {
+    co_return std::move(*early);
+  }
+  if (request.duration_minutes() < 1 || request.duration_minutes() > 1440) {
+    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::INVALID_ARGUMENT,
+                                                "Duration must be between 1 and 1440 minutes");
+  }
+  if (!devices.count(request.device_id())) {
+    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+  }
+  if (current(request.device_id()).running()) {
+    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+                                                "Device is already running");
+  }
+  auto& device = devices.at(request.device_id());
+  const std::int64_t cost = (cents_of(device.hourly_cost()) * request.duration_minutes() + 30) / 60;
+  const std::int64_t cash =
+      wallets.count(request.user_id()) ? cents_of(wallets[request.user_id()]) : 0;
+  if (cash < cost) {
+    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+                                                "Insufficient funds");
+  }
+  wallets[request.user_id()] = text_of(cash - cost);
+  device.set_running(true);
+  device.set_user_id(request.user_id());
+  set_time(clock_.now() + std::chrono::minutes(request.duration_minutes()),
+           device.mutable_end_time());
+  dspb::StartDeviceResponse response;
+  *response.mutable_device() = current(device.id());
+  response.set_charged_amount(text_of(cost));
+  if (!idempotency.key.empty()) {
+    stored[{idempotency.caller, idempotency.key}] = {idempotency.fingerprint,
+                                                     response.SerializeAsString()};
+  }
+  publish(dspb::DeviceEvent::KIND_STARTED, response.device());
+  co_return Reply<dspb::StartDeviceResponse>{grpc::Status::OK, response, {}};
+}
+
+Call<dspb::StopDeviceResponse> FakeBackend::StopDevice(const dspb::StopDeviceRequest& request,
+                                                       const upstream::Idempotency& idempotency,
+                                                       const std::string&) {
+  FAKE_CALL(dspb::StopDeviceResponse, "device_session.StopDevice");
+  idempotency_sent.push_back(idempotency);
+  if (auto early = keyed_outcome<dspb::StopDeviceResponse>(*this, idempotency)) {
+    co_return std::move(*early);
+  }
+  if (!devices.count(request.device_id())) {
+    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+  }
+  auto now_view = current(request.device_id());
+  if (!now_view.running()) {
+    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+                                               "Device is not running");
+  }
+  if (!request.actor_is_admin() && request.actor_user_id() != now_view.user_id()) {
+    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::PERMISSION_DENIED,
+                                               "Not enough permissions");
+  }
+  auto& device = devices.at(request.device_id());
+  const auto remaining =
+      std::chrono::floor<std::chrono::seconds>(time_of(device.end_time()) - clock_.now());
+  const std::int64_t refund = (cents_of(device.hourly_cost()) * remaining.count() + 1800) / 3600;
+  const auto user = device.user_id();
+  const std::int64_t cash = wallets.count(user) ? cents_of(wallets[user]) : 0;
+  wallets[user] = text_of(cash + refund);
+  device.set_running(false);
+  device.clear_user_id();
+  device.clear_end_time();
+  dspb::StopDeviceResponse response;
+  *response.mutable_device() = current(device.id());
+  response.set_refund_amount(text_of(refund));
+  if (!idempotency.key.empty()) {
+    stored[{idempotency.caller, idempotency.key}] = {idempotency.fingerprint,
+                                                     response.SerializeAsString()};
+  }
+  publish(dspb::DeviceEvent::KIND_STOPPED, response.device());
+  co_return Reply<dspb::StopDeviceResponse>{grpc::Status::OK, response, {}};
+}
+
+Call<dspb::GetWalletsResponse> FakeBackend::GetWallets(const dspb::GetWalletsRequest& request,
+                                                       const std::string&) {
+  FAKE_CALL(dspb::GetWalletsResponse, "device_session.GetWallets");
+  dspb::GetWalletsResponse response;
+  for (auto id : request.user_ids()) {
+    auto* wallet = response.add_wallets();
+    wallet->set_user_id(id);
+    wallet->set_cash(wallets.count(id) ? wallets[id] : "0.00");
+  }
+  co_return Reply<dspb::GetWalletsResponse>{grpc::Status::OK, response, {}};
+}
+
+Call<dspb::SetCashResponse> FakeBackend::SetCash(const dspb::SetCashRequest& request,
+                                                 const std::string&) {
+  FAKE_CALL(dspb::SetCashResponse, "device_session.SetCash");
+  cash_changes.push_back(request);
+  wallets[request.user_id()] = text_of(cents_of(request.cash()));
+  dspb::SetCashResponse response;
+  response.mutable_wallet()->set_user_id(request.user_id());
+  response.mutable_wallet()->set_cash(wallets[request.user_id()]);
+  co_return Reply<dspb::SetCashResponse>{grpc::Status::OK, response, {}};
 }
 
 }  // namespace fleet::gateway::testing

@@ -2,7 +2,10 @@
 // An in-memory user + auth service behind the gateway's Backend interface, signing real tokens,
 // so handler and server tests run without any process or database.
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fleet/common/clock.h"
@@ -14,8 +17,30 @@ namespace fleet::gateway::testing {
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
 namespace healthpb = upstream::healthpb;
+namespace dspb = upstream::dspb;
 using upstream::Call;
 using upstream::Reply;
+
+// One WatchDevice stream of the fake: the test pushes events and ends it; cancel() ends it with
+// CANCELLED as gRPC would.
+class FakeWatch final : public upstream::Watch {
+ public:
+  FakeWatch(std::int64_t device_id, upstream::WatchCallbacks callbacks)
+      : device_id(device_id), callbacks_(std::move(callbacks)) {}
+  void cancel() override;
+  void push(dspb::DeviceEvent::Kind kind, const dspb::Device& device);
+  void finish(const grpc::Status& status);
+  bool done() const;
+  bool cancelled() const;
+
+  const std::int64_t device_id;
+
+ private:
+  mutable std::mutex mutex_;
+  upstream::WatchCallbacks callbacks_;
+  bool done_ = false;
+  bool cancelled_ = false;
+};
 
 class FakeBackend final : public upstream::Backend {
  public:
@@ -33,6 +58,22 @@ class FakeBackend final : public upstream::Backend {
   std::map<std::int64_t, std::string> passwords;
   std::map<std::string, std::int64_t> refresh_tokens;
   bool serving = true;
+  bool device_session_serving = true;
+
+  // device-session, in memory, with the service's rules and exact cents.
+  void add_device(std::int64_t id, std::string name, std::string type, std::string hourly_cost);
+  std::map<std::int64_t, dspb::Device> devices;
+  std::map<std::int64_t, std::string> wallets;  // cash as decimal text; absent means "0.00"
+  std::vector<dspb::SetCashRequest> cash_changes;
+  std::vector<upstream::Idempotency> idempotency_sent;  // per StartDevice/StopDevice call
+  bool next_in_flight = false;  // the next keyed call finds its key in flight
+  // Stored responses by (caller, key): fingerprint and serialized response.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> stored;
+  // WatchDevice: every stream opened; with snapshot_on_watch, each begins as the service's
+  // does (the snapshot, or NOT_FOUND for an unknown device) and hears starts and stops.
+  bool snapshot_on_watch = false;
+  std::vector<std::shared_ptr<FakeWatch>> watches() const;
+  std::size_t open_watches() const;
 
   Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request,
                                         const std::string& request_id) override;
@@ -58,7 +99,31 @@ class FakeBackend final : public upstream::Backend {
   Call<healthpb::HealthCheckResponse> Check(upstream::Service service,
                                             std::chrono::milliseconds timeout) override;
 
+  Call<dspb::ListDevicesResponse> ListDevices(const dspb::ListDevicesRequest& request,
+                                              const std::string& request_id) override;
+  Call<dspb::GetDeviceResponse> GetDevice(const dspb::GetDeviceRequest& request,
+                                          const std::string& request_id) override;
+  Call<dspb::StartDeviceResponse> StartDevice(const dspb::StartDeviceRequest& request,
+                                              const upstream::Idempotency& idempotency,
+                                              const std::string& request_id) override;
+  Call<dspb::StopDeviceResponse> StopDevice(const dspb::StopDeviceRequest& request,
+                                            const upstream::Idempotency& idempotency,
+                                            const std::string& request_id) override;
+  Call<dspb::GetWalletsResponse> GetWallets(const dspb::GetWalletsRequest& request,
+                                            const std::string& request_id) override;
+  Call<dspb::SetCashResponse> SetCash(const dspb::SetCashRequest& request,
+                                      const std::string& request_id) override;
+  std::shared_ptr<upstream::Watch> WatchDevice(std::int64_t device_id,
+                                               upstream::WatchCallbacks callbacks) override;
+
  private:
+  // The device as of now (time_left from the clock), expiring a session past its end.
+  dspb::Device current(std::int64_t id);
+  void publish(dspb::DeviceEvent::Kind kind, const dspb::Device& device);
+
+  const Clock& clock_;
+  mutable std::mutex watch_mutex_;
+  std::vector<std::shared_ptr<FakeWatch>> watches_;
   std::string private_pem_;
   std::string public_pem_;
   token::Signer signer_;

@@ -5,9 +5,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include "app/gateway.h"
-#include "auth/key_store.h"
-#include "fake_backend.h"
+#include "dispatch_harness.h"
 
 using namespace fleet::gateway;
 using testing::FakeBackend;
@@ -16,46 +14,7 @@ namespace userpb = upstream::userpb;
 
 namespace {
 
-struct Harness {
-  fleet::SystemClock clock;
-  FakeBackend backend{clock};
-  auth::KeyStore keys{"fleetgate", clock};
-  app::Gateway gateway{app::Services{backend, keys}};
-  userpb::Account admin, op, alice, bob;
-
-  Harness() {
-    keys.install(backend.public_key_pem());
-    admin = backend.add(userpb::ROLE_ADMIN, "admin", "admin-pw", "admin@example.com", "0000000000");
-    op = backend.add(userpb::ROLE_OPERATOR, "op", "op-pw", "op@example.com", "1111111111");
-    alice = backend.add(userpb::ROLE_USER, "alice", "alice-pw", "alice@example.com", "2222222222");
-    bob = backend.add(userpb::ROLE_USER, "bob", "bob-pw", "bob@example.com", "3333333333");
-  }
-
-  http::Response call(std::string method, std::string target, std::string body = {},
-                      std::vector<http::Header> headers = {}) {
-    http::Request request;
-    request.method = std::move(method);
-    request.target = std::move(target);
-    http::split_target(request.target, request.path, request.query);
-    request.headers = std::move(headers);
-    if (!body.empty() && !request.has_header("Content-Type")) {
-      request.headers.emplace_back("Content-Type", "application/json");
-    }
-    request.body = std::move(body);
-    request.request_id = "test-request";
-    boost::asio::io_context ioc;
-    auto future =
-        boost::asio::co_spawn(ioc, gateway.handle(std::move(request)), boost::asio::use_future);
-    ioc.run();
-    return future.get();
-  }
-
-  http::Response as(const userpb::Account& who, std::string method, std::string target,
-                    std::string body = {}) {
-    return call(std::move(method), std::move(target), std::move(body),
-                {{"Authorization", "Bearer " + backend.token_for(who)}});
-  }
-};
+using testing::Harness;
 
 json::value body_of(const http::Response& r) { return json::parse(r.body); }
 
@@ -372,13 +331,20 @@ TEST_CASE("routing: 404 and 405 per surface, ops endpoints") {
   auto not_ready = h.call("GET", "/readyz");
   CHECK(not_ready.status == 503);
   CHECK(not_ready.body == R"({"status":"not ready"})");
+  h.backend.serving = true;
+  h.backend.device_session_serving = false;
+  CHECK(h.call("GET", "/readyz").status == 503);
 }
 
 TEST_CASE("readiness needs the token key; tokens are refused until it is loaded") {
   fleet::SystemClock clock;
   FakeBackend backend{clock};
   auth::KeyStore keys{"fleetgate", clock};
-  app::Gateway gateway{app::Services{backend, keys}};
+  app::Metrics metrics;
+  boost::asio::io_context hub_ioc;
+  realtime::DeviceHub devices{hub_ioc, backend, clock, metrics};
+  realtime::ChatHub chat{clock};
+  app::Gateway gateway{app::Services{backend, keys, metrics, devices, chat}};
   auto admin = backend.add(userpb::ROLE_ADMIN, "admin", "pw");
   auto run = [&](std::string target, std::vector<http::Header> headers) {
     http::Request request;

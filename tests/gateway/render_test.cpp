@@ -2,6 +2,7 @@
 
 #include "http/json.h"
 #include "render/accounts.h"
+#include "render/devices.h"
 #include "render/errors.h"
 #include "render/time.h"
 
@@ -45,15 +46,18 @@ TEST_CASE("time formats per surface") {
   CHECK(format_time(0, 0, TimeStyle::kSecondsZ) == "1970-01-01T00:00:00Z");
 }
 
-TEST_CASE("rental UserResponse") {
+TEST_CASE("rental UserResponse carries the wallet's exact cash") {
   CHECK(
-      text(rental_user(sample(userpb::ROLE_USER))) ==
-      R"({"uid":7,"name":"ann","cash":0,"creation_time":"2025-01-10T10:00:00Z","is_admin":false})");
-  CHECK(rental_user(sample(userpb::ROLE_ADMIN)).at("is_admin").as_bool());
-  CHECK_FALSE(rental_user(sample(userpb::ROLE_OPERATOR)).at("is_admin").as_bool());
+      rental_user_json(sample(userpb::ROLE_USER), "8.50") ==
+      R"({"uid":7,"name":"ann","cash":8.50,"creation_time":"2025-01-10T10:00:00Z","is_admin":false})");
+  CHECK(rental_user_json(sample(userpb::ROLE_ADMIN), "0.00").find(R"("is_admin":true)") !=
+        std::string::npos);
+  CHECK(rental_user_json(sample(userpb::ROLE_OPERATOR), "0.00").find(R"("is_admin":false)") !=
+        std::string::npos);
   auto no_name = sample(userpb::ROLE_USER);
   no_name.clear_username();
-  CHECK(rental_user(no_name).at("name").is_null());
+  CHECK(rental_user_json(no_name, "0.00").find(R"("name":null)") != std::string::npos);
+  CHECK_THROWS_AS(rental_user_json(no_name, "8.5E0"), std::invalid_argument);
 }
 
 TEST_CASE("users-v1 User") {

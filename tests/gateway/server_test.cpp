@@ -14,37 +14,14 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
-#include "app/gateway.h"
-#include "auth/key_store.h"
-#include "fake_backend.h"
+#include "running_gateway.h"
 #include "upstream/call.h"
 
 using namespace fleet::gateway;
 
 namespace {
 
-class Running {
- public:
-  Running() {
-    keys.install(backend.public_key_pem());
-    server.start(0);
-    thread = std::thread([this] { ioc.run(); });
-  }
-  ~Running() {
-    server.stop_accepting();
-    ioc.stop();
-    thread.join();
-  }
-  unsigned short port() const { return server.port(); }
-
-  fleet::SystemClock clock;
-  testing::FakeBackend backend{clock};
-  auth::KeyStore keys{"fleetgate", clock};
-  app::Gateway gateway{app::Services{backend, keys}};
-  boost::asio::io_context ioc;
-  server::Server server{ioc, gateway, server::Limits{.header_bytes = 8192, .body_bytes = 1024}};
-  std::thread thread;
-};
+using testing::Running;
 
 class Connection {
  public:
@@ -208,7 +185,7 @@ TEST_CASE("unary_call: a completion on another thread resumes the coroutine on i
       strand,
       [&]() -> boost::asio::awaitable<upstream::Reply<upstream::userpb::GetUserResponse>> {
         auto call = upstream::unary_call<upstream::userpb::GetUserResponse>(
-            start, request, upstream::CallOptions{std::chrono::milliseconds(1500), "rid-1"},
+            start, request, upstream::CallOptions{std::chrono::milliseconds(1500), "rid-1", {}},
             &in_flight);
         auto reply = co_await std::move(call);
         resumed_on = std::this_thread::get_id();

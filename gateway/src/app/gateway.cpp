@@ -1,5 +1,6 @@
 #include "app/gateway.h"
 
+#include "app/metrics.h"
 #include "fleet/common/logging.h"
 #include "http/url.h"
 #include "render/errors.h"
@@ -10,21 +11,55 @@ namespace {
 
 std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface); }
 
-bool is_ops_path(std::string_view path) { return path == "/healthz" || path == "/readyz"; }
+bool is_ops_path(std::string_view path) {
+  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+}
+
+// The answer to a handler's exception, in the surface's error body.
+http::Response failure_response(Surface surface, const http::Request& request,
+                                std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const render::ApiError& e) {
+    if (!e.cause().empty()) {
+      fleet::log::ScopedRequestId scope(request.request_id);
+      fleet::log::error("upstream_failed",
+                        {{"path", request.path}, {"status", e.status()}, {"cause", e.cause()}});
+    }
+    return render::error_response(surface, e.status(), e.what());
+  } catch (const render::ValidationError& e) {
+    // Streetlight and pisync handlers turn issues into their own 400 text; this is a fallback.
+    return render::uses_detail(surface) ? render::validation_response(e.issues())
+                                        : render::error_response(surface, 400, "Invalid request");
+  } catch (const std::exception& e) {
+    fleet::log::ScopedRequestId scope(request.request_id);
+    fleet::log::error("handler_failed", {{"path", request.path}, {"cause", e.what()}});
+  } catch (...) {
+    fleet::log::ScopedRequestId scope(request.request_id);
+    fleet::log::error("handler_failed", {{"path", request.path}, {"cause", "unknown exception"}});
+  }
+  return render::error_response(surface, 500, render::generic_text(500));
+}
 
 }  // namespace
 
 Gateway::Gateway(Services services) : services_(services) {
   surfaces::add_rental_routes(surfaces_[index_of(Surface::kRental)]);
+  surfaces::add_rental_device_routes(surfaces_[index_of(Surface::kRental)]);
   surfaces::add_users_v1_routes(surfaces_[index_of(Surface::kUsersV1)]);
   surfaces::add_repair_routes(surfaces_[index_of(Surface::kRepair)]);
   surfaces::add_streetlight_routes(surfaces_[index_of(Surface::kStreetlight)]);
   surfaces::add_pisync_routes(surfaces_[index_of(Surface::kPisync)]);
   surfaces::add_ops_routes(ops_);
+  surfaces::add_socket_routes(sockets_);
 }
 
 http::Response Gateway::error(std::string_view path, int status, std::string_view text) {
   return render::error_response(surface_for_path(path), status, text);
+}
+
+void Gateway::on_response(std::string_view path, int status) {
+  services_.metrics.count_request(path, status);
 }
 
 boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
@@ -50,23 +85,30 @@ boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
   std::optional<http::Response> response;
   try {
     response = co_await (*match.handler)(ctx);
-  } catch (const render::ApiError& e) {
-    if (!e.cause().empty()) {
-      fleet::log::ScopedRequestId scope(request.request_id);
-      fleet::log::error("upstream_failed",
-                        {{"path", request.path}, {"status", e.status()}, {"cause", e.cause()}});
-    }
-    response = render::error_response(surface, e.status(), e.what());
-  } catch (const render::ValidationError& e) {
-    // Streetlight and pisync handlers turn issues into their own 400 text; this is a fallback.
-    response = detail ? render::validation_response(e.issues())
-                      : render::error_response(surface, 400, "Invalid request");
-  } catch (const std::exception& e) {
-    fleet::log::ScopedRequestId scope(request.request_id);
-    fleet::log::error("handler_failed", {{"path", request.path}, {"cause", e.what()}});
-    response = render::error_response(surface, 500, render::generic_text(500));
+  } catch (...) {
+    response = failure_response(surface, request, std::current_exception());
   }
   co_return std::move(*response);
+}
+
+boost::asio::awaitable<server::Upgrade> Gateway::upgrade(http::Request request) {
+  const Surface surface = surface_for_path(request.path);
+  auto match = sockets_.find(request.method, http::split_path(request.path));
+  if (match.kind != router::MatchKind::kFound) {
+    const bool detail = render::uses_detail(surface);
+    co_return server::Upgrade{
+        render::error_response(surface, 404, detail ? "Not Found" : "Route not found"), nullptr};
+  }
+  Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface,
+              services_};
+  std::optional<server::Upgrade> upgrade;
+  try {
+    upgrade = co_await (*match.handler)(ctx);
+  } catch (...) {
+    upgrade =
+        server::Upgrade{failure_response(surface, request, std::current_exception()), nullptr};
+  }
+  co_return std::move(*upgrade);
 }
 
 }  // namespace fleet::gateway::app

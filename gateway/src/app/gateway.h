@@ -1,6 +1,7 @@
 #pragma once
 // The application behind the server: picks the surface by path prefix, finds the route, runs
-// its handler, and renders any failure in the surface's error body.
+// its handler, and renders any failure in the surface's error body. WebSocket upgrades go
+// through their own route table.
 #include <array>
 
 #include "app/context.h"
@@ -14,11 +15,14 @@ class Gateway final : public server::Application {
 
   boost::asio::awaitable<http::Response> handle(http::Request request) override;
   http::Response error(std::string_view path, int status, std::string_view text) override;
+  boost::asio::awaitable<server::Upgrade> upgrade(http::Request request) override;
+  void on_response(std::string_view path, int status) override;
 
  private:
   Services services_;
   std::array<Routes, 5> surfaces_;  // indexed by Surface
-  Routes ops_;                      // /healthz, /readyz
+  Routes ops_;                      // /healthz, /readyz, /metrics
+  SocketRoutes sockets_;            // WebSocket upgrades of every surface
 };
 
 }  // namespace fleet::gateway::app

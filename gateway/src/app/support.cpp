@@ -7,6 +7,7 @@
 #include "fleet/common/logging.h"
 #include "fleet/rpc/http_status.h"
 #include "http/form.h"
+#include "http/idempotency.h"
 #include "http/json.h"
 
 namespace fleet::gateway::app {
@@ -55,9 +56,15 @@ void forbidden(const Context& ctx) { fail(403, std::string(forbidden_text(ctx.su
 
 namespace {
 
-// The claims, or the text of the 401 to give.
-std::variant<token::Claims, std::string_view> check_token(const Context& ctx) {
+// The claims, or the text of the 401 to give. With allow_query, a `token` query parameter
+// stands in for a missing Authorization header.
+std::variant<token::Claims, std::string_view> check_token(const Context& ctx,
+                                                          bool allow_query = false) {
   auto bearer = auth::parse_bearer(ctx.request.header("Authorization"));
+  if (!bearer && allow_query && !ctx.request.has_header("Authorization")) {
+    auto query = ctx.query.get("token");
+    if (query && !query->empty()) bearer = *query;
+  }
   if (!bearer) return missing_token_text(ctx.surface);
   auto verifier = ctx.services.keys.verifier();
   if (!verifier) fail(503, std::string(render::generic_text(503)));
@@ -74,6 +81,12 @@ std::variant<token::Claims, std::string_view> check_token(const Context& ctx) {
 
 token::Claims require_token(const Context& ctx) {
   auto checked = check_token(ctx);
+  if (auto* text = std::get_if<std::string_view>(&checked)) fail(401, std::string(*text));
+  return std::get<token::Claims>(std::move(checked));
+}
+
+token::Claims require_socket_token(const Context& ctx) {
+  auto checked = check_token(ctx, true);
   if (auto* text = std::get_if<std::string_view>(&checked)) fail(401, std::string(*text));
   return std::get<token::Claims>(std::move(checked));
 }
@@ -133,6 +146,54 @@ void throw_if_invalid(validation::Issues& issues) {
 
 http::Response json(int status, boost::json::value body) {
   return http::json_response(status, body);
+}
+
+http::Response raw_json(int status, std::string body) {
+  http::Response response;
+  response.status = status;
+  response.set_header("Content-Type", "application/json");
+  response.body = std::move(body);
+  return response;
+}
+
+std::optional<std::string> idempotency_key(const Context& ctx, validation::Issues& issues) {
+  if (!ctx.request.has_header(http::kIdempotencyKeyHeader)) return std::nullopt;
+  auto key = ctx.request.header(http::kIdempotencyKeyHeader);
+  if (http::is_valid_idempotency_key(key)) return std::string(key);
+  boost::json::array loc{"header", "x-idempotency-key"};
+  if (key.empty()) {
+    issues.push_back({"string_too_short", loc, "String should have at least 1 character"});
+  } else if (key.size() > http::kMaxIdempotencyKeyLength) {
+    issues.push_back({"string_too_long", loc, "String should have at most 255 characters"});
+  } else {
+    issues.push_back({"string_pattern_mismatch", loc, "String should match pattern '^[!-~]+$'"});
+  }
+  return std::nullopt;
+}
+
+upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
+                                      std::int64_t caller) {
+  if (!key) return {};
+  return upstream::Idempotency{
+      *key, http::request_fingerprint(ctx.request.method, ctx.request.path, ctx.request.body),
+      std::to_string(caller)};
+}
+
+bool replayed(const grpc::Status& status, const upstream::Metadata& trailers) {
+  std::string_view outcome;
+  for (const auto& [name, value] : trailers) {
+    if (name == "x-idempotency") outcome = value;
+  }
+  if (outcome == "mismatch") fail(422, "Idempotency key was used with a different request");
+  if (outcome == "in-flight" || status.error_code() == grpc::StatusCode::ABORTED) {
+    fail(409, "A request with this idempotency key is in progress");
+  }
+  return status.ok() && outcome == "replayed";
+}
+
+http::Response mark_replayed(http::Response response, bool replayed) {
+  if (replayed) response.set_header("Idempotent-Replayed", "true");
+  return response;
 }
 
 http::Response no_content() {

@@ -44,6 +44,10 @@ std::string_view forbidden_text(Surface surface);
 // otherwise, 503 while the verification key has not been fetched yet.
 token::Claims require_token(const Context& ctx);
 
+// A WebSocket's token: `Authorization: Bearer …` or, as browsers cannot set headers, the
+// `token` query parameter. 401 as require_token otherwise.
+token::Claims require_socket_token(const Context& ctx);
+
 // The account acting: a token whose account is gone is 401, an inactive account 403.
 boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token::Claims& claims);
 
@@ -62,7 +66,22 @@ validation::Values json_or_form_values(const Context& ctx, validation::Schema sc
 void throw_if_invalid(validation::Issues& issues);
 
 http::Response json(int status, boost::json::value body);
+// A JSON body already serialized (render::JsonWriter).
+http::Response raw_json(int status, std::string body);
 http::Response no_content();
+
+// Idempotency (PLATFORM.md): the POST's X-Idempotency-Key, or nullopt without one; a malformed
+// key (not 1..255 visible ASCII characters) is an issue at ["header","x-idempotency-key"].
+std::optional<std::string> idempotency_key(const Context& ctx, validation::Issues& issues);
+// What to forward with the call: the key, the request's fingerprint and the caller.
+upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
+                                      std::int64_t caller);
+// The service's verdict on a call that carried a key, from the reply's x-idempotency trailer:
+// "mismatch" fails 422, "in-flight" (or ABORTED) 409; true for "replayed" (the stored first
+// response).
+bool replayed(const grpc::Status& status, const upstream::Metadata& trailers);
+// Marks a replayed response with `Idempotent-Replayed: true`.
+http::Response mark_replayed(http::Response response, bool replayed);
 
 // Accounts. A missing account is 404 "User not found".
 boost::asio::awaitable<userpb::Account> get_account(Context& ctx, std::int64_t id);

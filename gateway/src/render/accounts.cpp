@@ -24,16 +24,6 @@ bool is_staff(userpb::Role role) {
   return role == userpb::ROLE_OPERATOR || role == userpb::ROLE_ADMIN;
 }
 
-json::object rental_user(const userpb::Account& a) {
-  json::object o;
-  o["uid"] = a.id();
-  o["name"] = optional_string(a.has_username(), a.username());
-  o["cash"] = 0;
-  o["creation_time"] = time_of(a.created_at(), TimeStyle::kSecondsZ);
-  o["is_admin"] = is_admin(a.role());
-  return o;
-}
-
 json::object users_v1_user(const userpb::Account& a) {
   json::object o;
   o["id"] = a.id();

@@ -12,8 +12,7 @@ namespace userpb = ::fleetgate::user::v1;
 bool is_admin(userpb::Role role);
 bool is_staff(userpb::Role role);  // operator or admin
 
-// {"uid","name","cash","creation_time","is_admin"}; cash is 0 until the wallet exists.
-boost::json::object rental_user(const userpb::Account& account);
+// rental's UserResponse carries the wallet's exact cash: see render/devices.h.
 // {"id","email","username","full_name","is_active","is_superuser","created_at","updated_at"}
 boost::json::object users_v1_user(const userpb::Account& account);
 // {"id","full_name","phone","email","profile_picture","is_active","is_staff","created_at"}

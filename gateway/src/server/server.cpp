@@ -8,11 +8,13 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdio>
 #include <optional>
 
 #include "fleet/common/logging.h"
 #include "http/request_id.h"
+#include "server/websocket_session.h"
 
 namespace fleet::gateway::server {
 namespace net = boost::asio;
@@ -122,6 +124,14 @@ class Session : public std::enable_shared_from_this<Session> {
 
     stream_.expires_never();  // the handler bounds itself with upstream deadlines
     ++server_->active;
+    if (beast::websocket::is_upgrade(message)) {
+      upgrade_request_.emplace(std::move(message));
+      net::co_spawn(stream_.get_executor(), server_->app.upgrade(std::move(request)),
+                    [self = shared_from_this()](std::exception_ptr error, Upgrade upgrade) {
+                      self->on_upgrade(error, std::move(upgrade));
+                    });
+      return;
+    }
     net::co_spawn(stream_.get_executor(), server_->app.handle(std::move(request)),
                   [self = shared_from_this()](std::exception_ptr error, http::Response response) {
                     self->on_handled(error, std::move(response));
@@ -145,6 +155,27 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(response), !keep_alive_);
   }
 
+  void on_upgrade(std::exception_ptr error, Upgrade upgrade) {
+    if (error || !upgrade.handler) {
+      upgrade_request_.reset();
+      return on_handled(error, std::move(upgrade.refusal));
+    }
+    --server_->active;
+    server_->app.on_response(path_, 101);
+    {
+      fleet::log::ScopedRequestId scope(request_id_);
+      fleet::log::info("http_request", {{"method", method_},
+                                        {"path", path_},
+                                        {"status", 101},
+                                        {"duration_ms", millis_since(started_)}});
+    }
+    // The HTTP session ends here; the socket and the request move to the WebSocket session.
+    run_websocket(
+        stream_.release_socket(), std::move(*upgrade_request_), std::move(upgrade.handler),
+        request_id_,
+        SocketLimits{server_->limits.ws_queue_messages, server_->limits.ws_send_buffer_bytes});
+  }
+
   // Answers a request that could not be read completely, then closes the connection.
   void reply_and_close(int status, std::string_view text) {
     write(server_->app.error(path_.empty() ? "/" : path_, status, text), true);
@@ -152,6 +183,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void write(http::Response response, bool close) {
     response.set_header("X-Request-Id", request_id_);
+    server_->app.on_response(path_.empty() ? "/" : path_, response.status);
     {
       fleet::log::ScopedRequestId scope(request_id_);
       fleet::log::info("http_request", {{"method", method_},
@@ -209,6 +241,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;
   std::string remote_;
   std::string method_, path_, request_id_;
   unsigned version_ = 11;
@@ -220,6 +253,10 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 }  // namespace
+
+boost::asio::awaitable<Upgrade> Application::upgrade(http::Request request) {
+  co_return Upgrade{error(request.path, 404, "Not Found"), nullptr};
+}
 
 void Server::Impl::do_accept() {
   acceptor.async_accept(net::make_strand(ioc),

@@ -2,7 +2,11 @@
 // The HTTP/1.1 server: one listener, one session per connection with its own strand, as in
 // Boost.Beast's advanced server. A session reads one request, runs the application's coroutine
 // for it on the connection's strand, writes the response, and reads the next (keep-alive).
-// Beast stays inside server.cpp; the application sees only http::Request and http::Response.
+// A WebSocket upgrade request goes to Application::upgrade, which refuses it with an HTTP
+// response or accepts it with a ws::Handler; the server then hands the connection to a WebSocket
+// session (server/websocket.cpp) and frees the HTTP session's buffers.
+// Beast stays inside server.cpp and websocket.cpp; the application sees only http::Request,
+// http::Response and the ws:: interfaces.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
@@ -11,6 +15,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "server/websocket.h"
 
 namespace fleet::gateway::server {
 
@@ -18,6 +23,14 @@ struct Limits {
   std::size_t header_bytes = 8 * 1024;
   std::size_t body_bytes = 1024 * 1024;   // larger bodies get 413
   std::chrono::seconds idle_timeout{30};  // reading a request, writing a response
+  std::size_t ws_queue_messages = 64;     // per WebSocket; a full queue drops the slow client
+  int ws_send_buffer_bytes = 0;           // SO_SNDBUF of WebSockets; 0 keeps the default
+};
+
+// The application's answer to a WebSocket upgrade request.
+struct Upgrade {
+  http::Response refusal;                // sent when there is no handler
+  std::shared_ptr<ws::Handler> handler;  // accept the upgrade and run this handler
 };
 
 class Application {
@@ -27,6 +40,10 @@ class Application {
   virtual boost::asio::awaitable<http::Response> handle(http::Request request) = 0;
   // The body for an error the server answers itself (413, 431, 400, 500), shaped by path.
   virtual http::Response error(std::string_view path, int status, std::string_view text) = 0;
+  // Runs on the connection's strand for a WebSocket upgrade request. By default: 404.
+  virtual boost::asio::awaitable<Upgrade> upgrade(http::Request request);
+  // Every response the server writes (an accepted upgrade counts as 101), for metrics.
+  virtual void on_response(std::string_view /*path*/, int /*status*/) {}
 };
 
 class Server {

@@ -1,6 +1,8 @@
-// Operations endpoints: liveness and readiness.
+// Operations endpoints: liveness, readiness (the token key and every upstream service) and
+// Prometheus metrics; none needs a token.
 #include <boost/json/object.hpp>
 
+#include "app/metrics.h"
 #include "app/support.h"
 #include "auth/key_store.h"
 #include "surfaces/routes.h"
@@ -27,8 +29,16 @@ boost::asio::awaitable<http::Response> readyz(Context& ctx) {
   bool ready = ctx.services.keys.loaded();
   if (ready) ready = co_await serving(ctx, upstream::Service::kAuth);
   if (ready) ready = co_await serving(ctx, upstream::Service::kUser);
+  if (ready) ready = co_await serving(ctx, upstream::Service::kDeviceSession);
   if (ready) co_return app::json(200, json::object{{"status", "ready"}});
   co_return app::json(503, json::object{{"status", "not ready"}});
+}
+
+boost::asio::awaitable<http::Response> metrics(Context& ctx) {
+  http::Response response;
+  response.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+  response.body = ctx.services.metrics.render();
+  co_return response;
 }
 
 }  // namespace
@@ -36,6 +46,7 @@ boost::asio::awaitable<http::Response> readyz(Context& ctx) {
 void add_ops_routes(app::Routes& routes) {
   routes.add("GET", "/healthz", healthz);
   routes.add("GET", "/readyz", readyz);
+  routes.add("GET", "/metrics", metrics);
 }
 
 }  // namespace fleet::gateway::surfaces

@@ -1,13 +1,17 @@
 // rental (base path /): sign-in with form fields, UserResponse accounts. is_admin = role admin.
 // A user reads, updates and deletes only their own account; an admin any. Only an admin
-// changes cash, and only an admin lists or creates accounts.
+// changes cash, and only an admin lists or creates accounts. `cash` is the account's wallet in
+// device-session (PLATFORM.md "Money and time"): read with GetWallets, set with SetCash (which
+// records the adjustment in the ledger), rendered as the exact decimal.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <charconv>
 #include <limits>
 
 #include "app/support.h"
 #include "http/form.h"
 #include "render/accounts.h"
+#include "render/devices.h"
 #include "surfaces/routes.h"
 #include "surfaces/schemas.h"
 
@@ -18,7 +22,59 @@ using app::Context;
 namespace json = boost::json;
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
+namespace dspb = upstream::dspb;
 using Awaitable = boost::asio::awaitable<http::Response>;
+
+// A new account has no wallet yet; device-session reports such an account as "0.00".
+constexpr std::string_view kNoWallet = "0.00";
+// GetWallets answers at most this many accounts per call.
+constexpr int kWalletsPerCall = 1000;
+
+// The wallets of `accounts`, in their order: one GetWallets call per 1000 accounts.
+boost::asio::awaitable<std::vector<std::string>> cash_of(
+    Context& ctx, const std::vector<userpb::Account>& accounts) {
+  std::vector<std::string> cash;
+  cash.reserve(accounts.size());
+  for (std::size_t start = 0; start < accounts.size(); start += kWalletsPerCall) {
+    dspb::GetWalletsRequest request;
+    const auto end = std::min(accounts.size(), start + kWalletsPerCall);
+    for (auto i = start; i < end; ++i) request.add_user_ids(accounts[i].id());
+    auto reply = co_await ctx.services.backend.GetWallets(request, ctx.request_id());
+    auto wallets = app::take(std::move(reply), "device_session.GetWallets");
+    if (wallets.wallets_size() != static_cast<int>(end - start)) {
+      app::fail(500, std::string(render::generic_text(500)));
+    }
+    for (const auto& wallet : wallets.wallets()) cash.push_back(wallet.cash());
+  }
+  co_return cash;
+}
+
+boost::asio::awaitable<http::Response> user_response(Context& ctx, const userpb::Account& account) {
+  std::vector<userpb::Account> one{account};
+  auto cash = co_await cash_of(ctx, one);
+  co_return app::raw_json(200, render::rental_user_json(account, cash.front()));
+}
+
+// The exact decimal the client wrote for `cash` (the shortest text that reads back as the
+// parsed number), or an issue: at most two decimal places, at most the wallet's maximum.
+std::optional<std::string> cash_text(double cash, validation::Issues& issues) {
+  boost::json::array loc{"body", "cash"};
+  if (cash > kRentalMaxCash) {
+    issues.push_back(
+        {"less_than_equal", loc, "Input should be less than or equal to 9999999999.99"});
+    return std::nullopt;
+  }
+  char buffer[64];
+  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, cash, std::chars_format::fixed);
+  std::string text(buffer, ec == std::errc() ? end : buffer);
+  auto dot = text.find('.');
+  if (text.empty() || (dot != std::string::npos && text.size() - dot - 1 > 2)) {
+    issues.push_back(
+        {"decimal_max_places", loc, "Decimal input should have no more than 2 decimal places"});
+    return std::nullopt;
+  }
+  return text;
+}
 
 // Self or admin; anyone else gets 403.
 void require_self_or_admin(const Context& ctx, const userpb::Account& principal, std::int64_t uid) {
@@ -57,9 +113,14 @@ Awaitable list_users(Context& ctx) {
   auto principal = co_await app::load_principal(ctx, claims);
   if (!render::is_admin(principal.role())) app::forbidden(ctx);
   auto accounts = co_await app::list_accounts(ctx, 0, std::numeric_limits<std::int32_t>::max());
-  json::array out;
-  for (const auto& account : accounts) out.push_back(render::rental_user(account));
-  co_return app::json(200, std::move(out));
+  auto cash = co_await cash_of(ctx, accounts);
+  render::JsonWriter out;
+  out.begin_array();
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    render::write_rental_user(out, accounts[i], cash[i]);
+  }
+  out.end_array();
+  co_return app::raw_json(200, out.take());
 }
 
 // GET /user/{uid} (self or admin)
@@ -70,9 +131,9 @@ Awaitable get_user(Context& ctx) {
   app::throw_if_invalid(issues);
   auto principal = co_await app::load_principal(ctx, claims);
   require_self_or_admin(ctx, principal, *uid);
-  if (*uid == principal.id()) co_return app::json(200, render::rental_user(principal));
+  if (*uid == principal.id()) co_return co_await user_response(ctx, principal);
   auto account = co_await app::get_account(ctx, *uid);
-  co_return app::json(200, render::rental_user(account));
+  co_return co_await user_response(ctx, account);
 }
 
 // POST /user (admin) {"name","password","is_admin"=false}
@@ -91,7 +152,7 @@ Awaitable create_user(Context& ctx) {
   request.set_password(*body.string("password"));
   auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::json(200, render::rental_user(created.account()));
+  co_return app::raw_json(200, render::rental_user_json(created.account(), kNoWallet));
 }
 
 // PATCH /user/{uid} (self or admin) {"name"?, "cash"?}; cash is admin only.
@@ -100,11 +161,12 @@ Awaitable patch_user(Context& ctx) {
   validation::Issues issues;
   auto uid = app::path_id(ctx, "uid", issues);
   auto body = app::json_values(ctx, kRentalPatchUser, issues);
+  std::optional<std::string> cash;
+  if (auto number = body.number("cash")) cash = cash_text(*number, issues);
   app::throw_if_invalid(issues);
   auto principal = co_await app::load_principal(ctx, claims);
   require_self_or_admin(ctx, principal, *uid);
-  const bool sets_cash = body.number("cash").has_value();
-  if (sets_cash && !render::is_admin(principal.role())) app::forbidden(ctx);
+  if (cash && !render::is_admin(principal.role())) app::forbidden(ctx);
 
   userpb::Account account;
   if (auto name = body.string("name")) {
@@ -115,12 +177,14 @@ Awaitable patch_user(Context& ctx) {
   } else {
     account = co_await app::get_account(ctx, *uid);
   }
-  if (sets_cash) {
-    // The wallet belongs to device-session, which does not exist yet: cash stays 0.
-    fleet::log::ScopedRequestId scope(ctx.request_id());
-    fleet::log::warn("rental_cash_not_applied", {{"user_id", account.id()}});
-  }
-  co_return app::json(200, render::rental_user(account));
+  if (!cash) co_return co_await user_response(ctx, account);
+  dspb::SetCashRequest set;
+  set.set_user_id(account.id());
+  set.set_cash(*cash);
+  set.set_actor_user_id(principal.id());
+  auto reply = co_await ctx.services.backend.SetCash(set, ctx.request_id());
+  auto wallet = app::take(std::move(reply), "device_session.SetCash").wallet();
+  co_return app::raw_json(200, render::rental_user_json(account, wallet.cash()));
 }
 
 // DELETE /user/{uid} (self or admin)

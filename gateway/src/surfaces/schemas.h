@@ -22,6 +22,11 @@ inline constexpr Field kRentalCreateUser[] = {
     {.name = "is_admin", .type = Type::kBool}};
 inline constexpr Field kRentalPatchUser[] = {{.name = "name"},
                                              {.name = "cash", .type = Type::kNumber, .ge = 0.0}};
+// Wallets are DECIMAL(12,2) in device-session.
+inline constexpr double kRentalMaxCash = 9999999999.99;
+inline constexpr Field kRentalStartDevice[] = {
+    {.name = "user_id", .type = Type::kInt, .required = true},
+    {.name = "duration_minutes", .type = Type::kInt, .required = true, .ge = 1.0, .le = 1440.0}};
 
 // users-v1
 inline constexpr Field kUsersV1Login[] = {

@@ -7,10 +7,13 @@
 // g++ 12 may destroy a temporary with a destructor twice when it sits in a co_await
 // expression. Coroutine code here therefore keeps such values in named variables.
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "auth/v1/auth.pb.h"
+#include "device_session/v1/device_session.pb.h"
 #include "grpc/health/v1/health.pb.h"
 #include "upstream/call.h"
 #include "user/v1/user.pb.h"
@@ -24,11 +27,33 @@ namespace fleet::gateway::upstream {
 namespace userpb = ::fleetgate::user::v1;
 namespace authpb = ::fleetgate::auth::v1;
 namespace healthpb = ::grpc::health::v1;
+namespace dspb = ::fleetgate::device_session::v1;
 
 template <typename T>
 using Call = boost::asio::awaitable<Reply<T>>;
 
-enum class Service { kAuth, kUser };
+enum class Service { kAuth, kUser, kDeviceSession };
+
+// What an idempotent call forwards as metadata (x-idempotency-key, x-idempotency-fingerprint,
+// x-caller-id); an empty key sends nothing.
+struct Idempotency {
+  std::string key;
+  std::string fingerprint;  // hex SHA-256 of method, path and body
+  std::string caller;       // the acting account's id
+};
+
+// One open WatchDevice stream. The callbacks run on gRPC threads: on_event for each message,
+// then on_done exactly once, after which neither runs again. cancel() is thread-safe and may be
+// called at any time, also after on_done.
+struct WatchCallbacks {
+  std::function<void(const dspb::DeviceEvent&)> on_event;
+  std::function<void(const grpc::Status&)> on_done;
+};
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  virtual void cancel() = 0;
+};
 
 class Backend {
  public:
@@ -59,13 +84,33 @@ class Backend {
       const authpb::DeleteCredentialsRequest& request, const std::string& request_id) = 0;
   virtual Call<authpb::GetPublicKeyResponse> GetPublicKey(const std::string& request_id) = 0;
 
+  // device-session service
+  virtual Call<dspb::ListDevicesResponse> ListDevices(const dspb::ListDevicesRequest& request,
+                                                      const std::string& request_id) = 0;
+  virtual Call<dspb::GetDeviceResponse> GetDevice(const dspb::GetDeviceRequest& request,
+                                                  const std::string& request_id) = 0;
+  virtual Call<dspb::StartDeviceResponse> StartDevice(const dspb::StartDeviceRequest& request,
+                                                      const Idempotency& idempotency,
+                                                      const std::string& request_id) = 0;
+  virtual Call<dspb::StopDeviceResponse> StopDevice(const dspb::StopDeviceRequest& request,
+                                                    const Idempotency& idempotency,
+                                                    const std::string& request_id) = 0;
+  virtual Call<dspb::GetWalletsResponse> GetWallets(const dspb::GetWalletsRequest& request,
+                                                    const std::string& request_id) = 0;
+  virtual Call<dspb::SetCashResponse> SetCash(const dspb::SetCashRequest& request,
+                                              const std::string& request_id) = 0;
+  // A server stream without deadline, open until cancelled or failed.
+  virtual std::shared_ptr<Watch> WatchDevice(std::int64_t device_id, WatchCallbacks callbacks) = 0;
+
   // grpc.health.v1 Check of the whole server ("" service), with its own short deadline.
   virtual Call<healthpb::HealthCheckResponse> Check(Service service,
                                                     std::chrono::milliseconds timeout) = 0;
 };
 
+// Every call and stream counts in `in_flight` until its gRPC callback has run.
 std::unique_ptr<Backend> make_grpc_backend(std::shared_ptr<grpc::Channel> auth,
                                            std::shared_ptr<grpc::Channel> user,
+                                           std::shared_ptr<grpc::Channel> device_session,
                                            std::chrono::milliseconds timeout, InFlight& in_flight);
 
 }  // namespace fleet::gateway::upstream

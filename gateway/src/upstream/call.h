@@ -23,21 +23,34 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "fleet/common/logging.h"
 
 namespace fleet::gateway::upstream {
 
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
 template <typename T>
 struct Reply {
   grpc::Status status;
   T message;
+  Metadata trailers;  // the server's trailing metadata (empty for most calls)
   bool ok() const { return status.ok(); }
+  std::string_view trailer(std::string_view name) const {
+    for (const auto& [key, value] : trailers) {
+      if (key == name) return value;
+    }
+    return {};
+  }
 };
 
 struct CallOptions {
   std::chrono::milliseconds timeout{5000};
   std::string request_id;  // sent as x-request-id metadata
+  Metadata metadata;       // further metadata (lower-case keys)
 };
 
 // Counts calls whose gRPC callback has not run yet, so that shutdown can wait for them before
@@ -79,6 +92,7 @@ boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
   if (!options.request_id.empty()) {
     state->context.AddMetadata(std::string(fleet::log::kRequestIdKey), options.request_id);
   }
+  for (auto& [key, value] : options.metadata) state->context.AddMetadata(key, value);
 
   auto initiation = [start = std::move(start), state, in_flight](auto handler) mutable {
     using Handler = decltype(handler);
@@ -106,7 +120,13 @@ boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
       boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(grpc::Status)>(
           std::move(initiation), boost::asio::use_awaitable);
   grpc::Status status = co_await std::move(completion);
-  co_return Reply<Response>{std::move(status), std::move(state->response)};
+  // The call is complete: its trailing metadata is stable now.
+  Metadata trailers;
+  for (const auto& [key, value] : state->context.GetServerTrailingMetadata()) {
+    trailers.emplace_back(std::string(key.data(), key.size()),
+                          std::string(value.data(), value.size()));
+  }
+  co_return Reply<Response>{std::move(status), std::move(state->response), std::move(trailers)};
 }
 
 }  // namespace fleet::gateway::upstream

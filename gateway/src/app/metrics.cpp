@@ -1,0 +1,70 @@
+#include "app/metrics.h"
+
+#include "router/surface.h"
+
+namespace fleet::gateway::app {
+namespace {
+
+constexpr std::string_view kSurfaceLabels[] = {"rental",      "users-v1", "repair",
+                                               "streetlight", "pisync",   "ops"};
+constexpr std::size_t kOps = 5;
+
+std::size_t surface_index(std::string_view path) {
+  if (path == "/healthz" || path == "/readyz" || path == "/metrics") return kOps;
+  return static_cast<std::size_t>(surface_for_path(path));
+}
+
+}  // namespace
+
+void Metrics::count_request(std::string_view path, int status) {
+  if (status < kMinStatus || status > kMaxStatus) return;
+  requests_[surface_index(path)][static_cast<std::size_t>(status - kMinStatus)]++;
+}
+
+std::uint64_t Metrics::requests(std::string_view surface, int status) const {
+  if (status < kMinStatus || status > kMaxStatus) return 0;
+  for (std::size_t i = 0; i < kSurfaces; ++i) {
+    if (kSurfaceLabels[i] == surface) {
+      return requests_[i][static_cast<std::size_t>(status - kMinStatus)].load();
+    }
+  }
+  return 0;
+}
+
+std::string Metrics::render() const {
+  std::string out;
+  out +=
+      "# HELP fleetgate_upstream_device_streams Open upstream WatchDevice streams (one per watched "
+      "device).\n"
+      "# TYPE fleetgate_upstream_device_streams gauge\n"
+      "fleetgate_upstream_device_streams " +
+      std::to_string(streams_.load()) + "\n";
+  out +=
+      "# HELP fleetgate_ws_connections Open WebSocket connections.\n"
+      "# TYPE fleetgate_ws_connections gauge\n";
+  constexpr std::string_view kKinds[] = {"timeleft", "status", "chat"};
+  for (std::size_t i = 0; i < 3; ++i) {
+    out += "fleetgate_ws_connections{kind=\"" + std::string(kKinds[i]) + "\"} " +
+           std::to_string(sockets_[i].load()) + "\n";
+  }
+  out +=
+      "# HELP fleetgate_ws_dropped_slow_total WebSockets closed because their send queue was "
+      "full.\n"
+      "# TYPE fleetgate_ws_dropped_slow_total counter\n"
+      "fleetgate_ws_dropped_slow_total " +
+      std::to_string(dropped_slow_.load()) + "\n";
+  out +=
+      "# HELP fleetgate_http_requests_total HTTP responses by surface and status.\n"
+      "# TYPE fleetgate_http_requests_total counter\n";
+  for (std::size_t s = 0; s < kSurfaces; ++s) {
+    for (int status = kMinStatus; status <= kMaxStatus; ++status) {
+      auto n = requests_[s][static_cast<std::size_t>(status - kMinStatus)].load();
+      if (n == 0) continue;
+      out += "fleetgate_http_requests_total{surface=\"" + std::string(kSurfaceLabels[s]) +
+             "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace fleet::gateway::app

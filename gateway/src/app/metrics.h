@@ -1,0 +1,45 @@
+#pragma once
+// Process counters for /metrics (Prometheus text format 0.0.4). Lock-free: any thread counts.
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fleet::gateway::app {
+
+enum class SocketKind { kTimeleft, kStatus, kChat };
+
+class Metrics {
+ public:
+  // One HTTP response (a WebSocket upgrade counts as 101); `path` picks the surface label
+  // ("ops" for /healthz, /readyz, /metrics).
+  void count_request(std::string_view path, int status);
+
+  void socket_opened(SocketKind kind) { sockets_[index(kind)]++; }
+  void socket_closed(SocketKind kind) { sockets_[index(kind)]--; }
+  void socket_dropped_slow() { dropped_slow_++; }
+  // Open upstream WatchDevice streams.
+  void stream_opened() { streams_++; }
+  void stream_closed() { streams_--; }
+
+  std::int64_t open_streams() const { return streams_.load(); }
+  std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
+  std::uint64_t dropped_slow() const { return dropped_slow_.load(); }
+  std::uint64_t requests(std::string_view surface, int status) const;
+
+  std::string render() const;
+
+ private:
+  static constexpr std::size_t kSurfaces = 6;  // five surfaces and ops
+  static constexpr int kMinStatus = 100, kMaxStatus = 599;
+  static std::size_t index(SocketKind kind) { return static_cast<std::size_t>(kind); }
+
+  std::array<std::atomic<std::int64_t>, 3> sockets_{};
+  std::atomic<std::uint64_t> dropped_slow_{0};
+  std::atomic<std::int64_t> streams_{0};
+  std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
+      requests_{};
+};
+
+}  // namespace fleet::gateway::app

@@ -1,0 +1,78 @@
+#pragma once
+// The countdown fan-out (PLATFORM.md "Realtime"): per gateway process, ONE upstream WatchDevice
+// stream per device however many sockets watch it. A device's channel lives on its own strand:
+//   - the stream opens with the first subscriber and closes `linger` after the last one left;
+//     if it fails it is reopened with exponential backoff while sockets keep the last state;
+//   - it holds the device's state (running, user_id, end_time) from the stream's events;
+//   - one timer per device ticks the timeleft sockets once a second, aligned to the moments the
+//     whole seconds left change, and each tick's message is built once and shared by every
+//     socket's queue;
+//   - a new socket gets the current state at once (or as soon as the first event arrives), and
+//     every socket gets a message at once on start, stop and expiry.
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "app/metrics.h"
+#include "fleet/common/clock.h"
+#include "server/websocket.h"
+#include "upstream/backend.h"
+
+namespace fleet::gateway::realtime {
+
+enum class Feed { kTimeleft, kStatus };
+
+struct HubOptions {
+  std::chrono::milliseconds linger{3000};
+  std::chrono::milliseconds backoff_min{250};
+  std::chrono::milliseconds backoff_max{10000};
+  bool ticks = true;  // false: nothing ticks by itself (tests call tick())
+};
+
+class DeviceHub {
+ public:
+  using Ticket = std::uint64_t;
+
+  DeviceHub(boost::asio::io_context& ioc, upstream::Backend& backend, const Clock& clock,
+            app::Metrics& metrics, HubOptions options = {});
+  ~DeviceHub();
+  DeviceHub(const DeviceHub&) = delete;
+  DeviceHub& operator=(const DeviceHub&) = delete;
+
+  // True once this process has seen the device's state (it exists), so a handshake needs no
+  // upstream call to tell an unknown device.
+  bool knows(std::int64_t device_id) const;
+
+  // Thread-safe. The socket receives the device's messages for `feed` until unsubscribed.
+  Ticket subscribe(std::int64_t device_id, Feed feed, std::shared_ptr<ws::Socket> socket);
+  void unsubscribe(std::int64_t device_id, Ticket ticket);
+
+  // Sends the timeleft tick now, as the timer does (tests with ticks off).
+  void tick(std::int64_t device_id);
+
+  // Cancels every upstream stream and timer. Call once the io_context has stopped (the
+  // destructor does too); gRPC then finishes the streams on its own threads.
+  void shutdown();
+
+  struct Channel;  // public for the .cpp's helpers
+
+ private:
+  std::shared_ptr<Channel> channel(std::int64_t device_id, bool create);
+
+  boost::asio::io_context& ioc_;
+  upstream::Backend& backend_;
+  const Clock& clock_;
+  app::Metrics& metrics_;
+  const HubOptions options_;
+  std::atomic<Ticket> next_ticket_{1};
+  mutable std::mutex mutex_;
+  // Channels stay for the life of the process: one per existing device that was ever watched
+  // (unknown ids are refused at the handshake), each small once its stream is closed.
+  std::map<std::int64_t, std::shared_ptr<Channel>> channels_;
+};
+
+}  // namespace fleet::gateway::realtime
