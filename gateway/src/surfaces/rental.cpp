@@ -27,10 +27,10 @@ using Awaitable = boost::asio::awaitable<http::Response>;
 
 // A new account has no wallet yet; device-session reports such an account as "0.00".
 constexpr std::string_view kNoWallet = "0.00";
-// GetWallets answers at most this many accounts per call.
-constexpr int kWalletsPerCall = 1000;
+// GetWallets answers at most this many accounts per call (device-session's limit).
+constexpr std::size_t kWalletsPerCall = 10000;
 
-// The wallets of `accounts`, in their order: one GetWallets call per 1000 accounts.
+// The wallets of `accounts`, in their order: one GetWallets call per 10,000 accounts.
 boost::asio::awaitable<std::vector<std::string>> cash_of(
     Context& ctx, const std::vector<userpb::Account>& accounts) {
   std::vector<std::string> cash;
