@@ -1,6 +1,7 @@
 """Fixtures: `api` is a client of a stack shared by the whole pytest session (one per test file
-under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on. Teardown
-stops the processes, drops their databases and fails if a log line carries a secret."""
+under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
+`idle_devices` frees the demo devices around a test. Teardown stops the processes, drops their
+databases and fails if a log line carries a secret."""
 import shutil
 
 import pytest
@@ -42,6 +43,14 @@ def stack(request):
 @pytest.fixture(scope="session")
 def api(stack):
     return Api(stack)
+
+
+@pytest.fixture
+def idle_devices(api):
+    """Demo devices 1-5 idle before and after the test (an admin stops whatever runs)."""
+    api.free_devices()
+    yield
+    api.free_devices()
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,8 @@
-"""End-to-end harness: starts fleetgate-user, fleetgate-auth and fleetgate-gateway against a real
-MariaDB (TEST_DB_*), and gives tests an HTTP client that checks the platform-wide invariants on
-every response (no 5xx from a client error, no password or argon2 hash in any response)."""
+"""End-to-end harness: starts fleetgate-user, fleetgate-auth, fleetgate-device-session and
+fleetgate-gateway against a real MariaDB (TEST_DB_*, or a server of the test's own), with a clock
+offset file shared by all four so that tests can move time, and gives tests an HTTP client that
+checks the platform-wide invariants on every response (no 5xx from a client error, no password or
+argon2 hash in any response) and a WebSocket client."""
 from __future__ import annotations
 
 import base64
@@ -8,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import pwd
 import re
 import secrets
 import select
@@ -21,6 +24,7 @@ from pathlib import Path
 
 import jwt
 import requests
+import websocket
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -274,15 +278,17 @@ class Client:
 
 
 class Minter:
-    def __init__(self, key: Ed25519PrivateKey, header: dict, issuer: str = "fleetgate"):
+    def __init__(self, key: Ed25519PrivateKey, header: dict, issuer: str = "fleetgate",
+                 now=time.time):
         self.key = key
+        self.now = now  # the stack's clock, which tests may have moved
         # The fields of a real token's header (e.g. "kid") so that a minted token differs from a
         # real one only where a test wants it to.
         self.header = {k: v for k, v in header.items() if k != "alg"}
         self.issuer = issuer
 
     def claims(self, sub, role: str, **override) -> dict:
-        now = int(time.time())
+        now = int(self.now())
         claims = {"iss": self.issuer, "sub": str(sub), "role": role, "iat": now, "nbf": now,
                   "exp": now + 600, "jti": secrets.token_hex(16)}
         claims.update(override)
@@ -293,11 +299,11 @@ class Minter:
                           headers=self.header)
 
     def expired(self, sub, role):
-        now = int(time.time())
+        now = int(self.now())
         return self.token(sub, role, iat=now - 7200, nbf=now - 7200, exp=now - 3600)
 
     def not_yet_valid(self, sub, role):
-        now = int(time.time())
+        now = int(self.now())
         return self.token(sub, role, iat=now + 3600, nbf=now + 3600, exp=now + 7200)
 
     def wrong_key(self, sub, role):
@@ -348,6 +354,8 @@ def _free_port() -> int:
 
 
 class Database:
+    """The MariaDB server of TEST_DB_*, shared by every stack of a test run."""
+
     def __init__(self):
         missing = [v for v in ("TEST_DB_HOST", "TEST_DB_PORT", "TEST_DB_USER") if v not in os.environ]
         if missing or "TEST_DB_PASSWORD" not in os.environ:
@@ -359,13 +367,77 @@ class Database:
         self.user = os.environ["TEST_DB_USER"]
         self.password = os.environ["TEST_DB_PASSWORD"]
 
-    def run(self, sql: str):
+    def _client(self, args: list[str], timeout: float = 60) -> str:
         env = dict(os.environ)
         if self.password:
             env["MYSQL_PWD"] = self.password
-        subprocess.run(["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P",
-                        self.port, "-u", self.user, "-e", sql],
-                       check=True, env=env, capture_output=True, timeout=60)
+        done = subprocess.run(["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P",
+                               str(self.port), "-u", self.user, *args],
+                              check=True, env=env, capture_output=True, timeout=timeout, text=True)
+        return done.stdout
+
+    def run(self, sql: str):
+        self._client(["-e", sql])
+
+    def query(self, database: str, sql: str) -> list[list[str | None]]:
+        """Rows of a SELECT as strings (None for NULL), read with the mariadb client."""
+        out = self._client(["-N", "-B", "-D", database, "-e", sql])
+        return [[None if v == "NULL" else v for v in line.split("\t")]
+                for line in out.splitlines()]
+
+
+class OwnDatabase(Database):
+    """A MariaDB server of the test's own (mariadbd in a temporary directory on a free port, as
+    deploy/dev/lib.sh starts one), so that a test may stop or kill it and start it again on the
+    same data."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.host, self.port, self.user, self.password = "127.0.0.1", str(_free_port()), "root", ""
+        self.log = directory / "mariadb.log"
+        self.proc: subprocess.Popen | None = None
+        subprocess.run(["mariadb-install-db", "--no-defaults", f"--datadir={directory}/data",
+                        f"--user={_user_name()}", "--auth-root-authentication-method=normal",
+                        "--skip-test-db"], check=True, capture_output=True, timeout=120)
+
+    def start(self, timeout: float = 60):
+        log = open(self.log, "ab")
+        self.proc = subprocess.Popen(
+            ["mariadbd", "--no-defaults", f"--datadir={self.dir}/data",
+             f"--socket={self.dir}/mariadb.sock", f"--pid-file={self.dir}/mariadbd.pid",
+             f"--port={self.port}", "--bind-address=127.0.0.1", f"--user={_user_name()}"],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        log.close()
+        deadline = time.time() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"mariadbd exited ({self.proc.returncode}): {self.log}")
+            try:
+                self.run("SELECT 1")
+                return
+            except subprocess.SubprocessError:
+                if time.time() > deadline:
+                    raise RuntimeError(f"mariadbd did not answer within {timeout} s: {self.log}")
+                time.sleep(0.2)
+
+    def stop(self, kill: bool = False, grace: float = 60):
+        """SIGTERM (a clean shutdown) or SIGKILL (a crash: InnoDB recovers on the next start)."""
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        if kill:
+            self.proc.kill()
+        else:
+            self.proc.terminate()
+        try:
+            self.proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(30)
+
+
+def _user_name() -> str:
+    return pwd.getpwuid(os.getuid()).pw_name
 
 
 class Process:
@@ -395,6 +467,13 @@ class Process:
         self._log_file.close()
         return code
 
+    def kill(self):
+        """SIGKILL: a crash, nothing gets to finish."""
+        if self.alive():
+            self.proc.kill()
+            self.proc.wait(10)
+        self._log_file.close()
+
     def tail(self, lines: int = 30) -> str:
         try:
             return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
@@ -402,20 +481,24 @@ class Process:
             return ""
 
 
-class Stack:
-    """fleetgate-user, fleetgate-auth and fleetgate-gateway on free ports, each service with a
-    database of its own, the admin account from ADMIN_*, and a signing key file we keep so that
-    tests can mint tokens."""
+SERVICES = ("user", "auth", "device-session", "gateway")  # start order; stopped in reverse
 
-    def __init__(self, label: str, extra_env: dict | None = None):
-        self.db = Database()
+
+class Stack:
+    """fleetgate-user, fleetgate-auth, fleetgate-device-session (DEMO_DEVICES=on) and
+    fleetgate-gateway on free ports, each service with a database of its own, the admin account
+    from ADMIN_*, a signing key file we keep so that tests can mint tokens, and one clock offset
+    file for all four processes (shift_clock moves the stack's time)."""
+
+    def __init__(self, label: str, extra_env: dict | None = None, db: Database | None = None):
+        self.db = db or Database()
         bin_dir = os.environ.get("FLEETGATE_BIN_DIR")
         if not bin_dir:
             raise RuntimeError("set FLEETGATE_BIN_DIR to <build>/bin (ctest does)")
         self.bin_dir = Path(bin_dir)
-        for name in ("fleetgate-user", "fleetgate-auth", "fleetgate-gateway"):
-            if not (self.bin_dir / name).exists():
-                raise RuntimeError(f"{self.bin_dir / name} does not exist: build it first")
+        for name in SERVICES:
+            if not (self.bin_dir / f"fleetgate-{name}").exists():
+                raise RuntimeError(f"{self.bin_dir / f'fleetgate-{name}'} does not exist: build it first")
         self.label = label
         self.extra_env = extra_env or {}
         log_root = os.environ.get("FLEETGATE_E2E_LOG_DIR")
@@ -423,11 +506,37 @@ class Stack:
             Path(log_root).mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=log_root))
         t = tag()
-        self.db_names = {"user": f"e2e_{t}_user", "auth": f"e2e_{t}_auth"}
+        self.db_names = {"user": f"e2e_{t}_user", "auth": f"e2e_{t}_auth",
+                         "device-session": f"e2e_{t}_device_session"}
         self.admin = {"username": f"admin_{t}", "password": password(),
                       "email": f"admin_{t}@example.com", "phone": phone()}
         self.processes: list[Process] = []
+        self.envs: dict[str, dict] = {}
         self.exit_codes: dict[str, int | None] = {}
+        self.clock_file = self.dir / "clock-offset"
+        self.clock_offset = 0.0
+        self._write_clock()
+
+    # -- time --
+
+    def _write_clock(self):
+        tmp = self.clock_file.with_suffix(".tmp")
+        tmp.write_text(f"{self.clock_offset}\n")
+        os.replace(tmp, self.clock_file)  # atomic: a process never reads a half-written number
+
+    def shift_clock(self, seconds: float):
+        """Moves the stack's time forward by `seconds` in every process; returns once all of them
+        have re-read the offset file (they do every 100 ms)."""
+        self.clock_offset += seconds
+        self._write_clock()
+        time.sleep(0.3)
+
+    def epoch(self) -> float:
+        """The stack's time as a Unix timestamp."""
+        return time.time() + self.clock_offset
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.epoch(), timezone.utc)
 
     # -- lifecycle --
 
@@ -440,13 +549,14 @@ class Stack:
                                                     serialization.PrivateFormat.PKCS8,
                                                     serialization.NoEncryption()))
         key_file.chmod(0o600)
-        self.ports = {"user": _free_port(), "auth": _free_port(), "gateway": _free_port()}
+        self.ports = {name: _free_port() for name in SERVICES}
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-                "LOG_LEVEL": "debug"}
-        db = {"DB_HOST": self.db.host, "DB_PORT": self.db.port, "DB_USER": self.db.user,
+                "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
+        db = {"DB_HOST": self.db.host, "DB_PORT": str(self.db.port), "DB_USER": self.db.user,
               "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4", "WORKER_THREADS": "4"}
         user_addr = f"127.0.0.1:{self.ports['user']}"
         auth_addr = f"127.0.0.1:{self.ports['auth']}"
+        session_addr = f"127.0.0.1:{self.ports['device-session']}"
         envs = {
             "user": {**base, **db, "DB_NAME": self.db_names["user"],
                      "USER_GRPC_PORT": str(self.ports["user"]),
@@ -457,14 +567,19 @@ class Stack:
                      "AUTH_SIGNING_KEY_FILE": str(key_file),
                      "ADMIN_USERNAME": self.admin["username"],
                      "ADMIN_PASSWORD": self.admin["password"]},
+            "device-session": {**base, **db, "DB_NAME": self.db_names["device-session"],
+                               "DEVICE_SESSION_GRPC_PORT": str(self.ports["device-session"]),
+                               "DEMO_DEVICES": "on"},
             "gateway": {**base, "GATEWAY_PORT": str(self.ports["gateway"]), "GATEWAY_THREADS": "2",
-                        "AUTH_ADDR": auth_addr, "USER_ADDR": user_addr},
+                        "AUTH_ADDR": auth_addr, "USER_ADDR": user_addr,
+                        "DEVICE_SESSION_ADDR": session_addr},
         }
         for name, env in envs.items():
             env.update({k: v for k, v in self.extra_env.items() if v is not None})
-            self.processes.append(Process(name, self.bin_dir / f"fleetgate-{name}", env,
-                                          self.dir / f"{name}.log"))
+            self.envs[name] = env
+            self.processes.append(self._spawn(name))
         self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
+        self.ws_url = f"ws://127.0.0.1:{self.ports['gateway']}"
         self.wait_ready()
         self.client = Client(self.base_url)
         r = self.client.post("/auth/token", data={"username": self.admin["username"],
@@ -472,7 +587,17 @@ class Stack:
         assert r.status_code == 200, f"admin login failed: {r.status_code} {r.text}"
         self.admin["token"] = r.json()["access_token"]
         self.admin["id"] = r.json()["user_id"]
-        self.minter = Minter(self.key, token_parts(self.admin["token"])[0])
+        self.minter = Minter(self.key, token_parts(self.admin["token"])[0], now=self.epoch)
+
+    def _spawn(self, name: str) -> Process:
+        return Process(name, self.bin_dir / f"fleetgate-{name}", self.envs[name],
+                       self.dir / f"{name}.log")
+
+    def restart(self, name: str):
+        """Starts `name` again (after stop or kill) with the same environment and port."""
+        i = next(i for i, p in enumerate(self.processes) if p.name == name)
+        assert not self.processes[i].alive(), f"{name} is still running"
+        self.processes[i] = self._spawn(name)
 
     def wait_ready(self, timeout: float = 60):
         deadline = time.time() + timeout
@@ -493,6 +618,10 @@ class Stack:
 
     def process(self, name: str) -> Process:
         return next(p for p in self.processes if p.name == name)
+
+    def sql(self, service: str, query: str) -> list[list[str | None]]:
+        """Rows from a service's own database (tests may look behind the gateway)."""
+        return self.db.query(self.db_names[service], query)
 
     def stop(self):
         for p in reversed(self.processes):  # gateway first
@@ -640,3 +769,158 @@ class Api(Client):
             "wrong_issuer": self.mint.wrong_issuer(sub, "admin"),
             "hs256_public_key": self.mint.hs256_with_public_key(sub, "admin"),
         }
+
+    # rental wallet and devices
+    def rental_user(self, cash: float | None = None, is_admin: bool = False) -> dict:
+        """An account created by the admin on rental (POST /user), signed in, with `cash` set by
+        the admin (PATCH /user/{uid}) when given."""
+        ident = identity("rd")
+        r = self.post("/user", token=self.admin["token"],
+                      json={"name": ident["username"], "password": ident["password"],
+                            "is_admin": is_admin})
+        assert r.status_code == 200, f"rental_user: {r.status_code} {r.text}"
+        ident["id"] = r.json()["uid"]
+        r = self.login_rental(ident["username"], ident["password"])
+        assert r.status_code == 200, f"rental_user login: {r.status_code} {r.text}"
+        ident["token"] = r.json()["access_token"]
+        if cash is not None:
+            self.set_cash(ident["id"], cash)
+        return ident
+
+    def set_cash(self, uid: int, cash) -> dict:
+        r = self.patch(f"/user/{uid}", token=self.admin["token"], json={"cash": cash})
+        body = assert_json(r, 200)
+        assert body["cash"] == cash, body
+        return body
+
+    def cash(self, uid: int):
+        return assert_json(self.get(f"/user/{uid}", token=self.admin["token"]), 200)["cash"]
+
+    def device(self, device_id: int) -> dict:
+        return assert_json(self.get(f"/device/{device_id}", token=self.admin["token"]), 200)
+
+    def start_device(self, device_id, user_id, minutes, token: str, key: str | None = None):
+        headers = {"X-Idempotency-Key": key} if key is not None else None
+        return self.post(f"/device/start/{device_id}", token=token, headers=headers,
+                         json={"user_id": user_id, "duration_minutes": minutes})
+
+    def stop_device(self, device_id, token: str, key: str | None = None):
+        headers = {"X-Idempotency-Key": key} if key is not None else None
+        return self.post(f"/device/stop/{device_id}", token=token, headers=headers)
+
+    def free_devices(self):
+        """Stops every running demo device (as the admin), so that the next test finds 1-5 idle."""
+        for d in assert_json(self.get("/device/all", token=self.admin["token"]), 200):
+            if d["user_id"] is not None:
+                r = self.stop_device(d["id"], self.admin["token"])
+                assert r.status_code in (200, 400), f"free_devices: {r.status_code} {r.text}"
+
+    def ledger(self, user_id: int) -> list[dict]:
+        """The device-session ledger rows of an account, oldest first, read from its database."""
+        rows = self.stack.sql("device-session",
+                              "SELECT kind, amount, balance_after, device_id, session_id, "
+                              f"actor_user_id FROM ledger WHERE user_id = {int(user_id)} ORDER BY id")
+        keys = ("kind", "amount", "balance_after", "device_id", "session_id", "actor_user_id")
+        return [dict(zip(keys, row)) for row in rows]
+
+    # WebSockets
+    def ws(self, path: str, token: str | None = None, via: str = "query", **kw) -> "Ws":
+        """Opens a WebSocket on the gateway; the token goes as ?token= or as an Authorization
+        header. A refused handshake raises websocket.WebSocketBadStatusException."""
+        url = self.stack.ws_url + path
+        header = []
+        if token is not None and via == "query":
+            url += ("&" if "?" in url else "?") + "token=" + token
+        elif token is not None:
+            header.append(f"Authorization: Bearer {token}")
+        return Ws(url, header, **kw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rental devices and WebSocket messages
+
+DEVICE_FIELDS = {"id", "name", "type", "hourly_cost", "user_id", "end_time", "time_left"}
+# Demo devices 1-5 (PLATFORM.md "Local run, demo data").
+DEMO_DEVICES = {1: ("washer", 1.2), 2: ("washer", 1.2), 3: ("washer", 1.2), 4: ("dryer", 1.5),
+                5: ("dryer", 1.5)}
+
+
+def parse_z(text: str) -> datetime:
+    assert RE_Z.match(text), text
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+
+
+def check_device(body: dict, device_id: int | None = None, user_id=None, idle: bool | None = None):
+    """A rental DeviceResponse with the documented fields and JSON types; idle: user_id, end_time
+    and time_left all null; running: all three set."""
+    assert set(body) == DEVICE_FIELDS, body
+    assert is_int(body["id"]) and is_str(body["name"]) and body["name"], body
+    assert is_str(body["type"]) and body["type"] and is_number(body["hourly_cost"]), body
+    if body["id"] in DEMO_DEVICES:
+        assert (body["type"], body["hourly_cost"]) == DEMO_DEVICES[body["id"]], body
+    running = body["user_id"] is not None
+    if running:
+        assert is_int(body["user_id"]) and is_str(body["end_time"]), body
+        assert is_number(body["time_left"]) and body["time_left"] > 0, body
+        parse_z(body["end_time"])
+    else:
+        assert body["end_time"] is None and body["time_left"] is None, body
+    if device_id is not None:
+        assert body["id"] == device_id, body
+    if idle is not None:
+        assert running is not idle, body
+    if user_id is not None:
+        assert body["user_id"] == user_id, body
+    return body
+
+
+class Ws:
+    """A WebSocket client that timestamps every message (time.monotonic) as it arrives."""
+
+    def __init__(self, url: str, header: list[str], timeout: float = 10):
+        self.sock = websocket.create_connection(url, header=header, timeout=timeout)
+        self.opened = time.monotonic()
+
+    def recv(self, timeout: float = 3.0) -> tuple[dict, float]:
+        """The next message as JSON and its arrival time; fails after `timeout` seconds."""
+        self.sock.settimeout(timeout)
+        try:
+            text = self.sock.recv()
+        except websocket.WebSocketTimeoutException:
+            raise AssertionError(f"no message within {timeout} s") from None
+        at = time.monotonic()
+        assert is_str(text) and text, f"not a text frame: {text!r}"
+        try:
+            return json.loads(text), at
+        except ValueError:
+            raise AssertionError(f"not JSON: {text[:300]!r}") from None
+
+    def recv_json(self, timeout: float = 3.0) -> dict:
+        return self.recv(timeout)[0]
+
+    def quiet_for(self, seconds: float) -> bool:
+        """True when nothing arrives within `seconds`."""
+        self.sock.settimeout(seconds)
+        try:
+            self.sock.recv()
+        except websocket.WebSocketTimeoutException:
+            return True
+        return False
+
+    def send_json(self, value):
+        self.sock.send(json.dumps(value))
+
+    def send_text(self, text: str):
+        self.sock.send(text)
+
+    def close(self):
+        try:
+            self.sock.close(timeout=2)
+        except (websocket.WebSocketException, OSError):
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
