@@ -315,7 +315,14 @@ echo "Fan-out benchmark $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, device $dev
              | (.server.rss_holding_kib - $s) / .held)
          | if length == 0 then "?" else max * 100 | round / 100 end' "${gates[@]}")
     fi
-    echo "$n sockets: p95 spread $second $g95 ms / bare $b95 ms = $(divide "$g95" "$b95")," \
+    # Each round's pair ran back to back under the same machine load: its own ratio.
+    pairs=
+    for ((r = 1; r <= rounds; r++)); do
+      pairs+=" $(divide "$(median .spread_ms.p95 "$out/$second-$n-$r.json")" \
+        "$(median .spread_ms.p95 "$out/bare-$n-$r.json")")"
+    done
+    echo "$n sockets: p95 spread $second $g95 ms / bare $b95 ms = $(divide "$g95" "$b95")" \
+      "(each round:$pairs)," \
       "p99 $(divide "$g99" "$b99"); KiB per socket $second $gkib" \
       "$([[ $second == gateway ]] && echo "(from the RSS before the first run: $from_start) ")/" \
       "bare $bkib = $(divide "$gkib" "$bkib");" \
