@@ -1,18 +1,22 @@
 """Fixtures: `api` is a client of a stack shared by the whole pytest session (one per test file
 under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
-`idle_devices` frees the demo devices around a test. Teardown stops the processes, drops their
+`idle_devices` frees the demo devices around a test; `own_db_stack` is a stack on a MariaDB
+server of its own, which its tests may stop, kill and start again. Teardown stops the processes, drops their
 databases and fails if a log line carries a secret."""
+import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
-from fleet_e2e import Api, Stack
+from fleet_e2e import Api, OwnDatabase, Stack
 
 
-def _run_stack(label, extra_env=None):
+def _run_stack(label, extra_env=None, db=None):
     error = None
     try:
-        stack = Stack(label, extra_env)
+        stack = Stack(label, extra_env, db)
         try:
             stack.start()
         except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
@@ -58,3 +62,19 @@ def rot_api(request):
     s = _run_stack("e2e-rotation", {"REFRESH_TOKEN_ROTATION": "on"})
     yield Api(s)
     _finish(s, request.session)
+
+
+@pytest.fixture(scope="module")
+def own_db_stack(request):
+    directory = Path(tempfile.mkdtemp(prefix="e2e-own-mariadb-",
+                                      dir=os.environ.get("FLEETGATE_E2E_LOG_DIR")))
+    db = OwnDatabase(directory)
+    db.start()
+    try:
+        s = _run_stack("e2e-own-db", db=db)
+        yield s
+        _finish(s, request.session)
+    finally:
+        db.stop()
+        if request.session.testsfailed == 0:
+            shutil.rmtree(directory, ignore_errors=True)
