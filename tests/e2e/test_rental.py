@@ -12,7 +12,7 @@ def check_user(body, uid=None, name=None, is_admin=None):
     assert set(body) == USER_FIELDS, body
     assert is_int(body["uid"])
     assert body["name"] is None or is_str(body["name"])
-    assert is_number(body["cash"]) and body["cash"] == 0  # no wallet before device-session
+    assert is_number(body["cash"]) and body["cash"] == 0  # a new account has no cash yet
     assert is_str(body["creation_time"]) and recent_utc(body["creation_time"], RE_Z), body
     assert is_bool(body["is_admin"])
     if uid is not None:
