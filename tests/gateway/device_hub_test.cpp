@@ -115,20 +115,21 @@ TEST_CASE("hub: ticks derive time_left from end_time and the clock") {
   h.drain();
   h.stream()->push(Kind::KIND_SNAPSHOT, h.device(1, 7, std::chrono::milliseconds(60'500)));
   h.drain();
-  CHECK(a->last() == R"({"device_id":1,"time_left":60,"status":"running","user_id":7})");
+  // 60.5 s left: whole seconds rounded up.
+  CHECK(a->last() == R"({"device_id":1,"time_left":61,"status":"running","user_id":7})");
   CHECK(st->last() == R"({"device_id":1,"running":true,"end_time":"2025-01-10T10:01:00Z"})");
 
   h.clock.advance(std::chrono::seconds(1));
   h.hub.tick(1);
   h.drain();
-  CHECK(a->last() == R"({"device_id":1,"time_left":59,"status":"running","user_id":7})");
+  CHECK(a->last() == R"({"device_id":1,"time_left":60,"status":"running","user_id":7})");
   CHECK(a->shared().back() == b->shared().back());
   CHECK(st->count() == 1);  // the status feed does not tick
 
   h.clock.advance(std::chrono::milliseconds(600));  // 58.9 s left
   h.hub.tick(1);
   h.drain();
-  CHECK(a->last() == R"({"device_id":1,"time_left":58,"status":"running","user_id":7})");
+  CHECK(a->last() == R"({"device_id":1,"time_left":59,"status":"running","user_id":7})");
 
   // Past end_time the countdown shows the device free, before the expiry event arrives.
   h.clock.advance(std::chrono::seconds(59));
@@ -278,7 +279,7 @@ TEST_CASE("hub: ticking by its own timer, aligned to whole seconds left") {
   ioc.run_for(std::chrono::milliseconds(2000));
   auto texts = tl->texts();
   REQUIRE(texts.size() == 3);  // at once, then after ~0.3 s and ~1.3 s
-  CHECK(texts[0].find(R"("time_left":10,)") != std::string::npos);
-  CHECK(texts[1].find(R"("time_left":9,)") != std::string::npos);
-  CHECK(texts[2].find(R"("time_left":8,)") != std::string::npos);
+  CHECK(texts[0].find(R"("time_left":11,)") != std::string::npos);  // 10.3 s left, rounded up
+  CHECK(texts[1].find(R"("time_left":10,)") != std::string::npos);
+  CHECK(texts[2].find(R"("time_left":9,)") != std::string::npos);
 }

@@ -98,10 +98,12 @@ TEST_CASE("countdown messages derive time_left from end_time and the clock") {
   CHECK(state.user_id == 7);
   CHECK(state.end_time == at(k20250110T100000, 250));
 
+  // Whole seconds rounded up: a running device counts down to 1; 0 is only ever idle.
   CHECK(realtime::timeleft_message(1, state, at(k20250110T100000 - 60)) ==
-        R"({"device_id":1,"time_left":60,"status":"running","user_id":7})");
-  CHECK(state.seconds_left(at(k20250110T100000 - 60, 300)) == 59);
-  CHECK(state.seconds_left(at(k20250110T100000, 249)) == 0);
+        R"({"device_id":1,"time_left":61,"status":"running","user_id":7})");
+  CHECK(state.seconds_left(at(k20250110T100000 - 60, 300)) == 60);
+  CHECK(realtime::timeleft_message(1, state, at(k20250110T100000, 249)) ==
+        R"({"device_id":1,"time_left":1,"status":"running","user_id":7})");
   // Past end_time the session is over, even before the service's expiry event.
   CHECK(realtime::timeleft_message(1, state, at(k20250110T100000, 250)) ==
         R"({"device_id":1,"time_left":0,"status":"idle","user_id":null})");

@@ -20,7 +20,8 @@ DeviceState DeviceState::from(const dspb::Device& device) {
 
 std::int64_t DeviceState::seconds_left(TimePoint now) const {
   if (!running_at(now)) return 0;
-  return std::chrono::floor<std::chrono::seconds>(*end_time - now).count();
+  // Rounded up: a running device counts down to 1, and 0 always means idle (PLATFORM.md).
+  return std::chrono::ceil<std::chrono::seconds>(*end_time - now).count();
 }
 
 std::string timeleft_message(std::int64_t device_id, const DeviceState& state, TimePoint now) {
