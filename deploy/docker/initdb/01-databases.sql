@@ -1,3 +1,4 @@
 -- One database per service (PLATFORM.md: no service reads another's tables).
 CREATE DATABASE IF NOT EXISTS fleetgate_user;
 CREATE DATABASE IF NOT EXISTS fleetgate_auth;
+CREATE DATABASE IF NOT EXISTS fleetgate_device_session;
