@@ -3,8 +3,10 @@
 namespace fleet::db {
 namespace {
 
-// The server closes connections idle past wait_timeout; one idle this long is pinged first.
-constexpr std::chrono::seconds kTrustIdleFor{10};
+// A connection idle longer than this is pinged before use: the server may have restarted or
+// closed it (wait_timeout) meanwhile. A restart takes longer than this, so after one the first
+// requests get fresh connections instead of "lost connection" errors.
+constexpr std::chrono::seconds kTrustIdleFor{1};
 
 }  // namespace
 
@@ -64,6 +66,10 @@ void Pool::release(std::unique_ptr<Connection> conn) {
     idle_.push_back({std::move(conn), std::chrono::steady_clock::now()});
   } else {
     --open_;  // a broken connection is closed when `conn` goes out of scope, after the lock
+    // One lost connection often means all were lost (a server restart): ping the idle ones.
+    if (conn) {
+      for (auto& idle : idle_) idle.since = std::chrono::steady_clock::time_point{};
+    }
   }
   available_.notify_one();
 }

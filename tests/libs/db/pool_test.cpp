@@ -95,3 +95,54 @@ TEST_CASE("a killed connection inside transact surfaces as ConnectionLost", "[db
                   fleet::db::ConnectionLost);
   CHECK(count(pool) == 0);  // the server rolled the half-done transaction back
 }
+
+TEST_CASE("after every connection was killed, as by a server restart, none fails a caller",
+          "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 3;
+  Pool pool(config);
+  std::vector<std::string> ids;
+  {
+    std::vector<Pool::Lease> leases;
+    for (int i = 0; i < 3; ++i) {
+      leases.push_back(pool.acquire());
+      ids.push_back(leases.back()->query_one("SELECT CONNECTION_ID()")->str(0));
+    }
+  }  // all three idle in the pool now
+  auto killer = Connection::open(config);
+  for (const auto& id : ids) killer->execute("KILL CONNECTION " + id);
+
+  // Idle past the trust window: each is pinged, found dead and replaced before use.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  for (int i = 0; i < 3; ++i) {
+    auto lease = pool.acquire();
+    CHECK(lease->query_one("SELECT 1")->i64(0) == 1);
+  }
+}
+
+TEST_CASE("one lost connection makes the pool ping the others before use", "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 2;
+  Pool pool(config);
+  std::string first_id, second_id;
+  {
+    auto a = pool.acquire();
+    auto b = pool.acquire();
+    first_id = a->query_one("SELECT CONNECTION_ID()")->str(0);
+    second_id = b->query_one("SELECT CONNECTION_ID()")->str(0);
+  }
+  auto killer = Connection::open(config);
+  killer->execute("KILL CONNECTION " + first_id);
+  killer->execute("KILL CONNECTION " + second_id);
+
+  // Within the trust window the first caller still meets a dead connection ...
+  {
+    auto lease = pool.acquire();
+    CHECK_THROWS_AS(lease->query("SELECT 1"), fleet::db::ConnectionLost);
+  }
+  // ... but the other idle one is now pinged first instead of failing a second caller.
+  auto lease = pool.acquire();
+  CHECK(lease->query_one("SELECT 1")->i64(0) == 1);
+}
