@@ -69,7 +69,8 @@ fg_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 fg_free_port() {
   local port i
   for ((i = 0; i < 200; i++)); do
-    port=$((20000 + RANDOM % 30000))
+    # Below Linux's ephemeral range (32768+): many outgoing connections (a benchmark) cannot take it.
+    port=$((20000 + RANDOM % 12000))
     if ! fg_port_busy "$port"; then
       echo "$port"
       return 0
