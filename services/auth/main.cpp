@@ -14,6 +14,7 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/db/db.h"
+#include "fleet/idempotency/store.h"
 #include "fleet/rpc/server.h"
 #include "grpc/auth_service.h"
 #include "grpc/user_directory_client.h"
@@ -128,7 +129,15 @@ int run() {
   auto user_stub = fleetgate::user::v1::UserService::NewStub(channel);
 
   auto workers = std::make_unique<fleet::rpc::WorkerPool>(settings.worker_threads);
-  auth::AuthGrpcService service(domain, *user_stub, *workers);
+  // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.
+  fleet::idempotency::Store idempotency(pool, clock);
+  auth::AuthGrpcService service(
+      domain, *user_stub, *workers,
+      auth::ExactlyOnceRegister{idempotency, [](fleet::db::Connection& conn, std::int64_t user_id,
+                                                const std::string& hash, auth::TimePoint now) {
+                                  auth::MariaDbCredentialRepository::set_password_hash(
+                                      conn, user_id, hash, now);
+                                }});
   server.add_service(&service);
   server.start();
   log::info("auth_started", {{"port", server.port()},

@@ -55,28 +55,37 @@ AuthDomain::AuthDomain(CredentialRepository& credentials, const PasswordHasher& 
 AuthDomain::Registered AuthDomain::register_account(UserDirectory& users,
                                                     const NewAccount& new_account,
                                                     std::string_view password,
-                                                    bool issue_access_token) {
+                                                    bool issue_access_token,
+                                                    const CredentialWriter& write_credential) {
   validate_password(password);
   // Hash first: if hashing fails there is no account to undo.
   const std::string hash = hasher_.hash(password);
   Registered result{users.create_user(new_account), {}};
   const std::int64_t user_id = result.account.id();
   try {
-    credentials_.set_password_hash(user_id, hash, clock_.now());
+    if (write_credential) {
+      write_credential(user_id, hash, clock_.now());
+    } else {
+      credentials_.set_password_hash(user_id, hash, clock_.now());
+    }
   } catch (const std::exception& e) {
     // An account nobody can sign in to must not stay behind: undo it, then fail.
     log::error("register_credential_failed", {{"user_id", user_id}, {"cause", e.what()}});
-    try {
-      users.delete_user(user_id);
-      log::info("register_compensated", {{"user_id", user_id}});
-    } catch (const std::exception& undo) {
-      log::error("register_compensation_failed", {{"user_id", user_id}, {"cause", undo.what()}});
-    }
+    undo_registration(users, user_id);
     throw;
   }
   if (issue_access_token) result.access_token = signer_.sign(user_id, role_claim(result.account));
   log::info("registered", {{"user_id", user_id}});
   return result;
+}
+
+void AuthDomain::undo_registration(UserDirectory& users, std::int64_t user_id) {
+  try {
+    users.delete_user(user_id);
+    log::info("register_compensated", {{"user_id", user_id}});
+  } catch (const std::exception& undo) {
+    log::error("register_compensation_failed", {{"user_id", user_id}, {"cause", undo.what()}});
+  }
 }
 
 AuthDomain::LoggedIn AuthDomain::login(UserDirectory& users, const LoginIdentifier& identifier,

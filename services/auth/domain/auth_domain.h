@@ -5,6 +5,7 @@
 // with a fixed text; no password, hash or token ever appears in one.
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -41,8 +42,18 @@ class AuthDomain {
     Account account;
     std::string access_token;  // empty unless asked for
   };
+  // Stores a new account's password hash. Without one, the repository stores it on its own;
+  // exactly-once registration passes one that writes inside the idempotency key's transaction.
+  using CredentialWriter =
+      std::function<void(std::int64_t user_id, const std::string& hash, TimePoint now)>;
+  // Creates the account, then stores its credential; if that fails, the account is deleted
+  // again (undo_registration) and the error propagates.
   Registered register_account(UserDirectory& users, const NewAccount& account,
-                              std::string_view password, bool issue_access_token);
+                              std::string_view password, bool issue_access_token,
+                              const CredentialWriter& write_credential = {});
+  // Deletes an account created by register_account whose credential was not stored; logs, never
+  // throws (the caller is already failing).
+  void undo_registration(UserDirectory& users, std::int64_t user_id);
 
   struct LoggedIn {
     Account account;

@@ -1,6 +1,10 @@
 #include "auth_service.h"
 
+#include <memory>
+#include <utility>
+
 #include "fleet/common/error.h"
+#include "fleet/idempotency/unary.h"
 #include "fleet/rpc/unary.h"
 #include "user_directory_client.h"
 
@@ -25,19 +29,48 @@ LoginIdentifier identifier_of(const pb::LoginRequest& request) {
 
 }  // namespace
 
+namespace {
+
+void fill(pb::RegisterResponse& response, AuthDomain::Registered result,
+          std::chrono::seconds access_token_ttl) {
+  *response.mutable_account() = std::move(result.account);
+  if (!result.access_token.empty()) {
+    response.set_access_token(std::move(result.access_token));
+    response.set_expires_in(access_token_ttl.count());
+  }
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext* context,
                                                     const pb::RegisterRequest* request,
                                                     pb::RegisterResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] {
-    GrpcUserDirectory users(users_, context);
-    auto result = domain_.register_account(users, request->account(), request->password(),
-                                           request->issue_access_token());
-    *response->mutable_account() = std::move(result.account);
-    if (!result.access_token.empty()) {
-      response->set_access_token(std::move(result.access_token));
-      response->set_expires_in(domain_.access_token_ttl().count());
-    }
-  });
+  if (!exactly_once_) {
+    return rpc::run_unary(context, workers_, [=, this] {
+      GrpcUserDirectory users(users_, context);
+      fill(*response,
+           domain_.register_account(users, request->account(), request->password(),
+                                    request->issue_access_token()),
+           domain_.access_token_ttl());
+    });
+  }
+  // The response (access token included) is built inside the effect, so a replay returns the
+  // very same bytes. The effect runs again if the transaction is retried after a deadlock: the
+  // account an earlier attempt created (its credential rolled back) is undone first.
+  auto created = std::make_shared<std::int64_t>(0);
+  return idempotency::run_unary(
+      context, workers_, exactly_once_->store, response,
+      [=, this](db::Connection& conn) {
+        GrpcUserDirectory users(users_, context);
+        if (*created != 0) domain_.undo_registration(users, std::exchange(*created, 0));
+        auto result = domain_.register_account(
+            users, request->account(), request->password(), request->issue_access_token(),
+            [&](std::int64_t user_id, const std::string& hash, TimePoint now) {
+              exactly_once_->store_credential(conn, user_id, hash, now);
+            });
+        *created = result.account.id();
+        fill(*response, std::move(result), domain_.access_token_ttl());
+      });
 }
 
 grpc::ServerUnaryReactor* AuthGrpcService::Login(grpc::CallbackServerContext* context,

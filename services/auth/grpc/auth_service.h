@@ -1,18 +1,37 @@
 #pragma once
 // The gRPC face of the auth service: each method hands its request to the domain on the worker
 // pool (fleet::rpc::run_unary) and copies the result into the response. No rules live here.
+// Register, the effectful POST of every surface, is exactly-once per idempotency key
+// (libs/idempotency, PLATFORM.md "Idempotency") when given an ExactlyOnce: the new account's
+// credential is stored in the same transaction that completes the key.
+#include <functional>
+#include <optional>
+
 #include "auth/v1/auth.grpc.pb.h"
 #include "domain/auth_domain.h"
+#include "fleet/db/db.h"
+#include "fleet/idempotency/store.h"
 #include "fleet/rpc/server.h"
 #include "user/v1/user.grpc.pb.h"
 
 namespace fleet::auth {
 
+struct ExactlyOnceRegister {
+  idempotency::Store& store;
+  // Stores a new credential on the key's transaction (MariaDbCredentialRepository::
+  // set_password_hash(conn, …) in the service).
+  std::function<void(db::Connection&, std::int64_t user_id, const std::string& hash,
+                     TimePoint now)>
+      store_credential;
+};
+
 class AuthGrpcService final : public fleetgate::auth::v1::AuthService::CallbackService {
  public:
+  // Without `exactly_once` Register ignores idempotency metadata (tests on in-memory storage).
   AuthGrpcService(AuthDomain& domain, fleetgate::user::v1::UserService::StubInterface& users,
-                  rpc::WorkerPool& workers)
-      : domain_(domain), users_(users), workers_(workers) {}
+                  rpc::WorkerPool& workers,
+                  std::optional<ExactlyOnceRegister> exactly_once = std::nullopt)
+      : domain_(domain), users_(users), workers_(workers), exactly_once_(std::move(exactly_once)) {}
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
                                      const fleetgate::auth::v1::RegisterRequest* request,
@@ -41,6 +60,7 @@ class AuthGrpcService final : public fleetgate::auth::v1::AuthService::CallbackS
   AuthDomain& domain_;
   fleetgate::user::v1::UserService::StubInterface& users_;
   rpc::WorkerPool& workers_;
+  std::optional<ExactlyOnceRegister> exactly_once_;
 };
 
 }  // namespace fleet::auth

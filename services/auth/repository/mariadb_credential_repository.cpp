@@ -75,18 +75,21 @@ std::optional<std::string> MariaDbCredentialRepository::find_password_hash(std::
 
 void MariaDbCredentialRepository::set_password_hash(std::int64_t user_id, const std::string& hash,
                                                     TimePoint now) {
+  pool_.transact([&](db::Connection& conn) { set_password_hash(conn, user_id, hash, now); });
+}
+
+void MariaDbCredentialRepository::set_password_hash(db::Connection& conn, std::int64_t user_id,
+                                                    const std::string& hash, TimePoint now) {
   const std::string at = db::format_datetime(now);
-  pool_.transact([&](db::Connection& conn) {
-    conn.execute(
-        "INSERT INTO credentials (user_id, password_hash, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?)"
-        " ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash),"
-        " updated_at = VALUES(updated_at)",
-        {user_id, hash, at, at});
-    conn.execute(
-        "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-        {at, user_id});
-  });
+  conn.execute(
+      "INSERT INTO credentials (user_id, password_hash, created_at, updated_at)"
+      " VALUES (?, ?, ?, ?)"
+      " ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash),"
+      " updated_at = VALUES(updated_at)",
+      {user_id, hash, at, at});
+  conn.execute(
+      "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+      {at, user_id});
 }
 
 bool MariaDbCredentialRepository::insert_password_hash_if_absent(std::int64_t user_id,

@@ -12,6 +12,10 @@ class MariaDbCredentialRepository final : public CredentialRepository, public Si
 
   std::optional<std::string> find_password_hash(std::int64_t user_id) override;
   void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) override;
+  // The same on `conn`, inside the caller's transaction (exactly-once registration stores the
+  // credential in the idempotency key's transaction).
+  static void set_password_hash(db::Connection& conn, std::int64_t user_id,
+                                const std::string& hash, TimePoint now);
   bool insert_password_hash_if_absent(std::int64_t user_id, const std::string& hash,
                                       TimePoint now) override;
   void delete_credentials(std::int64_t user_id) override;

@@ -1,5 +1,7 @@
 #include "migrations.h"
 
+#include "fleet/idempotency/store.h"
+
 namespace fleet::auth {
 namespace {
 
@@ -35,6 +37,8 @@ constexpr db::Migration kMigrations[] = {
      " private_key_pem TEXT CHARACTER SET ascii COLLATE ascii_bin NOT NULL,"
      " created_at DATETIME(6) NOT NULL"
      ") ENGINE=InnoDB"},
+    // Exactly-once Register (libs/idempotency).
+    idempotency::migration(4),
 };
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "auth/v1/auth.grpc.pb.h"
 #include "domain/admin_bootstrap.h"
 #include "domain/signing_key.h"
+#include "fake_user_service.h"
 #include "fakes.h"
 #include "fleet/rpc/server.h"
 #include "grpc/auth_service.h"
@@ -21,65 +22,9 @@ namespace apb = fleetgate::auth::v1;
 namespace upb = fleetgate::user::v1;
 using fleet::auth::testing::FakeCredentialRepository;
 using fleet::auth::testing::FakeUserDirectory;
+using fleet::auth::testing::FakeUserService;
 
 namespace {
-
-// UserService over the fake directory, recording the request ids it was sent.
-class FakeUserService final : public upb::UserService::Service {
- public:
-  FakeUserDirectory directory;
-  std::mutex mutex;
-  std::vector<std::string> request_ids;
-
-  grpc::Status CreateUser(grpc::ServerContext* c, const upb::CreateUserRequest* r,
-                          upb::CreateUserResponse* out) override {
-    return call(c, [&] { *out->mutable_account() = directory.create_user(r->account()); });
-  }
-  grpc::Status GetUser(grpc::ServerContext* c, const upb::GetUserRequest* r,
-                       upb::GetUserResponse* out) override {
-    return call(c, [&] { *out->mutable_account() = found(directory.get_user(r->id())); });
-  }
-  grpc::Status FindUser(grpc::ServerContext* c, const upb::FindUserRequest* r,
-                        upb::FindUserResponse* out) override {
-    return call(c, [&] {
-      LoginIdentifier id;
-      if (r->has_username()) id = {LoginIdentifier::Kind::kUsername, r->username()};
-      if (r->has_email()) id = {LoginIdentifier::Kind::kEmail, r->email()};
-      if (r->has_phone()) id = {LoginIdentifier::Kind::kPhone, r->phone()};
-      *out->mutable_account() = found(directory.find_user(id));
-    });
-  }
-  grpc::Status DeleteUser(grpc::ServerContext* c, const upb::DeleteUserRequest* r,
-                          upb::DeleteUserResponse*) override {
-    return call(c, [&] { directory.delete_user(r->id()); });
-  }
-
- private:
-  static Account found(std::optional<Account> account) {
-    if (!account) throw fleet::DomainError(fleet::ErrorCode::kNotFound, "User not found");
-    return *account;
-  }
-  template <class Fn>
-  grpc::Status call(grpc::ServerContext* context, Fn&& fn) {
-    {
-      std::lock_guard lock(mutex);
-      auto it = context->client_metadata().find("x-request-id");
-      request_ids.emplace_back(it == context->client_metadata().end()
-                                   ? std::string()
-                                   : std::string(it->second.data(), it->second.size()));
-    }
-    try {
-      fn();
-      return grpc::Status::OK;
-    } catch (const fleet::DomainError& e) {
-      const auto code = e.code() == fleet::ErrorCode::kNotFound ? grpc::StatusCode::NOT_FOUND
-                        : e.code() == fleet::ErrorCode::kAlreadyExists
-                            ? grpc::StatusCode::ALREADY_EXISTS
-                            : grpc::StatusCode::INTERNAL;
-      return grpc::Status(code, e.what());
-    }
-  }
-};
 
 struct Harness {
   Harness()
