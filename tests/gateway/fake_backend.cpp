@@ -142,9 +142,17 @@ Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUse
   co_return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}, {}};
 }
 
+template <typename T>
+std::optional<Reply<T>> keyed_outcome(FakeBackend& fake, const upstream::Idempotency& key);
+
 Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request,
+                                                     const upstream::Idempotency& idempotency,
                                                      const std::string&) {
   FAKE_CALL(authpb::RegisterResponse, "auth.Register");
+  idempotency_sent.push_back(idempotency);
+  if (auto early = keyed_outcome<authpb::RegisterResponse>(*this, idempotency)) {
+    co_return std::move(*early);
+  }
   const auto& n = request.account();
   for (const auto& [id, a] : accounts) {
     if (n.has_username() && a.has_username() && a.username() == n.username()) {
@@ -168,6 +176,10 @@ Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterReque
   authpb::RegisterResponse response;
   *response.mutable_account() = account;
   if (request.issue_access_token()) response.set_access_token(token_for(account));
+  if (!idempotency.key.empty()) {
+    stored[{idempotency.caller, idempotency.key}] = {idempotency.fingerprint,
+                                                     response.SerializeAsString()};
+  }
   co_return Reply<authpb::RegisterResponse>{grpc::Status::OK, response, {}};
 }
 

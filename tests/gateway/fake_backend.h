@@ -65,7 +65,7 @@ class FakeBackend final : public upstream::Backend {
   std::map<std::int64_t, dspb::Device> devices;
   std::map<std::int64_t, std::string> wallets;  // cash as decimal text; absent means "0.00"
   std::vector<dspb::SetCashRequest> cash_changes;
-  std::vector<upstream::Idempotency> idempotency_sent;  // per StartDevice/StopDevice call
+  std::vector<upstream::Idempotency> idempotency_sent;  // per StartDevice/StopDevice/Register call
   bool next_in_flight = false;  // the next keyed call finds its key in flight
   // Stored responses by (caller, key): fingerprint and serialized response.
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> stored;
@@ -84,6 +84,7 @@ class FakeBackend final : public upstream::Backend {
   Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
                                               const std::string& request_id) override;
   Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+                                          const upstream::Idempotency& idempotency,
                                           const std::string& request_id) override;
   Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
                                     const std::string& request_id) override;

@@ -171,20 +171,35 @@ std::optional<std::string> idempotency_key(const Context& ctx, validation::Issue
   return std::nullopt;
 }
 
+std::optional<std::string> idempotency_key_or_fail(const Context& ctx, int status) {
+  validation::Issues issues;
+  auto key = idempotency_key(ctx, issues);
+  if (!issues.empty()) fail(status, "Invalid idempotency key");
+  return key;
+}
+
 upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
                                       std::int64_t caller) {
+  return idempotency_for(ctx, key, std::to_string(caller));
+}
+
+upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
+                                      std::string_view caller) {
   if (!key) return {};
   return upstream::Idempotency{
       *key, http::request_fingerprint(ctx.request.method, ctx.request.path, ctx.request.body),
-      std::to_string(caller)};
+      std::string(caller)};
 }
 
-bool replayed(const grpc::Status& status, const upstream::Metadata& trailers) {
+bool replayed(const grpc::Status& status, const upstream::Metadata& trailers,
+              int mismatch_status) {
   std::string_view outcome;
   for (const auto& [name, value] : trailers) {
     if (name == "x-idempotency") outcome = value;
   }
-  if (outcome == "mismatch") fail(422, "Idempotency key was used with a different request");
+  if (outcome == "mismatch") {
+    fail(mismatch_status, "Idempotency key was used with a different request");
+  }
   if (outcome == "in-flight" || status.error_code() == grpc::StatusCode::ABORTED) {
     fail(409, "A request with this idempotency key is in progress");
   }

@@ -73,13 +73,22 @@ http::Response no_content();
 // Idempotency (PLATFORM.md): the POST's X-Idempotency-Key, or nullopt without one; a malformed
 // key (not 1..255 visible ASCII characters) is an issue at ["header","x-idempotency-key"].
 std::optional<std::string> idempotency_key(const Context& ctx, validation::Issues& issues);
+// The same for surfaces whose schema failures are 400 (streetlight, pisync): a malformed key
+// fails `status` with "Invalid idempotency key" in the surface's body.
+std::optional<std::string> idempotency_key_or_fail(const Context& ctx, int status);
+// The caller of a POST made without a token (self-registration): keys of anonymous callers
+// share one namespace, and the fingerprint tells their different requests apart (422).
+inline constexpr std::string_view kAnonymousCaller = "anonymous";
 // What to forward with the call: the key, the request's fingerprint and the caller.
 upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
                                       std::int64_t caller);
+upstream::Idempotency idempotency_for(const Context& ctx, const std::optional<std::string>& key,
+                                      std::string_view caller);
 // The service's verdict on a call that carried a key, from the reply's x-idempotency trailer:
-// "mismatch" fails 422, "in-flight" (or ABORTED) 409; true for "replayed" (the stored first
-// response).
-bool replayed(const grpc::Status& status, const upstream::Metadata& trailers);
+// "mismatch" fails `mismatch_status` (422; 400 where schema failures are 400), "in-flight" (or
+// ABORTED) 409; true for "replayed" (the stored first response).
+bool replayed(const grpc::Status& status, const upstream::Metadata& trailers,
+              int mismatch_status = 422);
 // Marks a replayed response with `Idempotent-Replayed: true`.
 http::Response mark_replayed(http::Response response, bool replayed);
 

@@ -18,15 +18,19 @@ using Awaitable = boost::asio::awaitable<http::Response>;
 Awaitable register_user(Context& ctx) {
   auto outcome = validation::validate_json_body(ctx.request, kPisyncCredentials);
   if (!outcome.ok()) app::fail(400, pisync_credentials_problem(outcome.issues));
+  auto key = app::idempotency_key_or_fail(ctx, 400);
   authpb::RegisterRequest request;
   request.mutable_account()->set_username(*outcome.values.string("username"));
   request.mutable_account()->set_role(userpb::ROLE_USER);
   request.set_password(*outcome.values.string("password"));
   request.set_issue_access_token(true);
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, app::kAnonymousCaller);
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers, 400);
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::json(201, json::object{{"message", "User registered successfully."},
-                                        {"token", created.access_token()}});
+  co_return app::mark_replayed(app::json(201, json::object{{"message", "User registered successfully."},
+                                                           {"token", created.access_token()}}),
+                               replayed);
 }
 
 // POST /pisync/auth/login {"username","password"} -> 200 {"message","token"}

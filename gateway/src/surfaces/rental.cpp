@@ -140,6 +140,7 @@ Awaitable get_user(Context& ctx) {
 Awaitable create_user(Context& ctx) {
   auto claims = app::require_token(ctx);
   validation::Issues issues;
+  auto key = app::idempotency_key(ctx, issues);
   auto body = app::json_values(ctx, kRentalCreateUser, issues);
   app::throw_if_invalid(issues);
   auto principal = co_await app::load_principal(ctx, claims);
@@ -150,9 +151,12 @@ Awaitable create_user(Context& ctx) {
   request.mutable_account()->set_role(body.boolean("is_admin").value_or(false) ? userpb::ROLE_ADMIN
                                                                                : userpb::ROLE_USER);
   request.set_password(*body.string("password"));
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, principal.id());
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers);
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::raw_json(200, render::rental_user_json(created.account(), kNoWallet));
+  co_return app::mark_replayed(
+      app::raw_json(200, render::rental_user_json(created.account(), kNoWallet)), replayed);
 }
 
 // PATCH /user/{uid} (self or admin) {"name"?, "cash"?}; cash is admin only.

@@ -31,6 +31,7 @@ bool is_rejected_token(grpc::StatusCode code) {
 // POST /v1/auth/register {"full_name","phone","email","password"} -> 201 User
 Awaitable register_user(Context& ctx) {
   validation::Issues issues;
+  auto key = app::idempotency_key(ctx, issues);
   auto body = app::json_values(ctx, kRepairRegister, issues);
   app::throw_if_invalid(issues);
   authpb::RegisterRequest request;
@@ -40,9 +41,11 @@ Awaitable register_user(Context& ctx) {
   account->set_email(*body.string("email"));
   account->set_role(userpb::ROLE_USER);
   request.set_password(*body.string("password"));
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, app::kAnonymousCaller);
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers);
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::json(201, render::repair_user(created.account()));
+  co_return app::mark_replayed(app::json(201, render::repair_user(created.account())), replayed);
 }
 
 // POST /v1/auth/login {"phone","password"} -> {"user","tokens"}
@@ -119,6 +122,7 @@ Awaitable list_users(Context& ctx) {
 Awaitable create_user(Context& ctx) {
   auto claims = app::require_token(ctx);
   validation::Issues issues;
+  auto key = app::idempotency_key(ctx, issues);
   auto body = app::json_values(ctx, kRepairCreateUser, issues);
   app::throw_if_invalid(issues);
   auto principal = co_await app::load_principal(ctx, claims);
@@ -131,9 +135,11 @@ Awaitable create_user(Context& ctx) {
   account->set_role(body.boolean("is_staff").value_or(false) ? userpb::ROLE_OPERATOR
                                                              : userpb::ROLE_USER);
   request.set_password(*body.string("password"));
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, principal.id());
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers);
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::json(201, render::repair_user(created.account()));
+  co_return app::mark_replayed(app::json(201, render::repair_user(created.account())), replayed);
 }
 
 // GET /v1/users/{user_id}: staff any, a customer only self.

@@ -32,9 +32,11 @@ json::object envelope(int status, std::string_view message, json::value data) {
 Awaitable register_user(Context& ctx) {
   auto outcome = validation::validate_json_body(ctx.request, kStreetlightRegister);
   if (!outcome.ok()) app::fail(400, streetlight_register_problem(outcome.issues));
+  auto key = app::idempotency_key_or_fail(ctx, 400);
   const auto& body = outcome.values;
   auto role = role_named(body.string("role").value_or("viewer"));
   if (!role) app::fail(400, "Invalid role");
+  std::string caller(app::kAnonymousCaller);
   if (*role != userpb::ROLE_USER) {
     // Without a token: 403. A token that is presented must be valid (401 otherwise) and an
     // admin's (403 otherwise).
@@ -42,6 +44,7 @@ Awaitable register_user(Context& ctx) {
     auto claims = app::require_token(ctx);
     auto principal = co_await app::load_principal(ctx, claims);
     if (!render::is_admin(principal.role())) app::forbidden(ctx);
+    caller = std::to_string(principal.id());
   }
 
   authpb::RegisterRequest request;
@@ -52,13 +55,16 @@ Awaitable register_user(Context& ctx) {
   account->set_role(*role);
   request.set_password(*body.string("password"));
   request.set_issue_access_token(true);
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, caller);
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers, 400);
   if (reply.status.error_code() == grpc::StatusCode::ALREADY_EXISTS)
     app::fail(400, "User already exists");
   auto created = app::take(std::move(reply), "auth.Register");
   json::object data{{"token", created.access_token()},
                     {"user", render::streetlight_user(created.account())}};
-  co_return app::json(201, envelope(201, "User registered successfully", std::move(data)));
+  co_return app::mark_replayed(
+      app::json(201, envelope(201, "User registered successfully", std::move(data))), replayed);
 }
 
 // POST /api/auth/login {"email","password"}

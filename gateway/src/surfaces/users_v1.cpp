@@ -45,6 +45,7 @@ Awaitable login(Context& ctx) {
 // POST /api/v1/auth/register {"email","username","password","full_name"?}
 Awaitable register_user(Context& ctx) {
   validation::Issues issues;
+  auto key = app::idempotency_key(ctx, issues);
   auto body = app::json_values(ctx, kUsersV1Register, issues);
   app::throw_if_invalid(issues);
   authpb::RegisterRequest request;
@@ -55,9 +56,11 @@ Awaitable register_user(Context& ctx) {
   account->set_role(userpb::ROLE_USER);
   request.set_password(*body.string("password"));
   request.set_issue_access_token(true);
-  auto reply = co_await ctx.services.backend.Register(request, ctx.request_id());
+  const auto idempotency = app::idempotency_for(ctx, key, app::kAnonymousCaller);
+  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
+  const bool replayed = key && app::replayed(reply.status, reply.trailers);
   auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::json(200, bearer(created.access_token()));
+  co_return app::mark_replayed(app::json(200, bearer(created.access_token())), replayed);
 }
 
 // GET /api/v1/users/?skip=0&limit=100 (superuser)

@@ -39,7 +39,7 @@ enum class Service { kAuth, kUser, kDeviceSession };
 struct Idempotency {
   std::string key;
   std::string fingerprint;  // hex SHA-256 of method, path and body
-  std::string caller;       // the acting account's id
+  std::string caller;       // the acting account's id, or "anonymous" without a token
 };
 
 // One open WatchDevice stream. The callbacks run on gRPC threads: on_event for each message,
@@ -69,8 +69,9 @@ class Backend {
   virtual Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
                                                       const std::string& request_id) = 0;
 
-  // auth service
+  // auth service; Register is exactly-once per idempotency key.
   virtual Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+                                                  const Idempotency& idempotency,
                                                   const std::string& request_id) = 0;
   virtual Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
                                             const std::string& request_id) = 0;

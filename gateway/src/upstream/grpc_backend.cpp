@@ -121,8 +121,10 @@ class GrpcBackend final : public Backend {
   }
 
   Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+                                          const Idempotency& idempotency,
                                           const std::string& request_id) override {
-    return FLEET_UNARY(auth_, Register, authpb::RegisterResponse, timeout_, request_id);
+    return FLEET_UNARY_IDEMPOTENT(auth_, Register, authpb::RegisterResponse, timeout_, request_id,
+                                  idempotency);
   }
   Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
                                     const std::string& request_id) override {
