@@ -1,7 +1,7 @@
-"""X-Idempotency-Key on rental's POSTs (PLATFORM.md "Idempotency"): a repeat replays the first
-response byte for byte with no second effect, even after the state has changed; the same key with
-another request is 422; concurrent duplicates make one effect (the others replay it or get 409);
-keys belong to their caller."""
+"""X-Idempotency-Key on rental's POSTs and on account creation (PLATFORM.md "Idempotency"): a
+repeat replays the first response byte for byte with no second effect, even after the state has
+changed; the same key with another request is 422 (400 on pisync); concurrent duplicates make one
+effect (the others replay it or get 409); keys belong to their caller."""
 import secrets
 import threading
 import time
@@ -9,7 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fleet_e2e import Client, assert_detail, assert_json, check_device
+from fleet_e2e import (Client, assert_detail, assert_json, assert_pisync_error, check_device,
+                       identity, token_sub)
 
 pytestmark = pytest.mark.usefixtures("idle_devices")
 
@@ -144,3 +145,51 @@ def test_a_refused_start_with_a_key_charges_nothing(api):
     assert api.cash(u["id"]) == 1.0
     assert kinds(api, u["id"]) == [("adjustment", "1.00")]
     check_device(api.device(4), 4, idle=True)
+
+
+# Account creation, the effectful POST of every surface, is exactly-once too (auth.Register).
+
+def test_a_replayed_rental_user_creation_is_the_first_response_with_one_account(api):
+    ident = identity("idem")
+    body = {"name": ident["username"], "password": ident["password"]}
+    k = key()
+    first = api.post("/user", token=api.admin["token"], headers={"X-Idempotency-Key": k}, json=body)
+    created = assert_json(first, 200)
+    assert created["name"] == ident["username"]
+    again = api.post("/user", token=api.admin["token"], headers={"X-Idempotency-Key": k}, json=body)
+    assert (again.status_code, again.content) == (200, first.content)
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    named = [u for u in assert_json(api.get("/user/all", token=api.admin["token"]), 200)
+             if u["name"] == ident["username"]]
+    assert [u["uid"] for u in named] == [created["uid"]]
+    # Without the key the same request is a new one: the name is taken.
+    assert_detail(api.post("/user", token=api.admin["token"], json=body), 400,
+                  "Username already exists")
+    # The same key with another body is 422 and creates nothing.
+    other = identity("idem")
+    assert_detail(api.post("/user", token=api.admin["token"], headers={"X-Idempotency-Key": k},
+                           json={"name": other["username"], "password": other["password"]}),
+                  422, "Idempotency key was used with a different request")
+    assert api.login_rental(other["username"], other["password"]).status_code == 401
+
+
+def test_a_replayed_pisync_register_is_the_first_response_with_one_account(api):
+    ident = identity("idem")
+    body = {"username": ident["username"], "password": ident["password"]}
+    k = key()
+    first = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": k}, json=body)
+    token = assert_json(first, 201)["token"]
+    again = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": k}, json=body)
+    assert (again.status_code, again.content) == (201, first.content)  # the same token
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert_pisync_error(api.register_pisync(ident["username"], ident["password"]), 400,
+                        "Username already exists")
+    assert token_sub(assert_json(api.login_pisync(ident["username"], ident["password"]),
+                                 200)["token"]) == token_sub(token)
+    other = identity("idem")
+    r = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": k},
+                 json={"username": other["username"], "password": other["password"]})
+    assert_pisync_error(r, 400, "Idempotency key was used with a different request")
+    assert api.login_pisync(other["username"], other["password"]).status_code == 401
+    bad = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": "two words"}, json=body)
+    assert_pisync_error(bad, 400, "Invalid idempotency key")
