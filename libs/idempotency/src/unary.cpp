@@ -31,16 +31,23 @@ std::optional<Key> key_of(const grpc::CallbackServerContext& context) {
 grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::WorkerPool& workers,
                                     Store& store, google::protobuf::MessageLite* response,
                                     std::function<void(db::Connection&)> effect,
-                                    std::function<void()> after_commit) {
+                                    std::function<void()> after_commit,
+                                    std::function<void()> on_failure) {
   return rpc::run_unary(
       context, workers,
       [context, &store, response, effect = std::move(effect),
-       after_commit = std::move(after_commit)] {
-        const auto result = store.run(key_of(*context), [&](db::Connection& conn) {
-          response->Clear();  // a deadlock retry starts from scratch
-          effect(conn);
-          return response->SerializeAsString();
-        });
+       after_commit = std::move(after_commit), on_failure = std::move(on_failure)] {
+        Store::Result result;
+        try {
+          result = store.run(key_of(*context), [&](db::Connection& conn) {
+            response->Clear();  // a deadlock retry starts from scratch
+            effect(conn);
+            return response->SerializeAsString();
+          });
+        } catch (...) {
+          if (on_failure) on_failure();
+          throw;
+        }
         switch (result.outcome) {
           case Outcome::kFresh:
             if (after_commit) after_commit();

@@ -88,6 +88,17 @@ void AuthDomain::undo_registration(UserDirectory& users, std::int64_t user_id) {
   }
 }
 
+void AuthDomain::undo_registration_if_uncommitted(UserDirectory& users, std::int64_t user_id) {
+  bool committed = false;
+  try {
+    committed = credentials_.find_password_hash(user_id).has_value();
+  } catch (const std::exception& e) {
+    log::error("register_outcome_unknown", {{"user_id", user_id}, {"cause", e.what()}});
+    return;
+  }
+  if (!committed) undo_registration(users, user_id);
+}
+
 AuthDomain::LoggedIn AuthDomain::login(UserDirectory& users, const LoginIdentifier& identifier,
                                        std::string_view password, bool issue_refresh_token) {
   if (password.empty() || password.size() > kMaxPasswordBytes) invalid_credentials();

@@ -54,6 +54,10 @@ class AuthDomain {
   // Deletes an account created by register_account whose credential was not stored; logs, never
   // throws (the caller is already failing).
   void undo_registration(UserDirectory& users, std::int64_t user_id);
+  // After a registration whose commit was not confirmed (e.g. the connection was lost during
+  // it): undoes the account only if its credential is absent, i.e. the commit did not happen.
+  // If the database cannot tell, the account is left alone and the case is logged.
+  void undo_registration_if_uncommitted(UserDirectory& users, std::int64_t user_id);
 
   struct LoggedIn {
     Account account;

@@ -70,6 +70,13 @@ grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext*
             });
         *created = result.account.id();
         fill(*response, std::move(result), domain_.access_token_ttl());
+      },
+      /*after_commit=*/{},
+      // The commit failed or its outcome is unknown: an account without a credential is undone.
+      [=, this] {
+        if (*created == 0) return;
+        GrpcUserDirectory users(users_, context);
+        domain_.undo_registration_if_uncommitted(users, std::exchange(*created, 0));
       });
 }
 

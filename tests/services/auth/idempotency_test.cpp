@@ -52,6 +52,13 @@ struct Harness {
                               }
                               MariaDbCredentialRepository::set_password_hash(conn, user_id, hash,
                                                                              now);
+                              if (lose_connection_after_credential > 0) {
+                                // As a MariaDB restart would: the key's completion and the
+                                // commit that follow fail, and the credential rolls back.
+                                --lose_connection_after_credential;
+                                const auto id = conn.query_one("SELECT CONNECTION_ID()")->str(0);
+                                pool.acquire()->execute("KILL CONNECTION " + id);
+                              }
                             }});
     auth_server.add_service(service.get());
     auth_server.start();
@@ -110,6 +117,7 @@ struct Harness {
   fleet::idempotency::Store store;
   fleet::rpc::WorkerPool workers;
   std::atomic<int> fail_credentials{0};
+  std::atomic<int> lose_connection_after_credential{0};
   FakeUserService user_service;
   int user_port = 0;
   std::unique_ptr<grpc::Server> user_server;
@@ -180,4 +188,19 @@ TEST_CASE("a failed Register releases the key and undoes the account", "[auth][i
   CHECK(h.accounts() == 1);
   CHECK(h.repo.find_password_hash(retry.response.account().id()));
   CHECK(h.call("ada", "k-1", "fp-ada").outcome == "replayed");
+}
+
+TEST_CASE("a Register whose commit fails after the credential was written undoes the account",
+          "[auth][idem][db]") {
+  Harness h;
+  h.lose_connection_after_credential = 1;
+  auto failed = h.call("bea", "k-2", "fp-bea");
+  CHECK(failed.status.error_code() == grpc::StatusCode::UNAVAILABLE);
+  CHECK(h.accounts() == 0);  // no account left without a credential
+  CHECK(h.key_rows() == 0);
+
+  auto retry = h.call("bea", "k-2", "fp-bea");
+  REQUIRE(retry.status.error_message() == "");
+  CHECK(h.accounts() == 1);
+  CHECK(h.repo.find_password_hash(retry.response.account().id()));
 }

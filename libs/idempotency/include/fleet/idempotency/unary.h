@@ -39,9 +39,13 @@ std::optional<Key> key_of(const grpc::CallbackServerContext& context);
 // effect(conn) inside one transaction on the store's pool, which also stores the serialized
 // *response under the key; a repeat replays it into *response. *response is cleared before each
 // attempt of the effect. after_commit runs once the effect committed (not on a replay).
+// on_failure runs when the call fails after the effect may have run but before its commit was
+// confirmed: the place to undo what the effect did outside the transaction (another service).
+// The commit's outcome can be unknown (a lost connection), so it must check before undoing.
 grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::WorkerPool& workers,
                                     Store& store, google::protobuf::MessageLite* response,
                                     std::function<void(db::Connection&)> effect,
-                                    std::function<void()> after_commit = {});
+                                    std::function<void()> after_commit = {},
+                                    std::function<void()> on_failure = {});
 
 }  // namespace fleet::idempotency
