@@ -98,7 +98,7 @@ auth::SigningKey load_signing_key(const Settings& settings, auth::SigningKeyStor
   }
 }
 
-int run() {
+void run() {
   const Settings settings = Settings::from_env();
   if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
 
@@ -154,19 +154,8 @@ int run() {
   bootstrap.request_stop();
   // Queued work refers to the service and the domain: drain it while they still exist.
   workers.reset();
-  return 0;
 }
 
 }  // namespace
 
-int main() {
-  log::init("auth");
-  try {
-    return run();
-  } catch (const config::ConfigError& e) {
-    log::error("config_invalid", {{"cause", e.what()}});
-  } catch (const std::exception& e) {
-    log::error("startup_failed", {{"cause", e.what()}});
-  }
-  return 1;
-}
+int main() { return fleet::rpc::service_main("auth", run); }

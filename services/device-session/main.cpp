@@ -11,12 +11,11 @@
 #include "repository/migrations.h"
 
 int main() {
-  using namespace fleet::device_session;
-  using namespace std::chrono_literals;
-  fleet::log::init("device-session");
-  // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
-  fleet::rpc::block_shutdown_signals();
-  try {
+  return fleet::rpc::service_main("device-session", [] {
+    using namespace fleet::device_session;
+    using namespace std::chrono_literals;
+    // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
+    fleet::rpc::block_shutdown_signals();
     namespace config = fleet::config;
     const auto db_config = fleet::db::Config::from_env("fleetgate_device_session");
     const auto port = config::get_int("DEVICE_SESSION_GRPC_PORT", 50053, 0, 65535);
@@ -52,13 +51,5 @@ int main() {
     sweeper.stop();
     // Queued work refers to the adapter: drain it while the adapter still exists.
     workers.reset();
-  } catch (const fleet::config::ConfigError& e) {
-    fleet::log::error("config_invalid", {{"cause", e.what()}});
-    return 1;
-  } catch (const std::exception& e) {
-    fleet::log::error("startup_failed", {{"cause", e.what()}});
-    return 1;
-  }
-  fleet::log::info("stopped");
-  return 0;
+  });
 }

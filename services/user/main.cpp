@@ -9,10 +9,9 @@
 #include "repository/migrations.h"
 
 int main() {
-  fleet::log::init("user");
-  // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
-  fleet::rpc::block_shutdown_signals();
-  try {
+  return fleet::rpc::service_main("user", [] {
+    // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
+    fleet::rpc::block_shutdown_signals();
     namespace config = fleet::config;
     const auto db_config = fleet::db::Config::from_env("fleetgate_user");
     const auto port = config::get_int("USER_GRPC_PORT", 50052, 0, 65535);
@@ -38,13 +37,5 @@ int main() {
     server.run_until_signal();
     // Queued work refers to the adapter: drain it while the adapter still exists.
     workers.reset();
-  } catch (const fleet::config::ConfigError& e) {
-    fleet::log::error("config_invalid", {{"cause", e.what()}});
-    return 1;
-  } catch (const std::exception& e) {
-    fleet::log::error("startup_failed", {{"cause", e.what()}});
-    return 1;
-  }
-  fleet::log::info("stopped");
-  return 0;
+  });
 }

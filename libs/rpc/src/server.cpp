@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 
 namespace fleet::rpc {
@@ -54,6 +55,21 @@ class ServiceNamesOption : public grpc::ServerBuilderOption {
 };
 
 }  // namespace
+
+int service_main(std::string_view name, const std::function<void()>& run) {
+  log::init(name);
+  try {
+    run();
+  } catch (const config::ConfigError& e) {
+    log::error("config_invalid", {{"cause", e.what()}});
+    return 1;
+  } catch (const std::exception& e) {
+    log::error("startup_failed", {{"cause", e.what()}});
+    return 1;
+  }
+  log::info("stopped");
+  return 0;
+}
 
 void block_shutdown_signals() {
   const sigset_t set = shutdown_signals();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace fleet::rpc {
 
@@ -25,6 +26,11 @@ class WorkerPool {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The whole of a service's main(): sets up logging as `name`, runs `run` (configuration, wiring,
+// serving until a signal), and turns a configuration or start-up failure into one log line and
+// exit status 1 (fail fast). Returns the process's exit status.
+int service_main(std::string_view name, const std::function<void()>& run);
 
 class Server {
  public:
