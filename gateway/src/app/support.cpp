@@ -113,6 +113,13 @@ std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name,
   return id;
 }
 
+std::int64_t require_path_id(const Context& ctx, std::string_view name) {
+  validation::Issues issues;
+  auto id = path_id(ctx, name, issues);
+  throw_if_invalid(issues);
+  return *id;
+}
+
 namespace {
 validation::Values collect(validation::Outcome outcome, validation::Issues& issues) {
   issues.insert(issues.end(), std::make_move_iterator(outcome.issues.begin()),

@@ -56,6 +56,8 @@ boost::asio::awaitable<userpb::Account> load_principal(Context& ctx, const token
 // Input. Issues are collected in FastAPI's order (path, query, body) and thrown together.
 std::optional<std::int64_t> path_id(const Context& ctx, std::string_view name,
                                     validation::Issues& issues);
+// The path id alone, when nothing else is validated with it: 422 (or 400) at once if malformed.
+std::int64_t require_path_id(const Context& ctx, std::string_view name);
 validation::Values query_values(const Context& ctx, validation::Schema schema,
                                 validation::Issues& issues);
 validation::Values json_values(const Context& ctx, validation::Schema schema,

@@ -126,13 +126,11 @@ Awaitable list_users(Context& ctx) {
 // GET /user/{uid} (self or admin)
 Awaitable get_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto uid = app::path_id(ctx, "uid", issues);
-  app::throw_if_invalid(issues);
+  const auto uid = app::require_path_id(ctx, "uid");
   auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_admin(ctx, principal, *uid);
-  if (*uid == principal.id()) co_return co_await user_response(ctx, principal);
-  auto account = co_await app::get_account(ctx, *uid);
+  require_self_or_admin(ctx, principal, uid);
+  if (uid == principal.id()) co_return co_await user_response(ctx, principal);
+  auto account = co_await app::get_account(ctx, uid);
   co_return co_await user_response(ctx, account);
 }
 
@@ -194,12 +192,10 @@ Awaitable patch_user(Context& ctx) {
 // DELETE /user/{uid} (self or admin)
 Awaitable delete_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto uid = app::path_id(ctx, "uid", issues);
-  app::throw_if_invalid(issues);
+  const auto uid = app::require_path_id(ctx, "uid");
   auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_admin(ctx, principal, *uid);
-  co_await app::delete_account(ctx, *uid);
+  require_self_or_admin(ctx, principal, uid);
+  co_await app::delete_account(ctx, uid);
   co_return app::json(200, json::object{{"message", "User deleted successfully"}});
 }
 

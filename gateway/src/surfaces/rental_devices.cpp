@@ -28,11 +28,9 @@ Awaitable list_devices(Context& ctx) {
 // GET /device/{device_id}
 Awaitable get_device(Context& ctx) {
   app::require_token(ctx);
-  validation::Issues issues;
-  auto device_id = app::path_id(ctx, "device_id", issues);
-  app::throw_if_invalid(issues);
+  const auto device_id = app::require_path_id(ctx, "device_id");
   dspb::GetDeviceRequest request;
-  request.set_device_id(*device_id);
+  request.set_device_id(device_id);
   auto reply = co_await ctx.services.backend.GetDevice(request, ctx.request_id());
   auto found = app::take(std::move(reply), "device_session.GetDevice");
   co_return app::raw_json(200, render::device_json(found.device()));

@@ -145,13 +145,11 @@ Awaitable create_user(Context& ctx) {
 // GET /v1/users/{user_id}: staff any, a customer only self.
 Awaitable get_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  app::throw_if_invalid(issues);
+  const auto id = app::require_path_id(ctx, "user_id");
   auto principal = co_await app::load_principal(ctx, claims);
-  if (*id == principal.id()) co_return app::json(200, render::repair_user(principal));
+  if (id == principal.id()) co_return app::json(200, render::repair_user(principal));
   if (!is_staff(principal.role())) app::forbidden(ctx);
-  auto account = co_await app::get_account(ctx, *id);
+  auto account = co_await app::get_account(ctx, id);
   co_return app::json(200, render::repair_user(account));
 }
 
@@ -197,14 +195,12 @@ Awaitable patch_user(Context& ctx) {
 // DELETE /v1/users/{user_id} (staff; an admin account only by an admin) -> 204
 Awaitable delete_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  app::throw_if_invalid(issues);
+  const auto id = app::require_path_id(ctx, "user_id");
   auto principal = co_await app::load_principal(ctx, claims);
   if (!is_staff(principal.role())) app::forbidden(ctx);
-  auto target = co_await app::get_account(ctx, *id);
+  auto target = co_await app::get_account(ctx, id);
   if (is_admin(target.role()) && !is_admin(principal.role())) app::forbidden(ctx);
-  co_await app::delete_account(ctx, *id);
+  co_await app::delete_account(ctx, id);
   co_return app::no_content();
 }
 

@@ -87,16 +87,14 @@ class ChatSocket final : public CountedSocket {
 // The device of the path, which must exist; the hub knows the devices it has watched, others
 // are asked of device-session.
 boost::asio::awaitable<std::int64_t> existing_device(Context& ctx) {
-  validation::Issues issues;
-  auto device_id = app::path_id(ctx, "device_id", issues);
-  app::throw_if_invalid(issues);
-  if (!ctx.services.devices.knows(*device_id)) {
+  const auto device_id = app::require_path_id(ctx, "device_id");
+  if (!ctx.services.devices.knows(device_id)) {
     dspb::GetDeviceRequest request;
-    request.set_device_id(*device_id);
+    request.set_device_id(device_id);
     auto reply = co_await ctx.services.backend.GetDevice(request, ctx.request_id());
     app::take(std::move(reply), "device_session.GetDevice");  // 404 "Device not found"
   }
-  co_return *device_id;
+  co_return device_id;
 }
 
 Awaitable device_feed(Context& ctx, realtime::Feed feed) {

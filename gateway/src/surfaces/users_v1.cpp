@@ -80,13 +80,11 @@ Awaitable list_users(Context& ctx) {
 // GET /api/v1/users/{user_id} (self or superuser)
 Awaitable get_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  app::throw_if_invalid(issues);
+  const auto id = app::require_path_id(ctx, "user_id");
   auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_superuser(ctx, principal, *id);
-  if (*id == principal.id()) co_return app::json(200, render::users_v1_user(principal));
-  auto account = co_await app::get_account(ctx, *id);
+  require_self_or_superuser(ctx, principal, id);
+  if (id == principal.id()) co_return app::json(200, render::users_v1_user(principal));
+  auto account = co_await app::get_account(ctx, id);
   co_return app::json(200, render::users_v1_user(account));
 }
 
@@ -119,12 +117,10 @@ Awaitable update_user(Context& ctx) {
 // DELETE /api/v1/users/{user_id} (self or superuser)
 Awaitable delete_user(Context& ctx) {
   auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  app::throw_if_invalid(issues);
+  const auto id = app::require_path_id(ctx, "user_id");
   auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_superuser(ctx, principal, *id);
-  co_await app::delete_account(ctx, *id);
+  require_self_or_superuser(ctx, principal, id);
+  co_await app::delete_account(ctx, id);
   co_return app::json(200, json::object{{"message", "User deleted successfully"}});
 }
 
