@@ -3,7 +3,9 @@
 // auth adapter's GrpcUserDirectory is exercised as in production.
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,26 @@ class FakeUserService final : public upb::UserService::Service {
       return grpc::Status(code, e.what());
     }
   }
+};
+
+// The fake served over gRPC on a free loopback port, with a stub that calls it.
+struct ServedFakeUserService {
+  ServedFakeUserService() {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(&service);
+    server = builder.BuildAndStart();
+    if (!server) throw std::runtime_error("the fake user service did not start");
+    stub = upb::UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
+                                                         grpc::InsecureChannelCredentials()));
+  }
+  ~ServedFakeUserService() {
+    if (server) server->Shutdown();
+  }
+  FakeUserService service;
+  int port = 0;
+  std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<upb::UserService::Stub> stub;
 };
 
 }  // namespace fleet::auth::testing

@@ -22,7 +22,7 @@ namespace apb = fleetgate::auth::v1;
 namespace upb = fleetgate::user::v1;
 using fleet::auth::testing::FakeCredentialRepository;
 using fleet::auth::testing::FakeUserDirectory;
-using fleet::auth::testing::FakeUserService;
+using fleet::auth::testing::ServedFakeUserService;
 
 namespace {
 
@@ -33,15 +33,7 @@ struct Harness {
         domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate"}),
         workers(2),
         auth_server("auth-test", "127.0.0.1:0") {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &user_port);
-    builder.RegisterService(&user_service);
-    user_server = builder.BuildAndStart();
-    REQUIRE(user_server);
-    user_stub = upb::UserService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(user_port), grpc::InsecureChannelCredentials()));
-
-    service = std::make_unique<AuthGrpcService>(domain, *user_stub, workers);
+    service = std::make_unique<AuthGrpcService>(domain, *users.stub, workers);
     auth_server.add_service(service.get());
     auth_server.start();
     channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(auth_server.port()),
@@ -50,7 +42,6 @@ struct Harness {
   }
   ~Harness() {
     auth_server.shutdown();
-    if (user_server) user_server->Shutdown();
   }
 
   static const PasswordHasher& hasher() {
@@ -81,10 +72,7 @@ struct Harness {
   fleet::token::Signer signer;
   AuthDomain domain;
   fleet::rpc::WorkerPool workers;
-  FakeUserService user_service;
-  int user_port = 0;
-  std::unique_ptr<grpc::Server> user_server;
-  std::unique_ptr<upb::UserService::Stub> user_stub;
+  ServedFakeUserService users;
   std::unique_ptr<AuthGrpcService> service;
   fleet::rpc::Server auth_server;
   std::shared_ptr<grpc::Channel> channel;
@@ -114,8 +102,8 @@ TEST_CASE("register, login, refresh and logout over gRPC", "[auth][grpc]") {
   REQUIRE(logged_in.refresh_token().size() == 43);
   {
     // The request id travelled on to the user service.
-    std::lock_guard lock(h.user_service.mutex);
-    CHECK(h.user_service.request_ids.back() == "req-42");
+    std::lock_guard lock(h.users.service.mutex);
+    CHECK(h.users.service.request_ids.back() == "req-42");
   }
 
   apb::RefreshRequest refresh;
@@ -212,8 +200,8 @@ TEST_CASE("GetPublicKey hands out the verification key", "[auth][grpc]") {
 
 TEST_CASE("an unreachable user service is UNAVAILABLE, never a leak of the cause", "[auth][grpc]") {
   Harness h;
-  h.user_server->Shutdown();
-  h.user_server.reset();
+  h.users.server->Shutdown();
+  h.users.server.reset();
   apb::LoginRequest login;
   login.set_username("alice");
   login.set_password("pw");
@@ -236,7 +224,7 @@ TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[a
 
   std::atomic<bool> done{false};
   std::jthread bootstrap([&](std::stop_token stop) {
-    GrpcUserDirectory users(*h.user_stub, nullptr);
+    GrpcUserDirectory users(*h.users.stub, nullptr);
     done = run_admin_bootstrap(stop, h.domain, users, "admin", "admin-pw",
                                [&] { h.auth_server.set_serving(true); }, {10ms, 50ms});
   });
@@ -248,7 +236,7 @@ TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[a
   NewAccount admin;
   admin.set_username("admin");
   admin.set_role(upb::ROLE_ADMIN);
-  const Account account = h.user_service.directory.create_user(admin);
+  const Account account = h.users.service.directory.create_user(admin);
   for (int i = 0; i < 200 && !serving(); ++i) std::this_thread::sleep_for(10ms);
   CHECK(serving());
   bootstrap.join();
@@ -266,10 +254,10 @@ TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[a
 
 TEST_CASE("the admin bootstrap stops when asked", "[auth][grpc]") {
   Harness h;
-  h.user_server->Shutdown();  // never answers
+  h.users.server->Shutdown();  // never answers
   std::atomic<bool> result{true};
   std::jthread bootstrap([&](std::stop_token stop) {
-    GrpcUserDirectory users(*h.user_stub, nullptr, 200ms);
+    GrpcUserDirectory users(*h.users.stub, nullptr, 200ms);
     result = run_admin_bootstrap(stop, h.domain, users, "admin", "pw", [] {}, {10ms, 50ms});
   });
   std::this_thread::sleep_for(100ms);

@@ -20,7 +20,7 @@ using namespace fleet::auth;
 using namespace std::chrono_literals;
 namespace apb = fleetgate::auth::v1;
 namespace upb = fleetgate::user::v1;
-using fleet::auth::testing::FakeUserService;
+using fleet::auth::testing::ServedFakeUserService;
 using fleet::db::testing::TestDatabase;
 
 namespace {
@@ -35,15 +35,8 @@ struct Harness {
         store(pool, clock),
         workers(2),
         auth_server("auth-idem-test", "127.0.0.1:0") {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &user_port);
-    builder.RegisterService(&user_service);
-    user_server = builder.BuildAndStart();
-    REQUIRE(user_server);
-    user_stub = upb::UserService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(user_port), grpc::InsecureChannelCredentials()));
     service = std::make_unique<AuthGrpcService>(
-        domain, *user_stub, workers,
+        domain, *users.stub, workers,
         ExactlyOnceRegister{store, [this](fleet::db::Connection& conn, std::int64_t user_id,
                                           const std::string& hash, TimePoint now) {
                               if (fail_credentials > 0) {
@@ -68,7 +61,6 @@ struct Harness {
   }
   ~Harness() {
     auth_server.shutdown();
-    if (user_server) user_server->Shutdown();
   }
 
   struct Result {
@@ -99,8 +91,8 @@ struct Harness {
     return result;
   }
   std::size_t accounts() {
-    std::lock_guard lock(user_service.mutex);
-    return user_service.directory.accounts.size();
+    std::lock_guard lock(users.service.mutex);
+    return users.service.directory.accounts.size();
   }
   std::int64_t key_rows() {
     return pool.acquire()->query_one("SELECT COUNT(*) FROM idempotency_keys", {})->i64(0);
@@ -118,10 +110,7 @@ struct Harness {
   fleet::rpc::WorkerPool workers;
   std::atomic<int> fail_credentials{0};
   std::atomic<int> lose_connection_after_credential{0};
-  FakeUserService user_service;
-  int user_port = 0;
-  std::unique_ptr<grpc::Server> user_server;
-  std::unique_ptr<upb::UserService::Stub> user_stub;
+  ServedFakeUserService users;
   std::unique_ptr<AuthGrpcService> service;
   fleet::rpc::Server auth_server;
   std::unique_ptr<apb::AuthService::Stub> auth;
