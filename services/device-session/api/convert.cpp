@@ -25,18 +25,6 @@ v1::DeviceEvent::Kind kind_of(DeviceEvent::Kind kind) {
   return v1::DeviceEvent::KIND_UNSPECIFIED;
 }
 
-const char* kind_name(LedgerKind kind) {
-  switch (kind) {
-    case LedgerKind::kCharge:
-      return "charge";
-    case LedgerKind::kRefund:
-      return "refund";
-    case LedgerKind::kAdjustment:
-      break;
-  }
-  return "adjustment";
-}
-
 }  // namespace
 
 void to_proto(const DeviceView& view, v1::Device* out) {
@@ -68,7 +56,7 @@ void to_proto(const Wallet& wallet, v1::Wallet* out) {
 void to_proto(const LedgerEntry& entry, v1::LedgerEntry* out) {
   out->set_id(entry.id);
   out->set_user_id(entry.user_id);
-  out->set_kind(kind_name(entry.kind));
+  out->set_kind(std::string(to_string(entry.kind)));
   out->set_amount(entry.amount.str());
   out->set_balance_after(entry.balance_after.str());
   if (entry.device_id) out->set_device_id(*entry.device_id);

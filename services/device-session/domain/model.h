@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "domain/money.h"
@@ -69,6 +70,19 @@ struct Wallet {
 };
 
 enum class LedgerKind { kCharge, kRefund, kAdjustment };
+
+// The name stored in the ledger table and sent to clients.
+constexpr std::string_view to_string(LedgerKind kind) {
+  switch (kind) {
+    case LedgerKind::kCharge:
+      return "charge";
+    case LedgerKind::kRefund:
+      return "refund";
+    case LedgerKind::kAdjustment:
+      break;
+  }
+  return "adjustment";
+}
 
 struct LedgerEntry {
   std::int64_t id = 0;  // 0 until stored

@@ -43,18 +43,6 @@ std::vector<DeviceRecord> devices_of(const std::vector<db::Row>& rows) {
   return devices;
 }
 
-std::string_view kind_name(LedgerKind kind) {
-  switch (kind) {
-    case LedgerKind::kCharge:
-      return "charge";
-    case LedgerKind::kRefund:
-      return "refund";
-    case LedgerKind::kAdjustment:
-      break;
-  }
-  return "adjustment";
-}
-
 LedgerKind kind_of(const std::string& name) {
   if (name == "charge") return LedgerKind::kCharge;
   if (name == "refund") return LedgerKind::kRefund;
@@ -100,7 +88,7 @@ std::int64_t MariadbTransaction::add_ledger(const LedgerEntry& e) {
   conn_.execute(
       "INSERT INTO ledger (user_id, kind, amount, balance_after, device_id, session_id,"
       " actor_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      {e.user_id, std::string(kind_name(e.kind)), e.amount.str(), e.balance_after.str(),
+      {e.user_id, std::string(to_string(e.kind)), e.amount.str(), e.balance_after.str(),
        param(e.device_id), param(e.session_id), param(e.actor_user_id),
        db::format_datetime(e.created_at)});
   return static_cast<std::int64_t>(conn_.last_insert_id());
