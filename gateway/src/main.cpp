@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <map>
 #include <thread>
 #include <vector>
 
@@ -21,7 +22,7 @@
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
-#include "upstream/backend.h"
+#include "upstream/upstream.h"
 
 namespace {
 
@@ -96,16 +97,16 @@ int main() {
   // process at once): token times and countdowns agree with what the services computed.
   auto clock = fleet::clock_from_env();
   auto credentials = grpc::InsecureChannelCredentials();
-  auto backend =
-      upstream::make_grpc_backend(grpc::CreateChannel(settings.auth_addr, credentials),
-                                  grpc::CreateChannel(settings.user_addr, credentials),
-                                  grpc::CreateChannel(settings.device_session_addr, credentials),
-                                  settings.upstream_timeout, in_flight);
+  const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>> channels{
+      {"auth", grpc::CreateChannel(settings.auth_addr, credentials)},
+      {"user", grpc::CreateChannel(settings.user_addr, credentials)},
+      {"device-session", grpc::CreateChannel(settings.device_session_addr, credentials)}};
+  upstream::Upstream upstream(channels, settings.upstream_timeout, in_flight);
   auth::KeyStore keys(settings.issuer, *clock);
   app::Metrics metrics;
-  realtime::DeviceHub devices(ioc, *backend, *clock, metrics);
+  realtime::DeviceHub devices(ioc, upstream, *clock, metrics);
   realtime::ChatHub chat(*clock);
-  app::Gateway gateway(app::Services{*backend, keys, metrics, devices, chat});
+  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat});
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -118,7 +119,7 @@ int main() {
     return 1;
   }
 
-  net::co_spawn(ioc, auth::fetch_public_key(*backend, keys), [](std::exception_ptr error) {
+  net::co_spawn(ioc, auth::fetch_public_key(upstream, keys), [](std::exception_ptr error) {
     if (!error) return;
     try {
       std::rethrow_exception(error);

@@ -189,7 +189,8 @@ def test_a_replayed_pisync_register_is_the_first_response_with_one_account(api):
     other = identity("idem")
     r = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": k},
                  json={"username": other["username"], "password": other["password"]})
-    assert_pisync_error(r, 400, "Idempotency key was used with a different request")
+    # PLATFORM.md: a key reused for another request is 422 on every surface, pisync included.
+    assert_pisync_error(r, 422, "Idempotency key was used with a different request")
     assert api.login_pisync(other["username"], other["password"]).status_code == 401
     bad = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": "two words"}, json=body)
     assert_pisync_error(bad, 400, "Invalid idempotency key")

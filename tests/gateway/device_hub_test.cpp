@@ -20,9 +20,10 @@ constexpr std::int64_t kT0 = 1736503200;  // 2025-01-10T10:00:00Z
 struct Hub {
   fleet::ManualClock clock{fleet::Clock::time_point(std::chrono::seconds(kT0))};
   FakeBackend backend{clock};
+  upstream::Upstream upstream{backend, &backend};
   app::Metrics metrics;
   boost::asio::io_context ioc;
-  realtime::DeviceHub hub{ioc, backend, clock, metrics,
+  realtime::DeviceHub hub{ioc, upstream, clock, metrics,
                           realtime::HubOptions{.linger = std::chrono::milliseconds(30),
                                                .backoff_min = std::chrono::milliseconds(20),
                                                .backoff_max = std::chrono::milliseconds(40),
@@ -259,9 +260,10 @@ TEST_CASE("hub: a failed stream is reopened with backoff; sockets keep the last 
 TEST_CASE("hub: ticking by its own timer, aligned to whole seconds left") {
   fleet::SystemClock clock;
   FakeBackend backend{clock};
+  upstream::Upstream upstream{backend, &backend};
   app::Metrics metrics;
   boost::asio::io_context ioc;
-  realtime::DeviceHub hub{ioc, backend, clock, metrics};
+  realtime::DeviceHub hub{ioc, upstream, clock, metrics};
   auto tl = std::make_shared<FakeSocket>();
   hub.subscribe(1, realtime::Feed::kTimeleft, tl);
   ioc.poll();

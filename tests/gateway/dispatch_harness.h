@@ -18,12 +18,13 @@ struct Harness {
   using Account = upstream::userpb::Account;
   fleet::SystemClock clock;
   FakeBackend backend{clock};
+  upstream::Upstream upstream{backend, &backend};
   auth::KeyStore keys{"fleetgate", clock};
   app::Metrics metrics;
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
-  realtime::DeviceHub devices{hub_ioc, backend, clock, metrics};
+  realtime::DeviceHub devices{hub_ioc, upstream, clock, metrics};
   realtime::ChatHub chat{clock};
-  app::Gateway gateway{app::Services{backend, keys, metrics, devices, chat}};
+  app::Gateway gateway{app::Services{upstream, keys, metrics, devices, chat}};
   Account admin, op, alice, bob;
 
   Harness() {

@@ -81,20 +81,20 @@ std::string FakeBackend::token_for(const userpb::Account& account) const {
 
 #define FAKE_CALL(T, name) \
   calls.push_back(name);   \
-  if (!forced.ok()) co_return Reply<T>{forced, T{}, {}};
+  if (!forced.ok()) return Reply<T>{forced, T{}, {}};
 
-Call<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest& request,
+Reply<userpb::GetUserResponse> FakeBackend::GetUser(const userpb::GetUserRequest& request,
                                                    const std::string&) {
   FAKE_CALL(userpb::GetUserResponse, "user.GetUser");
   auto it = accounts.find(request.id());
   if (it == accounts.end())
-    co_return failed<userpb::GetUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
+    return failed<userpb::GetUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   userpb::GetUserResponse response;
   *response.mutable_account() = it->second;
-  co_return Reply<userpb::GetUserResponse>{grpc::Status::OK, response, {}};
+  return Reply<userpb::GetUserResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRequest& request,
+Reply<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRequest& request,
                                                        const std::string&) {
   FAKE_CALL(userpb::ListUsersResponse, "user.ListUsers");
   userpb::ListUsersResponse response;
@@ -104,15 +104,15 @@ Call<userpb::ListUsersResponse> FakeBackend::ListUsers(const userpb::ListUsersRe
     if (response.accounts_size() >= request.limit()) break;
     *response.add_accounts() = account;
   }
-  co_return Reply<userpb::ListUsersResponse>{grpc::Status::OK, response, {}};
+  return Reply<userpb::ListUsersResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUserRequest& request,
+Reply<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUserRequest& request,
                                                          const std::string&) {
   FAKE_CALL(userpb::UpdateUserResponse, "user.UpdateUser");
   auto it = accounts.find(request.id());
   if (it == accounts.end())
-    co_return failed<userpb::UpdateUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
+    return failed<userpb::UpdateUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   auto& a = it->second;
   if (request.has_username()) a.set_username(request.username());
   if (request.has_email()) a.set_email(request.email());
@@ -130,41 +130,41 @@ Call<userpb::UpdateUserResponse> FakeBackend::UpdateUser(const userpb::UpdateUse
   if (request.has_is_active()) a.set_is_active(request.is_active());
   userpb::UpdateUserResponse response;
   *response.mutable_account() = a;
-  co_return Reply<userpb::UpdateUserResponse>{grpc::Status::OK, response, {}};
+  return Reply<userpb::UpdateUserResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUserRequest& request,
+Reply<userpb::DeleteUserResponse> FakeBackend::DeleteUser(const userpb::DeleteUserRequest& request,
                                                          const std::string&) {
   FAKE_CALL(userpb::DeleteUserResponse, "user.DeleteUser");
   if (accounts.erase(request.id()) == 0) {
-    co_return failed<userpb::DeleteUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
+    return failed<userpb::DeleteUserResponse>(grpc::StatusCode::NOT_FOUND, "User not found");
   }
-  co_return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}, {}};
+  return Reply<userpb::DeleteUserResponse>{grpc::Status::OK, {}, {}};
 }
 
 template <typename T>
 std::optional<Reply<T>> keyed_outcome(FakeBackend& fake, const upstream::Idempotency& key);
 
-Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request,
+Reply<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterRequest& request,
                                                      const upstream::Idempotency& idempotency,
                                                      const std::string&) {
   FAKE_CALL(authpb::RegisterResponse, "auth.Register");
   idempotency_sent.push_back(idempotency);
   if (auto early = keyed_outcome<authpb::RegisterResponse>(*this, idempotency)) {
-    co_return std::move(*early);
+    return std::move(*early);
   }
   const auto& n = request.account();
   for (const auto& [id, a] : accounts) {
     if (n.has_username() && a.has_username() && a.username() == n.username()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+      return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
                                                  "Username already exists");
     }
     if (n.has_email() && a.has_email() && a.email() == n.email()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+      return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
                                                  "Email already registered");
     }
     if (n.has_phone() && a.has_phone() && a.phone() == n.phone()) {
-      co_return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
+      return failed<authpb::RegisterResponse>(grpc::StatusCode::ALREADY_EXISTS,
                                                  "Phone already registered");
     }
   }
@@ -180,10 +180,10 @@ Call<authpb::RegisterResponse> FakeBackend::Register(const authpb::RegisterReque
     stored[{idempotency.caller, idempotency.key}] = {idempotency.fingerprint,
                                                      response.SerializeAsString()};
   }
-  co_return Reply<authpb::RegisterResponse>{grpc::Status::OK, response, {}};
+  return Reply<authpb::RegisterResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& request,
+Reply<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& request,
                                                const std::string&) {
   FAKE_CALL(authpb::LoginResponse, "auth.Login");
   for (const auto& [id, a] : accounts) {
@@ -193,7 +193,7 @@ Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& reque
         (request.has_phone() && a.has_phone() && a.phone() == request.phone());
     if (!match || passwords[id] != request.password()) continue;
     if (!a.is_active())
-      co_return failed<authpb::LoginResponse>(grpc::StatusCode::PERMISSION_DENIED,
+      return failed<authpb::LoginResponse>(grpc::StatusCode::PERMISSION_DENIED,
                                               "User is inactive");
     authpb::LoginResponse response;
     *response.mutable_account() = a;
@@ -203,66 +203,65 @@ Call<authpb::LoginResponse> FakeBackend::Login(const authpb::LoginRequest& reque
       refresh_tokens[token] = id;
       response.set_refresh_token(token);
     }
-    co_return Reply<authpb::LoginResponse>{grpc::Status::OK, response, {}};
+    return Reply<authpb::LoginResponse>{grpc::Status::OK, response, {}};
   }
-  co_return failed<authpb::LoginResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid credentials");
+  return failed<authpb::LoginResponse>(grpc::StatusCode::UNAUTHENTICATED, "Invalid credentials");
 }
 
-Call<authpb::RefreshResponse> FakeBackend::Refresh(const authpb::RefreshRequest& request,
+Reply<authpb::RefreshResponse> FakeBackend::Refresh(const authpb::RefreshRequest& request,
                                                    const std::string&) {
   FAKE_CALL(authpb::RefreshResponse, "auth.Refresh");
   auto it = refresh_tokens.find(request.refresh_token());
   if (it == refresh_tokens.end()) {
-    co_return failed<authpb::RefreshResponse>(grpc::StatusCode::UNAUTHENTICATED,
+    return failed<authpb::RefreshResponse>(grpc::StatusCode::UNAUTHENTICATED,
                                               "Invalid refresh token");
   }
   authpb::RefreshResponse response;
   response.set_access_token(token_for(accounts.at(it->second)));
-  co_return Reply<authpb::RefreshResponse>{grpc::Status::OK, response, {}};
+  return Reply<authpb::RefreshResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& request,
+Reply<authpb::LogoutResponse> FakeBackend::Logout(const authpb::LogoutRequest& request,
                                                  const std::string&) {
   FAKE_CALL(authpb::LogoutResponse, "auth.Logout");
   if (refresh_tokens.erase(request.refresh_token()) == 0) {
-    co_return failed<authpb::LogoutResponse>(grpc::StatusCode::UNAUTHENTICATED,
+    return failed<authpb::LogoutResponse>(grpc::StatusCode::UNAUTHENTICATED,
                                              "Invalid refresh token");
   }
-  co_return Reply<authpb::LogoutResponse>{grpc::Status::OK, {}, {}};
+  return Reply<authpb::LogoutResponse>{grpc::Status::OK, {}, {}};
 }
 
-Call<authpb::SetPasswordResponse> FakeBackend::SetPassword(
+Reply<authpb::SetPasswordResponse> FakeBackend::SetPassword(
     const authpb::SetPasswordRequest& request, const std::string&) {
   FAKE_CALL(authpb::SetPasswordResponse, "auth.SetPassword");
   passwords[request.user_id()] = request.password();
-  co_return Reply<authpb::SetPasswordResponse>{grpc::Status::OK, {}, {}};
+  return Reply<authpb::SetPasswordResponse>{grpc::Status::OK, {}, {}};
 }
 
-Call<authpb::DeleteCredentialsResponse> FakeBackend::DeleteCredentials(
+Reply<authpb::DeleteCredentialsResponse> FakeBackend::DeleteCredentials(
     const authpb::DeleteCredentialsRequest& request, const std::string&) {
   FAKE_CALL(authpb::DeleteCredentialsResponse, "auth.DeleteCredentials");
   passwords.erase(request.user_id());
-  co_return Reply<authpb::DeleteCredentialsResponse>{grpc::Status::OK, {}, {}};
+  return Reply<authpb::DeleteCredentialsResponse>{grpc::Status::OK, {}, {}};
 }
 
-Call<authpb::GetPublicKeyResponse> FakeBackend::GetPublicKey(const std::string&) {
+Reply<authpb::GetPublicKeyResponse> FakeBackend::GetPublicKey(const authpb::GetPublicKeyRequest&, const std::string&) {
   FAKE_CALL(authpb::GetPublicKeyResponse, "auth.GetPublicKey");
   authpb::GetPublicKeyResponse response;
   response.set_algorithm("EdDSA");
   response.set_public_key_pem(public_pem_);
   response.set_key_id("k1");
   response.set_issuer("fleetgate");
-  co_return Reply<authpb::GetPublicKeyResponse>{grpc::Status::OK, response, {}};
+  return Reply<authpb::GetPublicKeyResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<healthpb::HealthCheckResponse> FakeBackend::Check(upstream::Service service,
-                                                       std::chrono::milliseconds) {
+Reply<healthpb::HealthCheckResponse> FakeBackend::Check(std::string_view service) {
   healthpb::HealthCheckResponse response;
   const bool up =
-      serving && (service != upstream::Service::kDeviceSession || device_session_serving);
+      serving && (service != "device-session" || device_session_serving);
   response.set_status(up ? healthpb::HealthCheckResponse::SERVING
                          : healthpb::HealthCheckResponse::NOT_SERVING);
-  co_return Reply<healthpb::HealthCheckResponse>{grpc::Status::OK, response, {}};
+  return Reply<healthpb::HealthCheckResponse>{grpc::Status::OK, response, {}};
 }
 
 // --- device-session ------------------------------------------------------------------------
@@ -345,7 +344,7 @@ std::size_t FakeBackend::open_watches() const {
   return open;
 }
 
-std::shared_ptr<upstream::Watch> FakeBackend::WatchDevice(std::int64_t device_id,
+std::shared_ptr<upstream::Watch> FakeBackend::watch_device(std::int64_t device_id,
                                                           upstream::WatchCallbacks callbacks) {
   auto watch = std::make_shared<FakeWatch>(device_id, std::move(callbacks));
   {
@@ -387,42 +386,42 @@ std::optional<Reply<T>> keyed_outcome(FakeBackend& fake, const upstream::Idempot
   return Reply<T>{grpc::Status::OK, replay, {{"x-idempotency", "replayed"}}};
 }
 
-Call<dspb::ListDevicesResponse> FakeBackend::ListDevices(const dspb::ListDevicesRequest&,
+Reply<dspb::ListDevicesResponse> FakeBackend::ListDevices(const dspb::ListDevicesRequest&,
                                                          const std::string&) {
   FAKE_CALL(dspb::ListDevicesResponse, "device_session.ListDevices");
   dspb::ListDevicesResponse response;
   for (const auto& [id, device] : devices) *response.add_devices() = current(id);
-  co_return Reply<dspb::ListDevicesResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::ListDevicesResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<dspb::GetDeviceResponse> FakeBackend::GetDevice(const dspb::GetDeviceRequest& request,
+Reply<dspb::GetDeviceResponse> FakeBackend::GetDevice(const dspb::GetDeviceRequest& request,
                                                      const std::string&) {
   FAKE_CALL(dspb::GetDeviceResponse, "device_session.GetDevice");
   if (!devices.count(request.device_id())) {
-    co_return failed<dspb::GetDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+    return failed<dspb::GetDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
   }
   dspb::GetDeviceResponse response;
   *response.mutable_device() = current(request.device_id());
-  co_return Reply<dspb::GetDeviceResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::GetDeviceResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<dspb::StartDeviceResponse> FakeBackend::StartDevice(const dspb::StartDeviceRequest& request,
+Reply<dspb::StartDeviceResponse> FakeBackend::StartDevice(const dspb::StartDeviceRequest& request,
                                                          const upstream::Idempotency& idempotency,
                                                          const std::string&) {
   FAKE_CALL(dspb::StartDeviceResponse, "device_session.StartDevice");
   idempotency_sent.push_back(idempotency);
   if (auto early = keyed_outcome<dspb::StartDeviceResponse>(*this, idempotency)) {
-    co_return std::move(*early);
+    return std::move(*early);
   }
   if (request.duration_minutes() < 1 || request.duration_minutes() > 1440) {
-    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::INVALID_ARGUMENT,
+    return failed<dspb::StartDeviceResponse>(grpc::StatusCode::INVALID_ARGUMENT,
                                                 "Duration must be between 1 and 1440 minutes");
   }
   if (!devices.count(request.device_id())) {
-    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+    return failed<dspb::StartDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
   }
   if (current(request.device_id()).running()) {
-    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+    return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
                                                 "Device is already running");
   }
   auto& device = devices.at(request.device_id());
@@ -430,7 +429,7 @@ Call<dspb::StartDeviceResponse> FakeBackend::StartDevice(const dspb::StartDevice
   const std::int64_t cash =
       wallets.count(request.user_id()) ? cents_of(wallets[request.user_id()]) : 0;
   if (cash < cost) {
-    co_return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+    return failed<dspb::StartDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
                                                 "Insufficient funds");
   }
   wallets[request.user_id()] = text_of(cash - cost);
@@ -446,27 +445,27 @@ Call<dspb::StartDeviceResponse> FakeBackend::StartDevice(const dspb::StartDevice
                                                      response.SerializeAsString()};
   }
   publish(dspb::DeviceEvent::KIND_STARTED, response.device());
-  co_return Reply<dspb::StartDeviceResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::StartDeviceResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<dspb::StopDeviceResponse> FakeBackend::StopDevice(const dspb::StopDeviceRequest& request,
+Reply<dspb::StopDeviceResponse> FakeBackend::StopDevice(const dspb::StopDeviceRequest& request,
                                                        const upstream::Idempotency& idempotency,
                                                        const std::string&) {
   FAKE_CALL(dspb::StopDeviceResponse, "device_session.StopDevice");
   idempotency_sent.push_back(idempotency);
   if (auto early = keyed_outcome<dspb::StopDeviceResponse>(*this, idempotency)) {
-    co_return std::move(*early);
+    return std::move(*early);
   }
   if (!devices.count(request.device_id())) {
-    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
+    return failed<dspb::StopDeviceResponse>(grpc::StatusCode::NOT_FOUND, "Device not found");
   }
   auto now_view = current(request.device_id());
   if (!now_view.running()) {
-    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
+    return failed<dspb::StopDeviceResponse>(grpc::StatusCode::FAILED_PRECONDITION,
                                                "Device is not running");
   }
   if (!request.actor_is_admin() && request.actor_user_id() != now_view.user_id()) {
-    co_return failed<dspb::StopDeviceResponse>(grpc::StatusCode::PERMISSION_DENIED,
+    return failed<dspb::StopDeviceResponse>(grpc::StatusCode::PERMISSION_DENIED,
                                                "Not enough permissions");
   }
   auto& device = devices.at(request.device_id());
@@ -487,10 +486,10 @@ Call<dspb::StopDeviceResponse> FakeBackend::StopDevice(const dspb::StopDeviceReq
                                                      response.SerializeAsString()};
   }
   publish(dspb::DeviceEvent::KIND_STOPPED, response.device());
-  co_return Reply<dspb::StopDeviceResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::StopDeviceResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<dspb::GetWalletsResponse> FakeBackend::GetWallets(const dspb::GetWalletsRequest& request,
+Reply<dspb::GetWalletsResponse> FakeBackend::GetWallets(const dspb::GetWalletsRequest& request,
                                                        const std::string&) {
   FAKE_CALL(dspb::GetWalletsResponse, "device_session.GetWallets");
   dspb::GetWalletsResponse response;
@@ -499,10 +498,10 @@ Call<dspb::GetWalletsResponse> FakeBackend::GetWallets(const dspb::GetWalletsReq
     wallet->set_user_id(id);
     wallet->set_cash(wallets.count(id) ? wallets[id] : "0.00");
   }
-  co_return Reply<dspb::GetWalletsResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::GetWalletsResponse>{grpc::Status::OK, response, {}};
 }
 
-Call<dspb::SetCashResponse> FakeBackend::SetCash(const dspb::SetCashRequest& request,
+Reply<dspb::SetCashResponse> FakeBackend::SetCash(const dspb::SetCashRequest& request,
                                                  const std::string&) {
   FAKE_CALL(dspb::SetCashResponse, "device_session.SetCash");
   cash_changes.push_back(request);
@@ -510,7 +509,58 @@ Call<dspb::SetCashResponse> FakeBackend::SetCash(const dspb::SetCashRequest& req
   dspb::SetCashResponse response;
   response.mutable_wallet()->set_user_id(request.user_id());
   response.mutable_wallet()->set_cash(wallets[request.user_id()]);
-  co_return Reply<dspb::SetCashResponse>{grpc::Status::OK, response, {}};
+  return Reply<dspb::SetCashResponse>{grpc::Status::OK, response, {}};
+}
+
+// Dispatch by request type, as the real services would receive the call.
+namespace {
+
+template <typename Request>
+const Request* as(const google::protobuf::Message& message) {
+  return dynamic_cast<const Request*>(&message);
+}
+
+template <typename T>
+upstream::RawReply raw(Reply<T> reply) {
+  upstream::RawReply out{std::move(reply.status), {}, std::move(reply.trailers)};
+  if (out.status.ok()) reply.message.SerializeToString(&out.response);
+  return out;
+}
+
+std::string value_of(const upstream::Metadata& metadata, std::string_view name) {
+  for (const auto& [key, value] : metadata) {
+    if (key == name) return value;
+  }
+  return {};
+}
+
+}  // namespace
+
+upstream::RawReply FakeBackend::answer(const google::protobuf::Message& request,
+                                       const upstream::Metadata& metadata) {
+  const std::string id = value_of(metadata, "x-request-id");
+  const upstream::Idempotency key{value_of(metadata, "x-idempotency-key"),
+                                  value_of(metadata, "x-idempotency-fingerprint"),
+                                  value_of(metadata, "x-caller-id")};
+  if (auto* r = as<userpb::GetUserRequest>(request)) return raw(GetUser(*r, id));
+  if (auto* r = as<userpb::ListUsersRequest>(request)) return raw(ListUsers(*r, id));
+  if (auto* r = as<userpb::UpdateUserRequest>(request)) return raw(UpdateUser(*r, id));
+  if (auto* r = as<userpb::DeleteUserRequest>(request)) return raw(DeleteUser(*r, id));
+  if (auto* r = as<authpb::RegisterRequest>(request)) return raw(Register(*r, key, id));
+  if (auto* r = as<authpb::LoginRequest>(request)) return raw(Login(*r, id));
+  if (auto* r = as<authpb::RefreshRequest>(request)) return raw(Refresh(*r, id));
+  if (auto* r = as<authpb::LogoutRequest>(request)) return raw(Logout(*r, id));
+  if (auto* r = as<authpb::SetPasswordRequest>(request)) return raw(SetPassword(*r, id));
+  if (auto* r = as<authpb::DeleteCredentialsRequest>(request)) return raw(DeleteCredentials(*r, id));
+  if (auto* r = as<authpb::GetPublicKeyRequest>(request)) return raw(GetPublicKey(*r, id));
+  if (as<healthpb::HealthCheckRequest>(request)) return raw(Check(value_of(metadata, "x-service")));
+  if (auto* r = as<dspb::ListDevicesRequest>(request)) return raw(ListDevices(*r, id));
+  if (auto* r = as<dspb::GetDeviceRequest>(request)) return raw(GetDevice(*r, id));
+  if (auto* r = as<dspb::StartDeviceRequest>(request)) return raw(StartDevice(*r, key, id));
+  if (auto* r = as<dspb::StopDeviceRequest>(request)) return raw(StopDevice(*r, key, id));
+  if (auto* r = as<dspb::GetWalletsRequest>(request)) return raw(GetWallets(*r, id));
+  if (auto* r = as<dspb::SetCashRequest>(request)) return raw(SetCash(*r, id));
+  return {grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "no fake for " + request.GetTypeName()), {}, {}};
 }
 
 }  // namespace fleet::gateway::testing

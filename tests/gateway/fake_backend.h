@@ -1,5 +1,5 @@
 #pragma once
-// An in-memory user + auth service behind the gateway's Backend interface, signing real tokens,
+// An in-memory user + auth service answering the gateway's upstream calls, signing real tokens,
 // so handler and server tests run without any process or database.
 #include <map>
 #include <memory>
@@ -10,7 +10,7 @@
 
 #include "fleet/common/clock.h"
 #include "fleet/token/jwt.h"
-#include "upstream/backend.h"
+#include "upstream/upstream.h"
 
 namespace fleet::gateway::testing {
 
@@ -18,7 +18,6 @@ namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
 namespace healthpb = upstream::healthpb;
 namespace dspb = upstream::dspb;
-using upstream::Call;
 using upstream::Reply;
 
 // One WatchDevice stream of the fake: the test pushes events and ends it; cancel() ends it with
@@ -42,7 +41,7 @@ class FakeWatch final : public upstream::Watch {
   bool cancelled_ = false;
 };
 
-class FakeBackend final : public upstream::Backend {
+class FakeBackend final : public upstream::Interceptor, public upstream::Watcher {
  public:
   explicit FakeBackend(const Clock& clock);
 
@@ -75,47 +74,51 @@ class FakeBackend final : public upstream::Backend {
   std::vector<std::shared_ptr<FakeWatch>> watches() const;
   std::size_t open_watches() const;
 
-  Call<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request,
-                                        const std::string& request_id) override;
-  Call<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request,
-                                            const std::string& request_id) override;
-  Call<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request,
-                                              const std::string& request_id) override;
-  Call<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
-                                              const std::string& request_id) override;
-  Call<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
+  Reply<userpb::GetUserResponse> GetUser(const userpb::GetUserRequest& request,
+                                        const std::string& request_id);
+  Reply<userpb::ListUsersResponse> ListUsers(const userpb::ListUsersRequest& request,
+                                            const std::string& request_id);
+  Reply<userpb::UpdateUserResponse> UpdateUser(const userpb::UpdateUserRequest& request,
+                                              const std::string& request_id);
+  Reply<userpb::DeleteUserResponse> DeleteUser(const userpb::DeleteUserRequest& request,
+                                              const std::string& request_id);
+  Reply<authpb::RegisterResponse> Register(const authpb::RegisterRequest& request,
                                           const upstream::Idempotency& idempotency,
-                                          const std::string& request_id) override;
-  Call<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
-                                    const std::string& request_id) override;
-  Call<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request,
-                                        const std::string& request_id) override;
-  Call<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request,
-                                      const std::string& request_id) override;
-  Call<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request,
-                                                const std::string& request_id) override;
-  Call<authpb::DeleteCredentialsResponse> DeleteCredentials(
-      const authpb::DeleteCredentialsRequest& request, const std::string& request_id) override;
-  Call<authpb::GetPublicKeyResponse> GetPublicKey(const std::string& request_id) override;
-  Call<healthpb::HealthCheckResponse> Check(upstream::Service service,
-                                            std::chrono::milliseconds timeout) override;
+                                          const std::string& request_id);
+  Reply<authpb::LoginResponse> Login(const authpb::LoginRequest& request,
+                                    const std::string& request_id);
+  Reply<authpb::RefreshResponse> Refresh(const authpb::RefreshRequest& request,
+                                        const std::string& request_id);
+  Reply<authpb::LogoutResponse> Logout(const authpb::LogoutRequest& request,
+                                      const std::string& request_id);
+  Reply<authpb::SetPasswordResponse> SetPassword(const authpb::SetPasswordRequest& request,
+                                                const std::string& request_id);
+  Reply<authpb::DeleteCredentialsResponse> DeleteCredentials(
+      const authpb::DeleteCredentialsRequest& request, const std::string& request_id);
+  Reply<authpb::GetPublicKeyResponse> GetPublicKey(const authpb::GetPublicKeyRequest& request,
+                                                  const std::string& request_id);
+  Reply<healthpb::HealthCheckResponse> Check(std::string_view service);
 
-  Call<dspb::ListDevicesResponse> ListDevices(const dspb::ListDevicesRequest& request,
-                                              const std::string& request_id) override;
-  Call<dspb::GetDeviceResponse> GetDevice(const dspb::GetDeviceRequest& request,
-                                          const std::string& request_id) override;
-  Call<dspb::StartDeviceResponse> StartDevice(const dspb::StartDeviceRequest& request,
+  Reply<dspb::ListDevicesResponse> ListDevices(const dspb::ListDevicesRequest& request,
+                                              const std::string& request_id);
+  Reply<dspb::GetDeviceResponse> GetDevice(const dspb::GetDeviceRequest& request,
+                                          const std::string& request_id);
+  Reply<dspb::StartDeviceResponse> StartDevice(const dspb::StartDeviceRequest& request,
                                               const upstream::Idempotency& idempotency,
-                                              const std::string& request_id) override;
-  Call<dspb::StopDeviceResponse> StopDevice(const dspb::StopDeviceRequest& request,
+                                              const std::string& request_id);
+  Reply<dspb::StopDeviceResponse> StopDevice(const dspb::StopDeviceRequest& request,
                                             const upstream::Idempotency& idempotency,
-                                            const std::string& request_id) override;
-  Call<dspb::GetWalletsResponse> GetWallets(const dspb::GetWalletsRequest& request,
-                                            const std::string& request_id) override;
-  Call<dspb::SetCashResponse> SetCash(const dspb::SetCashRequest& request,
-                                      const std::string& request_id) override;
-  std::shared_ptr<upstream::Watch> WatchDevice(std::int64_t device_id,
-                                               upstream::WatchCallbacks callbacks) override;
+                                            const std::string& request_id);
+  Reply<dspb::GetWalletsResponse> GetWallets(const dspb::GetWalletsRequest& request,
+                                            const std::string& request_id);
+  Reply<dspb::SetCashResponse> SetCash(const dspb::SetCashRequest& request,
+                                      const std::string& request_id);
+  std::shared_ptr<upstream::Watch> watch_device(std::int64_t device_id,
+                                                upstream::WatchCallbacks callbacks) override;
+
+  // upstream::Interceptor: each request to the method above of its type.
+  upstream::RawReply answer(const google::protobuf::Message& request,
+                            const upstream::Metadata& metadata) override;
 
  private:
   // The device as of now (time_left from the clock), expiring a session past its end.

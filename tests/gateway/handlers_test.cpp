@@ -339,12 +339,13 @@ TEST_CASE("routing: 404 and 405 per surface, ops endpoints") {
 TEST_CASE("readiness needs the token key; tokens are refused until it is loaded") {
   fleet::SystemClock clock;
   FakeBackend backend{clock};
+  upstream::Upstream upstream{backend, &backend};
   auth::KeyStore keys{"fleetgate", clock};
   app::Metrics metrics;
   boost::asio::io_context hub_ioc;
-  realtime::DeviceHub devices{hub_ioc, backend, clock, metrics};
+  realtime::DeviceHub devices{hub_ioc, upstream, clock, metrics};
   realtime::ChatHub chat{clock};
-  app::Gateway gateway{app::Services{backend, keys, metrics, devices, chat}};
+  app::Gateway gateway{app::Services{upstream, keys, metrics, devices, chat}};
   auto admin = backend.add(userpb::ROLE_ADMIN, "admin", "pw");
   auto run = [&](std::string target, std::vector<http::Header> headers) {
     http::Request request;
@@ -363,7 +364,7 @@ TEST_CASE("readiness needs the token key; tokens are refused until it is loaded"
 
   boost::asio::io_context ioc;
   auto fetched =
-      boost::asio::co_spawn(ioc, auth::fetch_public_key(backend, keys), boost::asio::use_future);
+      boost::asio::co_spawn(ioc, auth::fetch_public_key(upstream, keys), boost::asio::use_future);
   ioc.run();
   fetched.get();
   CHECK(keys.loaded());

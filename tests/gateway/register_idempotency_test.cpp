@@ -65,7 +65,7 @@ TEST_CASE("rental POST /user: the admin is the caller of the key") {
   CHECK(again.header("Idempotent-Replayed") == "true");
 }
 
-TEST_CASE("pisync register: replay, and 400 in pisync's body for a mismatch or a bad key") {
+TEST_CASE("pisync register: replay, 422 for a mismatch and 400 for a bad key, in pisync's body") {
   Harness h;
   const std::string body = R"({"username":"pi","password":"pw"})";
   const std::vector<http::Header> key{{"X-Idempotency-Key", "pi-1"}};
@@ -79,7 +79,7 @@ TEST_CASE("pisync register: replay, and 400 in pisync's body for a mismatch or a
 
   auto different = h.call("POST", "/pisync/auth/register", R"({"username":"pi2","password":"pw"})",
                           key);
-  CHECK(different.status == 400);
+  CHECK(different.status == 422);  // PLATFORM.md: 422 on every surface
   CHECK(different.body == R"({"message":"Idempotency key was used with a different request"})");
 
   h.backend.next_in_flight = true;

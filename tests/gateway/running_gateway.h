@@ -18,7 +18,7 @@ class Running {
  public:
   explicit Running(server::Limits limits = {.header_bytes = 8192, .body_bytes = 1024},
                    realtime::HubOptions hub = {})
-      : devices(ioc, backend, clock, metrics, hub), server(ioc, gateway, limits) {
+      : devices(ioc, upstream, clock, metrics, hub), server(ioc, gateway, limits) {
     keys.install(backend.public_key_pem());
     backend.snapshot_on_watch = true;
     server.start(0);
@@ -33,12 +33,13 @@ class Running {
 
   fleet::SystemClock clock;
   FakeBackend backend{clock};
+  upstream::Upstream upstream{backend, &backend};
   auth::KeyStore keys{"fleetgate", clock};
   app::Metrics metrics;
   boost::asio::io_context ioc;
   realtime::DeviceHub devices;
   realtime::ChatHub chat{clock};
-  app::Gateway gateway{app::Services{backend, keys, metrics, devices, chat}};
+  app::Gateway gateway{app::Services{upstream, keys, metrics, devices, chat}};
   server::Server server;
   std::thread thread;
 };

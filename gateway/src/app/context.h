@@ -10,7 +10,7 @@
 #include "server/server.h"
 
 namespace fleet::gateway::upstream {
-class Backend;
+class Upstream;
 }
 namespace fleet::gateway::auth {
 class KeyStore;
@@ -25,7 +25,7 @@ namespace fleet::gateway::app {
 class Metrics;
 
 struct Services {
-  upstream::Backend& backend;
+  upstream::Upstream& upstream;
   auth::KeyStore& keys;
   Metrics& metrics;
   realtime::DeviceHub& devices;  // countdown fan-out
@@ -42,12 +42,9 @@ struct Context {
   const std::string& request_id() const { return request.request_id; }
 };
 
+// The operations routes (/healthz, /readyz, /metrics, the docs): plain handlers outside the
+// surfaces' endpoint tables.
 using Handler = boost::asio::awaitable<http::Response> (*)(Context&);
 using Routes = router::Router<Handler>;
-
-// A WebSocket route: refuses the upgrade by throwing as a Handler does, or returns the socket's
-// handler.
-using SocketHandler = boost::asio::awaitable<server::Upgrade> (*)(Context&);
-using SocketRoutes = router::Router<SocketHandler>;
 
 }  // namespace fleet::gateway::app

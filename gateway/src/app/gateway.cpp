@@ -1,6 +1,7 @@
 #include "app/gateway.h"
 
 #include "app/metrics.h"
+#include "endpoint/pipeline.h"
 #include "fleet/common/logging.h"
 #include "http/url.h"
 #include "render/errors.h"
@@ -12,7 +13,9 @@ namespace {
 std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface); }
 
 bool is_ops_path(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+         path == "/openapi.json" || path == "/docs" || path == "/redoc" ||
+         path.starts_with("/docs/");
 }
 
 // The answer to a handler's exception, in the surface's error body.
@@ -41,17 +44,33 @@ http::Response failure_response(Surface surface, const http::Request& request,
   return render::error_response(surface, 500, render::generic_text(500));
 }
 
+// 404, or 405 with the methods the path allows, in the surface's body.
+template <typename Result>
+http::Response unmatched(Surface surface, const Result& match) {
+  const bool detail = render::uses_detail(surface);
+  if (match.kind == router::MatchKind::kNotFound) {
+    return render::error_response(surface, 404, detail ? "Not Found" : "Route not found");
+  }
+  auto response =
+      render::error_response(surface, 405, detail ? "Method Not Allowed" : "Method not allowed");
+  std::string allow;
+  for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
+  response.set_header("Allow", allow);
+  return response;
+}
+
 }  // namespace
 
 Gateway::Gateway(Services services) : services_(services) {
-  surfaces::add_rental_routes(surfaces_[index_of(Surface::kRental)]);
-  surfaces::add_rental_device_routes(surfaces_[index_of(Surface::kRental)]);
-  surfaces::add_users_v1_routes(surfaces_[index_of(Surface::kUsersV1)]);
-  surfaces::add_repair_routes(surfaces_[index_of(Surface::kRepair)]);
-  surfaces::add_streetlight_routes(surfaces_[index_of(Surface::kStreetlight)]);
-  surfaces::add_pisync_routes(surfaces_[index_of(Surface::kPisync)]);
+  for (const auto& table : surfaces::http_tables()) {
+    for (const auto& row : table) {
+      surfaces_[index_of(row.surface)].add(std::string(row.method), row.path, &row);
+    }
+  }
+  for (const auto& row : surfaces::socket_rows()) {
+    sockets_.add(std::string(row.method), row.path, &row);
+  }
   surfaces::add_ops_routes(ops_);
-  surfaces::add_socket_routes(sockets_);
 }
 
 http::Response Gateway::error(std::string_view path, int status, std::string_view text) {
@@ -64,27 +83,22 @@ void Gateway::on_response(std::string_view path, int status) {
 
 boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
   const Surface surface = surface_for_path(request.path);
-  const bool detail = render::uses_detail(surface);
-  const Routes& routes = is_ops_path(request.path) ? ops_ : surfaces_[index_of(surface)];
-  auto match = routes.find(request.method, http::split_path(request.path));
-
-  if (match.kind == router::MatchKind::kNotFound) {
-    co_return render::error_response(surface, 404, detail ? "Not Found" : "Route not found");
+  const auto segments = http::split_path(request.path);
+  if (is_ops_path(request.path)) {
+    auto ops = ops_.find(request.method, segments);
+    if (ops.kind != router::MatchKind::kFound) co_return unmatched(surface, ops);
+    Context ctx{request, std::move(ops.params), http::parse_urlencoded(request.query), surface,
+                services_};
+    co_return co_await (*ops.handler)(ctx);
   }
-  if (match.kind == router::MatchKind::kMethodNotAllowed) {
-    auto response =
-        render::error_response(surface, 405, detail ? "Method Not Allowed" : "Method not allowed");
-    std::string allow;
-    for (const auto& method : match.allowed) allow += (allow.empty() ? "" : ", ") + method;
-    response.set_header("Allow", allow);
-    co_return response;
-  }
+  auto match = surfaces_[index_of(surface)].find(request.method, segments);
+  if (match.kind != router::MatchKind::kFound) co_return unmatched(surface, match);
 
   Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface,
               services_};
   std::optional<http::Response> response;
   try {
-    response = co_await (*match.handler)(ctx);
+    response = co_await endpoint::run(**match.handler, ctx);
   } catch (...) {
     response = failure_response(surface, request, std::current_exception());
   }
@@ -103,7 +117,7 @@ boost::asio::awaitable<server::Upgrade> Gateway::upgrade(http::Request request) 
               services_};
   std::optional<server::Upgrade> upgrade;
   try {
-    upgrade = co_await (*match.handler)(ctx);
+    upgrade = co_await endpoint::accept(**match.handler, ctx);
   } catch (...) {
     upgrade =
         server::Upgrade{failure_response(surface, request, std::current_exception()), nullptr};

@@ -1,10 +1,11 @@
 #pragma once
-// The application behind the server: picks the surface by path prefix, finds the route, runs
-// its handler, and renders any failure in the surface's error body. WebSocket upgrades go
-// through their own route table.
+// The application behind the server: picks the surface by path prefix, finds the row in the
+// surface's endpoint table, runs it through the pipeline, and renders any failure in the
+// surface's error body. WebSocket upgrades are rows of their own table.
 #include <array>
 
 #include "app/context.h"
+#include "endpoint/endpoint.h"
 #include "server/server.h"
 
 namespace fleet::gateway::app {
@@ -19,10 +20,11 @@ class Gateway final : public server::Application {
   void on_response(std::string_view path, int status) override;
 
  private:
+  using Rows = router::Router<const endpoint::Endpoint*>;
   Services services_;
-  std::array<Routes, 5> surfaces_;  // indexed by Surface
-  Routes ops_;                      // /healthz, /readyz, /metrics
-  SocketRoutes sockets_;            // WebSocket upgrades of every surface
+  std::array<Rows, 5> surfaces_;  // indexed by Surface
+  Routes ops_;                    // /healthz, /readyz, /metrics, the docs
+  Rows sockets_;                  // WebSocket upgrades of every surface
 };
 
 }  // namespace fleet::gateway::app

@@ -6,7 +6,7 @@
 
 #include "fleet/common/logging.h"
 #include "http/request_id.h"
-#include "upstream/backend.h"
+#include "upstream/upstream.h"
 
 namespace fleet::gateway::auth {
 
@@ -26,11 +26,12 @@ std::shared_ptr<const token::Verifier> KeyStore::verifier() const {
   return verifier_;
 }
 
-boost::asio::awaitable<void> fetch_public_key(upstream::Backend& backend, KeyStore& keys) {
+boost::asio::awaitable<void> fetch_public_key(upstream::Upstream& upstream, KeyStore& keys) {
   boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
   for (int attempt = 1;; ++attempt) {
     const auto request_id = http::new_request_id();
-    auto reply = co_await backend.GetPublicKey(request_id);
+    const upstream::authpb::GetPublicKeyRequest request;
+    auto reply = co_await upstream.call(&upstream::AuthRpc::GetPublicKey, request, request_id);
     if (reply.ok()) {
       const auto& key = reply.message;
       if (!key.issuer().empty() && key.issuer() != keys.issuer()) {

@@ -11,7 +11,7 @@
 #include "fleet/token/jwt.h"
 
 namespace fleet::gateway::upstream {
-class Backend;
+class Upstream;
 }
 
 namespace fleet::gateway::auth {
@@ -35,6 +35,6 @@ class KeyStore {
 };
 
 // Calls GetPublicKey until it succeeds and the key installs, waiting a second between tries.
-boost::asio::awaitable<void> fetch_public_key(upstream::Backend& backend, KeyStore& keys);
+boost::asio::awaitable<void> fetch_public_key(upstream::Upstream& upstream, KeyStore& keys);
 
 }  // namespace fleet::gateway::auth

@@ -21,14 +21,14 @@ constexpr milliseconds kTickSlack{10};
 // Everything below runs on `strand`, except the atomics and the Watch callbacks (gRPC threads),
 // which only post to it.
 struct DeviceHub::Channel : std::enable_shared_from_this<DeviceHub::Channel> {
-  Channel(net::io_context& ioc, std::int64_t id, upstream::Backend& backend, const Clock& clock,
+  Channel(net::io_context& ioc, std::int64_t id, upstream::Upstream& upstream, const Clock& clock,
           app::Metrics& metrics, const HubOptions& options)
       : strand(net::make_strand(ioc)),
         tick_timer(strand),
         linger_timer(strand),
         retry_timer(strand),
         id(id),
-        backend(backend),
+        upstream(upstream),
         clock(clock),
         metrics(metrics),
         options(options),
@@ -82,7 +82,7 @@ struct DeviceHub::Channel : std::enable_shared_from_this<DeviceHub::Channel> {
             if (auto self = weak.lock()) self->on_done(generation, status);
           });
         }};
-    watch = backend.WatchDevice(id, std::move(callbacks));
+    watch = upstream.watch_device(id, std::move(callbacks));
   }
 
   void close_watch() {
@@ -189,7 +189,7 @@ struct DeviceHub::Channel : std::enable_shared_from_this<DeviceHub::Channel> {
   net::steady_timer linger_timer;
   net::steady_timer retry_timer;
   const std::int64_t id;
-  upstream::Backend& backend;
+  upstream::Upstream& upstream;
   const Clock& clock;
   app::Metrics& metrics;
   const HubOptions options;
@@ -208,9 +208,9 @@ struct DeviceHub::Channel : std::enable_shared_from_this<DeviceHub::Channel> {
   std::atomic<bool> known{false};
 };
 
-DeviceHub::DeviceHub(net::io_context& ioc, upstream::Backend& backend, const Clock& clock,
+DeviceHub::DeviceHub(net::io_context& ioc, upstream::Upstream& upstream, const Clock& clock,
                      app::Metrics& metrics, HubOptions options)
-    : ioc_(ioc), backend_(backend), clock_(clock), metrics_(metrics), options_(options) {}
+    : ioc_(ioc), upstream_(upstream), clock_(clock), metrics_(metrics), options_(options) {}
 
 DeviceHub::~DeviceHub() { shutdown(); }
 
@@ -219,7 +219,7 @@ std::shared_ptr<DeviceHub::Channel> DeviceHub::channel(std::int64_t device_id, b
   auto it = channels_.find(device_id);
   if (it != channels_.end()) return it->second;
   if (!create) return nullptr;
-  auto made = std::make_shared<Channel>(ioc_, device_id, backend_, clock_, metrics_, options_);
+  auto made = std::make_shared<Channel>(ioc_, device_id, upstream_, clock_, metrics_, options_);
   channels_.emplace(device_id, made);
   return made;
 }

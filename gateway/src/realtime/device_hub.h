@@ -20,7 +20,7 @@
 #include "app/metrics.h"
 #include "fleet/common/clock.h"
 #include "server/websocket.h"
-#include "upstream/backend.h"
+#include "upstream/upstream.h"
 
 namespace fleet::gateway::realtime {
 
@@ -37,7 +37,7 @@ class DeviceHub {
  public:
   using Ticket = std::uint64_t;
 
-  DeviceHub(boost::asio::io_context& ioc, upstream::Backend& backend, const Clock& clock,
+  DeviceHub(boost::asio::io_context& ioc, upstream::Upstream& upstream, const Clock& clock,
             app::Metrics& metrics, HubOptions options = {});
   ~DeviceHub();
   DeviceHub(const DeviceHub&) = delete;
@@ -64,7 +64,7 @@ class DeviceHub {
   std::shared_ptr<Channel> channel(std::int64_t device_id, bool create);
 
   boost::asio::io_context& ioc_;
-  upstream::Backend& backend_;
+  upstream::Upstream& upstream_;
   const Clock& clock_;
   app::Metrics& metrics_;
   const HubOptions options_;

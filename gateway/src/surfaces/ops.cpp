@@ -20,16 +20,17 @@ boost::asio::awaitable<http::Response> healthz(Context&) {
   co_return app::json(200, json::object{{"status", "ok"}});
 }
 
-boost::asio::awaitable<bool> serving(Context& ctx, upstream::Service service) {
-  auto reply = co_await ctx.services.backend.Check(service, kHealthDeadline);
+boost::asio::awaitable<bool> serving(Context& ctx, std::string_view service) {
+  auto reply = co_await ctx.services.upstream.check(service, kHealthDeadline);
   co_return reply.ok() && reply.message.status() == healthpb::HealthCheckResponse::SERVING;
 }
 
+// The token key, and every service of services/services.tsv that readiness waits for.
 boost::asio::awaitable<http::Response> readyz(Context& ctx) {
   bool ready = ctx.services.keys.loaded();
-  if (ready) ready = co_await serving(ctx, upstream::Service::kAuth);
-  if (ready) ready = co_await serving(ctx, upstream::Service::kUser);
-  if (ready) ready = co_await serving(ctx, upstream::Service::kDeviceSession);
+  for (const std::string_view service : {"user", "auth", "device-session"}) {
+    if (ready) ready = co_await serving(ctx, service);
+  }
   if (ready) co_return app::json(200, json::object{{"status", "ready"}});
   co_return app::json(503, json::object{{"status", "not ready"}});
 }

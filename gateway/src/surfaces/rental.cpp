@@ -3,27 +3,29 @@
 // changes cash, and only an admin lists or creates accounts. `cash` is the account's wallet in
 // device-session (PLATFORM.md "Money and time"): read with GetWallets, set with SetCash (which
 // records the adjustment in the ledger), rendered as the exact decimal.
-#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <charconv>
 #include <limits>
 
-#include "app/support.h"
-#include "http/form.h"
+#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "render/devices.h"
+#include "render/errors.h"
 #include "surfaces/routes.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
 
-using app::Context;
+using endpoint::Call;
+using upstream::AuthRpc;
+using upstream::DeviceSessionRpc;
 namespace json = boost::json;
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
 namespace dspb = upstream::dspb;
 using Awaitable = boost::asio::awaitable<http::Response>;
+using userpb::ROLE_ADMIN;
 
 // A new account has no wallet yet; device-session reports such an account as "0.00".
 constexpr std::string_view kNoWallet = "0.00";
@@ -32,182 +34,151 @@ constexpr std::size_t kWalletsPerCall = 10000;
 
 // The wallets of `accounts`, in their order: one GetWallets call per 10,000 accounts.
 boost::asio::awaitable<std::vector<std::string>> cash_of(
-    Context& ctx, const std::vector<userpb::Account>& accounts) {
+    Call& call, const std::vector<userpb::Account>& accounts) {
   std::vector<std::string> cash;
   cash.reserve(accounts.size());
   for (std::size_t start = 0; start < accounts.size(); start += kWalletsPerCall) {
     dspb::GetWalletsRequest request;
     const auto end = std::min(accounts.size(), start + kWalletsPerCall);
     for (auto i = start; i < end; ++i) request.add_user_ids(accounts[i].id());
-    auto reply = co_await ctx.services.backend.GetWallets(request, ctx.request_id());
-    auto wallets = app::take(std::move(reply), "device_session.GetWallets");
+    auto wallets = co_await call.rpc(&DeviceSessionRpc::GetWallets, request);
     if (wallets.wallets_size() != static_cast<int>(end - start)) {
-      app::fail(500, std::string(render::generic_text(500)));
+      call.fail(500, std::string(render::generic_text(500)));
     }
     for (const auto& wallet : wallets.wallets()) cash.push_back(wallet.cash());
   }
   co_return cash;
 }
 
-boost::asio::awaitable<http::Response> user_response(Context& ctx, const userpb::Account& account) {
+Awaitable user_response(Call& call, const userpb::Account& account) {
   std::vector<userpb::Account> one{account};
-  auto cash = co_await cash_of(ctx, one);
-  co_return app::raw_json(200, render::rental_user_json(account, cash.front()));
+  auto cash = co_await cash_of(call, one);
+  co_return call.raw_json(render::rental_user_json(account, cash.front()));
 }
 
 // The exact decimal the client wrote for `cash` (the shortest text that reads back as the
-// parsed number), or an issue: at most two decimal places, at most the wallet's maximum.
-std::optional<std::string> cash_text(double cash, validation::Issues& issues) {
-  boost::json::array loc{"body", "cash"};
+// parsed number), or a 422: at most two decimal places, at most the wallet's maximum.
+std::string cash_text(double cash) {
+  json::array loc{"body", "cash"};
   if (cash > kRentalMaxCash) {
-    issues.push_back(
-        {"less_than_equal", loc, "Input should be less than or equal to 9999999999.99"});
-    return std::nullopt;
+    throw render::ValidationError(
+        {{"less_than_equal", loc, "Input should be less than or equal to 9999999999.99"}});
   }
   char buffer[64];
   auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, cash, std::chars_format::fixed);
   std::string text(buffer, ec == std::errc() ? end : buffer);
   auto dot = text.find('.');
   if (text.empty() || (dot != std::string::npos && text.size() - dot - 1 > 2)) {
-    issues.push_back(
-        {"decimal_max_places", loc, "Decimal input should have no more than 2 decimal places"});
-    return std::nullopt;
+    throw render::ValidationError(
+        {{"decimal_max_places", loc, "Decimal input should have no more than 2 decimal places"}});
   }
   return text;
 }
 
-// Self or admin; anyone else gets 403.
-void require_self_or_admin(const Context& ctx, const userpb::Account& principal, std::int64_t uid) {
-  if (principal.id() != uid && !render::is_admin(principal.role())) app::forbidden(ctx);
-}
-
 // POST /auth/token (form fields, as OAuth2PasswordRequestForm)
-Awaitable token(Context& ctx) {
-  validation::Issues issues;
-  http::ParamList form;
-  auto content_type = ctx.request.header("Content-Type");
-  if (http::is_form(content_type)) {
-    auto parsed = http::parse_form(content_type, ctx.request.body);
-    if (!parsed) app::fail(400, "There was an error parsing the body");
-    form = std::move(*parsed);
-  }
-  auto outcome = validation::validate_form(form, kRentalTokenForm);
-  app::throw_if_invalid(outcome.issues);
-
+Awaitable token(Call& call) {
   authpb::LoginRequest login;
-  login.set_username(*outcome.values.string("username"));
-  login.set_password(*outcome.values.string("password"));
-  auto reply = co_await ctx.services.backend.Login(login, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
-    app::fail(401, "Incorrect username or password");
-  }
-  auto session = app::take(std::move(reply), "auth.Login");
-  co_return app::json(200, json::object{{"access_token", session.access_token()},
-                                        {"token_type", "bearer"},
-                                        {"user_id", session.account().id()}});
+  login.set_username(*call.body.string("username"));
+  login.set_password(*call.body.string("password"));
+  auto session = co_await endpoint::login(call, login);
+  co_return call.json(json::object{{"access_token", session.access_token()},
+                                   {"token_type", "bearer"},
+                                   {"user_id", session.account().id()}});
 }
 
 // GET /user/all (admin)
-Awaitable list_users(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!render::is_admin(principal.role())) app::forbidden(ctx);
-  auto accounts = co_await app::list_accounts(ctx, 0, std::numeric_limits<std::int32_t>::max());
-  auto cash = co_await cash_of(ctx, accounts);
+Awaitable list_users(Call& call) {
+  auto accounts =
+      co_await endpoint::list_accounts(call, 0, std::numeric_limits<std::int32_t>::max());
+  auto cash = co_await cash_of(call, accounts);
   render::JsonWriter out;
   out.begin_array();
   for (std::size_t i = 0; i < accounts.size(); ++i) {
     render::write_rental_user(out, accounts[i], cash[i]);
   }
   out.end_array();
-  co_return app::raw_json(200, out.take());
+  co_return call.raw_json(out.take());
 }
 
 // GET /user/{uid} (self or admin)
-Awaitable get_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto uid = app::require_path_id(ctx, "uid");
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_admin(ctx, principal, uid);
-  if (uid == principal.id()) co_return co_await user_response(ctx, principal);
-  auto account = co_await app::get_account(ctx, uid);
-  co_return co_await user_response(ctx, account);
+Awaitable get_user(Call& call) {
+  auto account = co_await endpoint::get_self_or_account(call, call.path_int("uid"));
+  co_return co_await user_response(call, account);
 }
 
 // POST /user (admin) {"name","password","is_admin"=false}
-Awaitable create_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto key = app::idempotency_key(ctx, issues);
-  auto body = app::json_values(ctx, kRentalCreateUser, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!render::is_admin(principal.role())) app::forbidden(ctx);
-
+Awaitable create_user(Call& call) {
   authpb::RegisterRequest request;
-  request.mutable_account()->set_username(*body.string("name"));
-  request.mutable_account()->set_role(body.boolean("is_admin").value_or(false) ? userpb::ROLE_ADMIN
-                                                                               : userpb::ROLE_USER);
-  request.set_password(*body.string("password"));
-  const auto idempotency = app::idempotency_for(ctx, key, principal.id());
-  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
-  const bool replayed = key && app::replayed(reply.status, reply.trailers);
-  auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::mark_replayed(
-      app::raw_json(200, render::rental_user_json(created.account(), kNoWallet)), replayed);
+  request.mutable_account()->set_username(*call.body.string("name"));
+  request.mutable_account()->set_role(
+      call.body.boolean("is_admin").value_or(false) ? ROLE_ADMIN : userpb::ROLE_USER);
+  request.set_password(*call.body.string("password"));
+  auto created = co_await endpoint::register_account(call, request);
+  co_return call.raw_json(render::rental_user_json(created.account(), kNoWallet));
 }
 
 // PATCH /user/{uid} (self or admin) {"name"?, "cash"?}; cash is admin only.
-Awaitable patch_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto uid = app::path_id(ctx, "uid", issues);
-  auto body = app::json_values(ctx, kRentalPatchUser, issues);
+Awaitable patch_user(Call& call) {
+  const auto uid = call.path_int("uid");
   std::optional<std::string> cash;
-  if (auto number = body.number("cash")) cash = cash_text(*number, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_admin(ctx, principal, *uid);
-  if (cash && !render::is_admin(principal.role())) app::forbidden(ctx);
+  if (auto number = call.body.number("cash")) cash = cash_text(*number);
+  if (cash && !render::is_admin(call.me().role())) call.forbid();
 
   userpb::Account account;
-  if (auto name = body.string("name")) {
+  if (auto name = call.body.string("name")) {
     userpb::UpdateUserRequest update;
-    update.set_id(*uid);
+    update.set_id(uid);
     update.set_username(*name);
-    account = co_await app::update_account(ctx, update);
+    account = co_await endpoint::update_account(call, update);
   } else {
-    account = co_await app::get_account(ctx, *uid);
+    account = co_await endpoint::get_account(call, uid);
   }
-  if (!cash) co_return co_await user_response(ctx, account);
+  if (!cash) co_return co_await user_response(call, account);
   dspb::SetCashRequest set;
   set.set_user_id(account.id());
   set.set_cash(*cash);
-  set.set_actor_user_id(principal.id());
-  auto reply = co_await ctx.services.backend.SetCash(set, ctx.request_id());
-  auto wallet = app::take(std::move(reply), "device_session.SetCash").wallet();
-  co_return app::raw_json(200, render::rental_user_json(account, wallet.cash()));
+  set.set_actor_user_id(call.me().id());
+  auto changed = co_await call.rpc(&DeviceSessionRpc::SetCash, set);
+  co_return call.raw_json(render::rental_user_json(account, changed.wallet().cash()));
 }
 
 // DELETE /user/{uid} (self or admin)
-Awaitable delete_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto uid = app::require_path_id(ctx, "uid");
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_admin(ctx, principal, uid);
-  co_await app::delete_account(ctx, uid);
-  co_return app::json(200, json::object{{"message", "User deleted successfully"}});
+Awaitable delete_user(Call& call) {
+  co_await endpoint::delete_account(call, call.path_int("uid"));
+  co_return call.json(json::object{{"message", "User deleted successfully"}});
 }
+
+constexpr validation::Field kUid[] = {{.name = "uid", .type = validation::Type::kInt, .required = true}};
+constexpr endpoint::ErrorRule kLoginErrors[] = {
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"}};
+constexpr auto kSelfOrAdmin = endpoint::self_or("uid", ROLE_ADMIN);
+constexpr auto kAdmin = endpoint::at_least(ROLE_ADMIN);
+constexpr auto S = Surface::kRental;
+
+constexpr endpoint::Endpoint kRows[] = {
+    {.method = "POST", .path = "/auth/token", .surface = S,
+     .summary = "Sign in with username and password (OAuth2 password form)",
+     .body_kind = endpoint::Body::kForm, .body = kRentalTokenForm, .errors = kLoginErrors,
+     .response = {"RentalToken"}, .run = token},
+    {.method = "GET", .path = "/user/all", .surface = S, .summary = "List every account (admin)",
+     .access = kAdmin, .response = {"RentalUser", true}, .run = list_users},
+    {.method = "GET", .path = "/user/{uid}", .surface = S,
+     .summary = "Read an account (oneself, or an admin)", .access = kSelfOrAdmin,
+     .path_params = kUid, .response = {"RentalUser"}, .run = get_user},
+    {.method = "POST", .path = "/user", .surface = S, .summary = "Create an account (admin)",
+     .access = kAdmin, .body_kind = endpoint::Body::kJson, .body = kRentalCreateUser,
+     .idempotent = true, .response = {"RentalUser"}, .run = create_user},
+    {.method = "PATCH", .path = "/user/{uid}", .surface = S,
+     .summary = "Rename an account, or set its cash (admin)", .access = kSelfOrAdmin,
+     .path_params = kUid, .body_kind = endpoint::Body::kJson, .body = kRentalPatchUser,
+     .response = {"RentalUser"}, .run = patch_user},
+    {.method = "DELETE", .path = "/user/{uid}", .surface = S,
+     .summary = "Delete an account (oneself, or an admin)", .access = kSelfOrAdmin,
+     .path_params = kUid, .response = {"Message"}, .run = delete_user},
+};
 
 }  // namespace
 
-void add_rental_routes(app::Routes& routes) {
-  routes.add("POST", "/auth/token", token);
-  routes.add("GET", "/user/all", list_users);
-  routes.add("GET", "/user/{uid}", get_user);
-  routes.add("POST", "/user", create_user);
-  routes.add("PATCH", "/user/{uid}", patch_user);
-  routes.add("DELETE", "/user/{uid}", delete_user);
-}
+endpoint::Table rental_rows() { return kRows; }
 
 }  // namespace fleet::gateway::surfaces

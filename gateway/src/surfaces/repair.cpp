@@ -4,7 +4,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include "app/support.h"
+#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
 #include "surfaces/schemas.h"
@@ -12,7 +12,9 @@
 namespace fleet::gateway::surfaces {
 namespace {
 
-using app::Context;
+using endpoint::Call;
+using upstream::AuthRpc;
+using upstream::DeviceSessionRpc;
 namespace json = boost::json;
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
@@ -20,157 +22,103 @@ using Awaitable = boost::asio::awaitable<http::Response>;
 using render::is_admin;
 using render::is_staff;
 
-constexpr std::string_view kBadRefresh = "Invalid or expired refresh token";
-
-// A refresh token the auth service does not accept is 401 with the document's text.
-bool is_rejected_token(grpc::StatusCode code) {
-  return code == grpc::StatusCode::UNAUTHENTICATED || code == grpc::StatusCode::NOT_FOUND ||
-         code == grpc::StatusCode::INVALID_ARGUMENT;
+authpb::RegisterRequest registration(const Call& call, userpb::Role role) {
+  authpb::RegisterRequest request;
+  auto* account = request.mutable_account();
+  account->set_full_name(*call.body.string("full_name"));
+  account->set_phone(*call.body.string("phone"));
+  account->set_email(*call.body.string("email"));
+  account->set_role(role);
+  request.set_password(*call.body.string("password"));
+  return request;
 }
 
 // POST /v1/auth/register {"full_name","phone","email","password"} -> 201 User
-Awaitable register_user(Context& ctx) {
-  validation::Issues issues;
-  auto key = app::idempotency_key(ctx, issues);
-  auto body = app::json_values(ctx, kRepairRegister, issues);
-  app::throw_if_invalid(issues);
-  authpb::RegisterRequest request;
-  auto* account = request.mutable_account();
-  account->set_full_name(*body.string("full_name"));
-  account->set_phone(*body.string("phone"));
-  account->set_email(*body.string("email"));
-  account->set_role(userpb::ROLE_USER);
-  request.set_password(*body.string("password"));
-  const auto idempotency = app::idempotency_for(ctx, key, app::kAnonymousCaller);
-  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
-  const bool replayed = key && app::replayed(reply.status, reply.trailers);
-  auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::mark_replayed(app::json(201, render::repair_user(created.account())), replayed);
+Awaitable register_user(Call& call) {
+  const auto request = registration(call, userpb::ROLE_USER);
+  auto created = co_await endpoint::register_account(call, request);
+  co_return call.json(render::repair_user(created.account()));
 }
 
 // POST /v1/auth/login {"phone","password"} -> {"user","tokens"}
-Awaitable login(Context& ctx) {
-  validation::Issues issues;
-  auto body = app::json_values(ctx, kRepairLogin, issues);
-  app::throw_if_invalid(issues);
+Awaitable login(Call& call) {
   authpb::LoginRequest request;
-  request.set_phone(*body.string("phone"));
-  request.set_password(*body.string("password"));
+  request.set_phone(*call.body.string("phone"));
+  request.set_password(*call.body.string("password"));
   request.set_issue_refresh_token(true);
-  auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED)
-    app::fail(401, "Invalid credentials");
-  if (reply.status.error_code() == grpc::StatusCode::PERMISSION_DENIED)
-    app::fail(403, "User is inactive");
-  auto session = app::take(std::move(reply), "auth.Login");
+  auto session = co_await endpoint::login(call, request);
   json::object tokens{{"access_token", session.access_token()},
                       {"refresh_token", session.refresh_token()},
                       {"token_type", "bearer"}};
-  co_return app::json(200, json::object{{"user", render::repair_user(session.account())},
-                                        {"tokens", std::move(tokens)}});
+  co_return call.json(json::object{{"user", render::repair_user(session.account())},
+                                   {"tokens", std::move(tokens)}});
 }
 
 // POST /v1/auth/refresh {"refresh_token"} -> {"access_token","token_type"[,"refresh_token"]}
-Awaitable refresh(Context& ctx) {
-  validation::Issues issues;
-  auto body = app::json_values(ctx, kRepairRefreshToken, issues);
-  app::throw_if_invalid(issues);
+Awaitable refresh(Call& call) {
   authpb::RefreshRequest request;
-  request.set_refresh_token(*body.string("refresh_token"));
-  auto reply = co_await ctx.services.backend.Refresh(request, ctx.request_id());
-  if (is_rejected_token(reply.status.error_code())) app::fail(401, std::string(kBadRefresh));
-  auto tokens = app::take(std::move(reply), "auth.Refresh");
+  request.set_refresh_token(*call.body.string("refresh_token"));
+  auto tokens = co_await call.rpc(&AuthRpc::Refresh, request);
   json::object out{{"access_token", tokens.access_token()}, {"token_type", "bearer"}};
   // Present only when rotation is on.
   if (!tokens.refresh_token().empty()) out["refresh_token"] = tokens.refresh_token();
-  co_return app::json(200, std::move(out));
+  co_return call.json(std::move(out));
 }
 
 // POST /v1/auth/logout {"refresh_token"} (no access token needed)
-Awaitable logout(Context& ctx) {
-  validation::Issues issues;
-  auto body = app::json_values(ctx, kRepairRefreshToken, issues);
-  app::throw_if_invalid(issues);
+Awaitable logout(Call& call) {
   authpb::LogoutRequest request;
-  request.set_refresh_token(*body.string("refresh_token"));
-  auto reply = co_await ctx.services.backend.Logout(request, ctx.request_id());
-  if (is_rejected_token(reply.status.error_code())) app::fail(401, std::string(kBadRefresh));
-  app::take(std::move(reply), "auth.Logout");
-  co_return app::json(200, json::object{{"message", "Logged out successfully"}});
+  request.set_refresh_token(*call.body.string("refresh_token"));
+  co_await call.rpc(&AuthRpc::Logout, request);
+  co_return call.json(json::object{{"message", "Logged out successfully"}});
 }
 
 // GET /v1/users?limit=10&offset=0: staff see all; a customer only their own row.
-Awaitable list_users(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto query = app::query_values(ctx, kRepairListQuery, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  const auto limit = *query.integer("limit");
-  const auto offset = *query.integer("offset");
+Awaitable list_users(Call& call) {
+  const auto limit = *call.query.integer("limit");
+  const auto offset = *call.query.integer("offset");
   json::array out;
-  if (is_staff(principal.role())) {
-    auto accounts = co_await app::list_accounts(ctx, offset, limit);
+  if (is_staff(call.me().role())) {
+    auto accounts = co_await endpoint::list_accounts(call, offset, limit);
     for (const auto& account : accounts) out.push_back(render::repair_user(account));
   } else if (offset == 0) {
-    out.push_back(render::repair_user(principal));  // their rows are a list of one
+    out.push_back(render::repair_user(call.me()));  // their rows are a list of one
   }
-  co_return app::json(200, std::move(out));
+  co_return call.json(std::move(out));
 }
 
 // POST /v1/users (admin) {"full_name","phone","email","password","is_staff"=false} -> 201 User
-Awaitable create_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto key = app::idempotency_key(ctx, issues);
-  auto body = app::json_values(ctx, kRepairCreateUser, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!is_admin(principal.role())) app::forbidden(ctx);
-  authpb::RegisterRequest request;
-  auto* account = request.mutable_account();
-  account->set_full_name(*body.string("full_name"));
-  account->set_phone(*body.string("phone"));
-  account->set_email(*body.string("email"));
-  account->set_role(body.boolean("is_staff").value_or(false) ? userpb::ROLE_OPERATOR
-                                                             : userpb::ROLE_USER);
-  request.set_password(*body.string("password"));
-  const auto idempotency = app::idempotency_for(ctx, key, principal.id());
-  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
-  const bool replayed = key && app::replayed(reply.status, reply.trailers);
-  auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::mark_replayed(app::json(201, render::repair_user(created.account())), replayed);
+Awaitable create_user(Call& call) {
+  const auto request = registration(
+      call, call.body.boolean("is_staff").value_or(false) ? userpb::ROLE_OPERATOR
+                                                          : userpb::ROLE_USER);
+  auto created = co_await endpoint::register_account(call, request);
+  co_return call.json(render::repair_user(created.account()));
 }
 
 // GET /v1/users/{user_id}: staff any, a customer only self.
-Awaitable get_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto id = app::require_path_id(ctx, "user_id");
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (id == principal.id()) co_return app::json(200, render::repair_user(principal));
-  if (!is_staff(principal.role())) app::forbidden(ctx);
-  auto account = co_await app::get_account(ctx, id);
-  co_return app::json(200, render::repair_user(account));
+Awaitable get_user(Call& call) {
+  auto account = co_await endpoint::get_self_or_account(call, call.path_int("user_id"));
+  co_return call.json(render::repair_user(account));
+}
+
+// The target of a staff write: an admin account only by an admin.
+boost::asio::awaitable<userpb::Account> staff_target(Call& call) {
+  auto target = co_await endpoint::get_account(call, call.path_int("user_id"));
+  if (is_admin(target.role()) && !is_admin(call.me().role())) call.forbid();
+  co_return target;
 }
 
 // PATCH /v1/users/{user_id} (staff) any of
 // {"full_name","email","phone","profile_picture","is_active","is_staff"}.
-Awaitable patch_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  auto body = app::json_values(ctx, kRepairPatchUser, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!is_staff(principal.role())) app::forbidden(ctx);
-  const bool admin = is_admin(principal.role());
-  const auto wants_staff = body.boolean("is_staff");
-  if (wants_staff && !admin) app::forbidden(ctx);
-  auto target = co_await app::get_account(ctx, *id);
-  if (is_admin(target.role()) && !admin) app::forbidden(ctx);
+Awaitable patch_user(Call& call) {
+  const auto wants_staff = call.body.boolean("is_staff");
+  if (wants_staff && !is_admin(call.me().role())) call.forbid();
+  auto target = co_await staff_target(call);
 
   userpb::UpdateUserRequest update;
-  update.set_id(*id);
+  update.set_id(target.id());
+  const auto& body = call.body;
   if (auto v = body.string("full_name")) update.set_full_name(*v);
   if (auto v = body.string("email")) update.set_email(*v);
   if (auto v = body.string("phone")) update.set_phone(*v);
@@ -188,34 +136,69 @@ Awaitable patch_user(Context& ctx) {
       update.set_role(userpb::ROLE_USER);
     }
   }
-  auto account = co_await app::update_account(ctx, update);
-  co_return app::json(200, render::repair_user(account));
+  auto account = co_await endpoint::update_account(call, update);
+  co_return call.json(render::repair_user(account));
 }
 
 // DELETE /v1/users/{user_id} (staff; an admin account only by an admin) -> 204
-Awaitable delete_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto id = app::require_path_id(ctx, "user_id");
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!is_staff(principal.role())) app::forbidden(ctx);
-  auto target = co_await app::get_account(ctx, id);
-  if (is_admin(target.role()) && !is_admin(principal.role())) app::forbidden(ctx);
-  co_await app::delete_account(ctx, id);
-  co_return app::no_content();
+Awaitable delete_user(Call& call) {
+  auto target = co_await staff_target(call);
+  co_await endpoint::delete_account(call, target.id());
+  co_return call.no_content();
 }
+
+constexpr validation::Field kUserId[] = {
+    {.name = "user_id", .type = validation::Type::kInt, .required = true}};
+constexpr endpoint::ErrorRule kLoginErrors[] = {
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid credentials"},
+    {grpc::StatusCode::PERMISSION_DENIED, 403, "User is inactive"}};
+// A refresh token the auth service does not accept is 401 with the document's text.
+constexpr std::string_view kBadRefresh = "Invalid or expired refresh token";
+constexpr endpoint::ErrorRule kRefreshErrors[] = {
+    {grpc::StatusCode::UNAUTHENTICATED, 401, kBadRefresh},
+    {grpc::StatusCode::NOT_FOUND, 401, kBadRefresh},
+    {grpc::StatusCode::INVALID_ARGUMENT, 401, kBadRefresh}};
+constexpr auto kStaff = endpoint::at_least(userpb::ROLE_OPERATOR);
+constexpr auto S = Surface::kRepair;
+using endpoint::Body;
+
+constexpr endpoint::Endpoint kRows[] = {
+    {.method = "POST", .path = "/v1/auth/register", .surface = S,
+     .summary = "Register a customer account", .body_kind = Body::kJson, .body = kRepairRegister,
+     .success = 201, .idempotent = true, .response = {"RepairUser"}, .run = register_user},
+    {.method = "POST", .path = "/v1/auth/login", .surface = S,
+     .summary = "Sign in with phone and password", .body_kind = Body::kJson,
+     .body = kRepairLogin, .errors = kLoginErrors, .response = {"RepairLogin"}, .run = login},
+    {.method = "POST", .path = "/v1/auth/refresh", .surface = S,
+     .summary = "A new access token for a refresh token", .body_kind = Body::kJson,
+     .body = kRepairRefreshToken, .errors = kRefreshErrors, .response = {"RepairRefresh"},
+     .run = refresh},
+    {.method = "POST", .path = "/v1/auth/logout", .surface = S,
+     .summary = "Revoke a refresh token", .body_kind = Body::kJson, .body = kRepairRefreshToken,
+     .errors = kRefreshErrors, .response = {"Message"}, .run = logout},
+    {.method = "GET", .path = "/v1/users", .surface = S,
+     .summary = "List accounts (staff; a customer sees only their own)",
+     .access = endpoint::kAnyToken, .query = kRepairListQuery, .response = {"RepairUser", true},
+     .run = list_users},
+    {.method = "POST", .path = "/v1/users", .surface = S, .summary = "Create an account (admin)",
+     .access = endpoint::at_least(userpb::ROLE_ADMIN), .body_kind = Body::kJson,
+     .body = kRepairCreateUser, .success = 201, .idempotent = true,
+     .response = {"RepairUser"}, .run = create_user},
+    {.method = "GET", .path = "/v1/users/{user_id}", .surface = S,
+     .summary = "Read an account (staff, or oneself)",
+     .access = endpoint::self_or("user_id", userpb::ROLE_OPERATOR), .path_params = kUserId,
+     .response = {"RepairUser"}, .run = get_user},
+    {.method = "PATCH", .path = "/v1/users/{user_id}", .surface = S,
+     .summary = "Update an account (staff; is_staff and admin accounts: admin)", .access = kStaff,
+     .path_params = kUserId, .body_kind = Body::kJson, .body = kRepairPatchUser,
+     .response = {"RepairUser"}, .run = patch_user},
+    {.method = "DELETE", .path = "/v1/users/{user_id}", .surface = S,
+     .summary = "Delete an account (staff; admin accounts: admin)", .access = kStaff,
+     .path_params = kUserId, .success = 204, .run = delete_user},
+};
 
 }  // namespace
 
-void add_repair_routes(app::Routes& routes) {
-  routes.add("POST", "/v1/auth/register", register_user);
-  routes.add("POST", "/v1/auth/login", login);
-  routes.add("POST", "/v1/auth/refresh", refresh);
-  routes.add("POST", "/v1/auth/logout", logout);
-  routes.add("GET", "/v1/users", list_users);
-  routes.add("POST", "/v1/users", create_user);
-  routes.add("GET", "/v1/users/{user_id}", get_user);
-  routes.add("PATCH", "/v1/users/{user_id}", patch_user);
-  routes.add("DELETE", "/v1/users/{user_id}", delete_user);
-}
+endpoint::Table repair_rows() { return kRows; }
 
 }  // namespace fleet::gateway::surfaces

@@ -1,20 +1,23 @@
 #pragma once
-// Each surface registers its routes (full paths, prefix included).
+// The endpoint tables, one per surface (full paths, prefix included), plus the WebSocket rows.
 #include "app/context.h"
+#include "endpoint/endpoint.h"
 
 namespace fleet::gateway::surfaces {
 
-void add_rental_routes(app::Routes& routes);
-// rental's /device endpoints
-void add_rental_device_routes(app::Routes& routes);
-void add_users_v1_routes(app::Routes& routes);
-void add_repair_routes(app::Routes& routes);
-void add_streetlight_routes(app::Routes& routes);
-void add_pisync_routes(app::Routes& routes);
+endpoint::Table rental_rows();
+endpoint::Table rental_device_rows();  // rental's /device endpoints
+endpoint::Table users_v1_rows();
+endpoint::Table repair_rows();
+endpoint::Table streetlight_rows();
+endpoint::Table pisync_rows();
+// /device/ws/timeleft/{device_id}, /device/ws/status/{device_id}, /api/v1/ws/{client_id}
+endpoint::Table socket_rows();
+
+// Every HTTP row of every surface, for routing and the OpenAPI document.
+std::vector<endpoint::Table> http_tables();
+
 // GET /healthz, GET /readyz, GET /metrics
 void add_ops_routes(app::Routes& routes);
-// WebSockets: /device/ws/timeleft/{device_id}, /device/ws/status/{device_id},
-// /api/v1/ws/{client_id}
-void add_socket_routes(app::SocketRoutes& routes);
 
 }  // namespace fleet::gateway::surfaces

@@ -1,10 +1,11 @@
-// The WebSocket routes. The handshake is refused with an HTTP answer in the surface's body: 401
-// without a valid token (Authorization: Bearer or ?token=), 422 for a device id that is not an
-// integer, 404 for an unknown device. The token is checked at the handshake only.
+// The WebSocket rows. The handshake is refused with an HTTP answer in the surface's body: 401
+// without a valid token (Authorization: Bearer or ?token=) or for an account that is gone, 422
+// for a device id that is not an integer, 404 for an unknown device. The token is checked at
+// the handshake only.
 //   /device/ws/timeleft/{device_id}, /device/ws/status/{device_id}  the device hub's feeds
 //   /api/v1/ws/{client_id}                                           the chat hub
 #include "app/metrics.h"
-#include "app/support.h"
+#include "endpoint/call.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "surfaces/routes.h"
@@ -12,7 +13,9 @@
 namespace fleet::gateway::surfaces {
 namespace {
 
-using app::Context;
+using endpoint::Call;
+using upstream::AuthRpc;
+using upstream::DeviceSessionRpc;
 using app::SocketKind;
 namespace dspb = upstream::dspb;
 using Awaitable = boost::asio::awaitable<server::Upgrade>;
@@ -85,39 +88,47 @@ class ChatSocket final : public CountedSocket {
 };
 
 // The device of the path, which must exist; the hub knows the devices it has watched, others
-// are asked of device-session.
-boost::asio::awaitable<std::int64_t> existing_device(Context& ctx) {
-  const auto device_id = app::require_path_id(ctx, "device_id");
-  if (!ctx.services.devices.knows(device_id)) {
+// are asked of device-session (404 "Device not found").
+boost::asio::awaitable<std::int64_t> existing_device(Call& call) {
+  const auto device_id = call.path_int("device_id");
+  if (!call.ctx.services.devices.knows(device_id)) {
     dspb::GetDeviceRequest request;
     request.set_device_id(device_id);
-    auto reply = co_await ctx.services.backend.GetDevice(request, ctx.request_id());
-    app::take(std::move(reply), "device_session.GetDevice");  // 404 "Device not found"
+    co_await call.rpc(&DeviceSessionRpc::GetDevice, request);
   }
   co_return device_id;
 }
 
-Awaitable device_feed(Context& ctx, realtime::Feed feed) {
-  app::require_socket_token(ctx);
-  const std::int64_t device_id = co_await existing_device(ctx);
-  co_return server::Upgrade{{}, std::make_shared<DeviceSocket>(ctx.services, device_id, feed)};
+Awaitable device_feed(Call& call, realtime::Feed feed) {
+  const std::int64_t device_id = co_await existing_device(call);
+  co_return server::Upgrade{{}, std::make_shared<DeviceSocket>(call.ctx.services, device_id, feed)};
 }
 
-Awaitable timeleft(Context& ctx) { return device_feed(ctx, realtime::Feed::kTimeleft); }
-Awaitable status(Context& ctx) { return device_feed(ctx, realtime::Feed::kStatus); }
+Awaitable timeleft(Call& call) { return device_feed(call, realtime::Feed::kTimeleft); }
+Awaitable status(Call& call) { return device_feed(call, realtime::Feed::kStatus); }
 
-Awaitable chat(Context& ctx) {
-  app::require_socket_token(ctx);
-  std::string client_id(ctx.params.get("client_id").value_or(""));
-  co_return server::Upgrade{{}, std::make_shared<ChatSocket>(ctx.services, std::move(client_id))};
+Awaitable chat(Call& call) {
+  std::string client_id(call.ctx.params.get("client_id").value_or(""));
+  co_return server::Upgrade{{}, std::make_shared<ChatSocket>(call.ctx.services, std::move(client_id))};
 }
+
+constexpr validation::Field kDeviceId[] = {
+    {.name = "device_id", .type = validation::Type::kInt, .required = true}};
+
+constexpr endpoint::Endpoint kRows[] = {
+    {.method = "GET", .path = "/device/ws/timeleft/{device_id}", .surface = Surface::kRental,
+     .summary = "WebSocket: the countdown, every second and at once on start or stop",
+     .access = endpoint::kAnyToken, .path_params = kDeviceId, .accept = timeleft},
+    {.method = "GET", .path = "/device/ws/status/{device_id}", .surface = Surface::kRental,
+     .summary = "WebSocket: running or idle, on every change", .access = endpoint::kAnyToken,
+     .path_params = kDeviceId, .accept = status},
+    {.method = "GET", .path = "/api/v1/ws/{client_id}", .surface = Surface::kUsersV1,
+     .summary = "WebSocket: echo, and chat to every other client", .access = endpoint::kAnyToken,
+     .accept = chat},
+};
 
 }  // namespace
 
-void add_socket_routes(app::SocketRoutes& routes) {
-  routes.add("GET", "/device/ws/timeleft/{device_id}", timeleft);
-  routes.add("GET", "/device/ws/status/{device_id}", status);
-  routes.add("GET", "/api/v1/ws/{client_id}", chat);
-}
+endpoint::Table socket_rows() { return kRows; }
 
 }  // namespace fleet::gateway::surfaces

@@ -3,6 +3,8 @@
 #include <boost/json/object.hpp>
 
 #include "app/support.h"
+#include "endpoint/accounts.h"
+#include "endpoint/pipeline.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
 #include "surfaces/schemas.h"
@@ -10,7 +12,7 @@
 namespace fleet::gateway::surfaces {
 namespace {
 
-using app::Context;
+using endpoint::Call;
 namespace json = boost::json;
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
@@ -29,65 +31,63 @@ json::object envelope(int status, std::string_view message, json::value data) {
 
 // POST /api/auth/register {"name","email","password","city","role"?}; a role other than viewer
 // needs an admin's token.
-Awaitable register_user(Context& ctx) {
-  auto outcome = validation::validate_json_body(ctx.request, kStreetlightRegister);
-  if (!outcome.ok()) app::fail(400, streetlight_register_problem(outcome.issues));
-  auto key = app::idempotency_key_or_fail(ctx, 400);
-  const auto& body = outcome.values;
-  auto role = role_named(body.string("role").value_or("viewer"));
-  if (!role) app::fail(400, "Invalid role");
-  std::string caller(app::kAnonymousCaller);
+Awaitable register_user(Call& call) {
+  auto role = role_named(call.body.string("role").value_or("viewer"));
+  if (!role) call.fail(400, "Invalid role");
   if (*role != userpb::ROLE_USER) {
     // Without a token: 403. A token that is presented must be valid (401 otherwise) and an
-    // admin's (403 otherwise).
-    if (ctx.request.header("Authorization").empty()) app::forbidden(ctx);
-    auto claims = app::require_token(ctx);
-    auto principal = co_await app::load_principal(ctx, claims);
-    if (!render::is_admin(principal.role())) app::forbidden(ctx);
-    caller = std::to_string(principal.id());
+    // admin's (403 otherwise). The key is then stored under the admin's id.
+    if (call.ctx.request.header("Authorization").empty()) call.forbid();
+    auto claims = app::require_token(call.ctx);
+    call.principal = co_await endpoint::load_principal(call.ctx, claims.user_id);
+    if (!render::is_admin(call.me().role())) call.forbid();
   }
-
   authpb::RegisterRequest request;
   auto* account = request.mutable_account();
-  account->set_full_name(*body.string("name"));
-  account->set_email(*body.string("email"));
-  account->set_city(*body.string("city"));
+  account->set_full_name(*call.body.string("name"));
+  account->set_email(*call.body.string("email"));
+  account->set_city(*call.body.string("city"));
   account->set_role(*role);
-  request.set_password(*body.string("password"));
+  request.set_password(*call.body.string("password"));
   request.set_issue_access_token(true);
-  const auto idempotency = app::idempotency_for(ctx, key, caller);
-  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
-  const bool replayed = key && app::replayed(reply.status, reply.trailers, 400);
-  if (reply.status.error_code() == grpc::StatusCode::ALREADY_EXISTS)
-    app::fail(400, "User already exists");
-  auto created = app::take(std::move(reply), "auth.Register");
+  auto created = co_await endpoint::register_account(call, request);
   json::object data{{"token", created.access_token()},
                     {"user", render::streetlight_user(created.account())}};
-  co_return app::mark_replayed(
-      app::json(201, envelope(201, "User registered successfully", std::move(data))), replayed);
+  co_return call.json(envelope(201, "User registered successfully", std::move(data)));
 }
 
 // POST /api/auth/login {"email","password"}
-Awaitable login(Context& ctx) {
-  auto outcome = validation::validate_json_body(ctx.request, kStreetlightLogin);
-  if (!outcome.ok()) app::fail(400, streetlight_login_problem(outcome.issues));
+Awaitable login(Call& call) {
   authpb::LoginRequest request;
-  request.set_email(*outcome.values.string("email"));
-  request.set_password(*outcome.values.string("password"));
-  auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED)
-    app::fail(401, "Invalid credentials");
-  auto session = app::take(std::move(reply), "auth.Login");
+  request.set_email(*call.body.string("email"));
+  request.set_password(*call.body.string("password"));
+  auto session = co_await endpoint::login(call, request);
   json::object data{{"token", session.access_token()},
                     {"user", render::streetlight_user(session.account())}};
-  co_return app::json(200, envelope(200, "Login successful", std::move(data)));
+  co_return call.json(envelope(200, "Login successful", std::move(data)));
 }
+
+constexpr endpoint::ErrorRule kRegisterErrors[] = {
+    {grpc::StatusCode::ALREADY_EXISTS, 400, "User already exists"}};
+constexpr endpoint::ErrorRule kLoginErrors[] = {
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid credentials"}};
+constexpr auto S = Surface::kStreetlight;
+using endpoint::Body;
+
+constexpr endpoint::Endpoint kRows[] = {
+    {.method = "POST", .path = "/api/auth/register", .surface = S,
+     .summary = "Register (a viewer; another role needs an admin's token)",
+     .body_kind = Body::kJson, .body = kStreetlightRegister, .success = 201, .idempotent = true,
+     .errors = kRegisterErrors, .response = {"StreetlightAuth"},
+     .problem = streetlight_register_problem, .run = register_user},
+    {.method = "POST", .path = "/api/auth/login", .surface = S,
+     .summary = "Sign in with email and password", .body_kind = Body::kJson,
+     .body = kStreetlightLogin, .errors = kLoginErrors, .response = {"StreetlightAuth"},
+     .problem = streetlight_login_problem, .run = login},
+};
 
 }  // namespace
 
-void add_streetlight_routes(app::Routes& routes) {
-  routes.add("POST", "/api/auth/register", register_user);
-  routes.add("POST", "/api/auth/login", login);
-}
+endpoint::Table streetlight_rows() { return kRows; }
 
 }  // namespace fleet::gateway::surfaces

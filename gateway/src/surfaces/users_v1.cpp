@@ -3,7 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include "app/support.h"
+#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
 #include "surfaces/schemas.h"
@@ -11,7 +11,7 @@
 namespace fleet::gateway::surfaces {
 namespace {
 
-using app::Context;
+using endpoint::Call;
 namespace json = boost::json;
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
@@ -21,119 +21,108 @@ json::object bearer(const std::string& access_token) {
   return json::object{{"access_token", access_token}, {"token_type", "bearer"}};
 }
 
-void require_self_or_superuser(const Context& ctx, const userpb::Account& principal,
-                               std::int64_t id) {
-  if (principal.id() != id && !render::is_admin(principal.role())) app::forbidden(ctx);
-}
-
 // POST /api/v1/auth/login {"username","password"} as JSON or form fields
-Awaitable login(Context& ctx) {
-  validation::Issues issues;
-  auto body = app::json_or_form_values(ctx, kUsersV1Login, issues);
-  app::throw_if_invalid(issues);
+Awaitable login(Call& call) {
   authpb::LoginRequest request;
-  request.set_username(*body.string("username"));
-  request.set_password(*body.string("password"));
-  auto reply = co_await ctx.services.backend.Login(request, ctx.request_id());
-  if (reply.status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
-    app::fail(401, "Incorrect username or password");
-  }
-  auto session = app::take(std::move(reply), "auth.Login");
-  co_return app::json(200, bearer(session.access_token()));
+  request.set_username(*call.body.string("username"));
+  request.set_password(*call.body.string("password"));
+  auto session = co_await endpoint::login(call, request);
+  co_return call.json(bearer(session.access_token()));
 }
 
 // POST /api/v1/auth/register {"email","username","password","full_name"?}
-Awaitable register_user(Context& ctx) {
-  validation::Issues issues;
-  auto key = app::idempotency_key(ctx, issues);
-  auto body = app::json_values(ctx, kUsersV1Register, issues);
-  app::throw_if_invalid(issues);
+Awaitable register_user(Call& call) {
   authpb::RegisterRequest request;
   auto* account = request.mutable_account();
-  account->set_email(*body.string("email"));
-  account->set_username(*body.string("username"));
-  if (auto full_name = body.string("full_name")) account->set_full_name(*full_name);
+  account->set_email(*call.body.string("email"));
+  account->set_username(*call.body.string("username"));
+  if (auto full_name = call.body.string("full_name")) account->set_full_name(*full_name);
   account->set_role(userpb::ROLE_USER);
-  request.set_password(*body.string("password"));
+  request.set_password(*call.body.string("password"));
   request.set_issue_access_token(true);
-  const auto idempotency = app::idempotency_for(ctx, key, app::kAnonymousCaller);
-  auto reply = co_await ctx.services.backend.Register(request, idempotency, ctx.request_id());
-  const bool replayed = key && app::replayed(reply.status, reply.trailers);
-  auto created = app::take(std::move(reply), "auth.Register");
-  co_return app::mark_replayed(app::json(200, bearer(created.access_token())), replayed);
+  auto created = co_await endpoint::register_account(call, request);
+  co_return call.json(bearer(created.access_token()));
 }
 
 // GET /api/v1/users/?skip=0&limit=100 (superuser)
-Awaitable list_users(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto query = app::query_values(ctx, kUsersV1ListQuery, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  if (!render::is_admin(principal.role())) app::forbidden(ctx);
-  auto accounts = co_await app::list_accounts(ctx, *query.integer("skip"), *query.integer("limit"));
+Awaitable list_users(Call& call) {
+  auto accounts = co_await endpoint::list_accounts(call, *call.query.integer("skip"),
+                                                   *call.query.integer("limit"));
   json::array out;
   for (const auto& account : accounts) out.push_back(render::users_v1_user(account));
-  co_return app::json(200, std::move(out));
+  co_return call.json(std::move(out));
 }
 
 // GET /api/v1/users/{user_id} (self or superuser)
-Awaitable get_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto id = app::require_path_id(ctx, "user_id");
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_superuser(ctx, principal, id);
-  if (id == principal.id()) co_return app::json(200, render::users_v1_user(principal));
-  auto account = co_await app::get_account(ctx, id);
-  co_return app::json(200, render::users_v1_user(account));
+Awaitable get_user(Call& call) {
+  auto account = co_await endpoint::get_self_or_account(call, call.path_int("user_id"));
+  co_return call.json(render::users_v1_user(account));
 }
 
 // PUT /api/v1/users/{user_id} (self or superuser) {"email"?,"username"?,"full_name"?,"password"?}
-Awaitable update_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  validation::Issues issues;
-  auto id = app::path_id(ctx, "user_id", issues);
-  auto body = app::json_values(ctx, kUsersV1Update, issues);
-  app::throw_if_invalid(issues);
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_superuser(ctx, principal, *id);
-
+Awaitable update_user(Call& call) {
+  const auto id = call.path_int("user_id");
   userpb::UpdateUserRequest update;
-  update.set_id(*id);
+  update.set_id(id);
   bool changes = false;
-  if (auto v = body.string("email")) update.set_email(*v), changes = true;
-  if (auto v = body.string("username")) update.set_username(*v), changes = true;
-  if (auto v = body.string("full_name")) update.set_full_name(*v), changes = true;
+  if (auto v = call.body.string("email")) update.set_email(*v), changes = true;
+  if (auto v = call.body.string("username")) update.set_username(*v), changes = true;
+  if (auto v = call.body.string("full_name")) update.set_full_name(*v), changes = true;
   userpb::Account account;
   if (changes) {
-    account = co_await app::update_account(ctx, update);
+    account = co_await endpoint::update_account(call, update);
   } else {
-    account = co_await app::get_account(ctx, *id);
+    account = co_await endpoint::get_account(call, id);
   }
-  if (auto password = body.string("password")) co_await app::set_password(ctx, *id, *password);
-  co_return app::json(200, render::users_v1_user(account));
+  if (auto password = call.body.string("password")) {
+    co_await endpoint::set_password(call, id, *password);
+  }
+  co_return call.json(render::users_v1_user(account));
 }
 
 // DELETE /api/v1/users/{user_id} (self or superuser)
-Awaitable delete_user(Context& ctx) {
-  auto claims = app::require_token(ctx);
-  const auto id = app::require_path_id(ctx, "user_id");
-  auto principal = co_await app::load_principal(ctx, claims);
-  require_self_or_superuser(ctx, principal, id);
-  co_await app::delete_account(ctx, id);
-  co_return app::json(200, json::object{{"message", "User deleted successfully"}});
+Awaitable delete_user(Call& call) {
+  co_await endpoint::delete_account(call, call.path_int("user_id"));
+  co_return call.json(json::object{{"message", "User deleted successfully"}});
 }
+
+constexpr validation::Field kUserId[] = {
+    {.name = "user_id", .type = validation::Type::kInt, .required = true}};
+constexpr endpoint::ErrorRule kLoginErrors[] = {
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"}};
+constexpr auto kSelfOrSuperuser = endpoint::self_or("user_id", userpb::ROLE_ADMIN);
+constexpr auto kSuperuser = endpoint::at_least(userpb::ROLE_ADMIN);
+constexpr auto S = Surface::kUsersV1;
+using endpoint::Body;
+
+constexpr endpoint::Endpoint kRows[] = {
+    {.method = "POST", .path = "/api/v1/auth/login", .surface = S,
+     .summary = "Sign in with username and password (JSON or form fields)",
+     .body_kind = Body::kJsonOrForm, .body = kUsersV1Login, .errors = kLoginErrors,
+     .response = {"Token"}, .run = login},
+    {.method = "POST", .path = "/api/v1/auth/register", .surface = S,
+     .summary = "Create an account and sign in", .body_kind = Body::kJson,
+     .body = kUsersV1Register, .idempotent = true, .response = {"Token"}, .run = register_user},
+    {.method = "GET", .path = "/api/v1/users/", .surface = S,
+     .summary = "List accounts (superuser)", .access = kSuperuser, .query = kUsersV1ListQuery,
+     .response = {"UsersV1User", true}, .run = list_users},
+    {.method = "GET", .path = "/api/v1/users", .surface = S,
+     .summary = "List accounts (superuser)", .access = kSuperuser, .query = kUsersV1ListQuery,
+     .response = {"UsersV1User", true}, .run = list_users, .hidden = true},
+    {.method = "GET", .path = "/api/v1/users/{user_id}", .surface = S,
+     .summary = "Read an account (oneself, or a superuser)", .access = kSelfOrSuperuser,
+     .path_params = kUserId, .response = {"UsersV1User"}, .run = get_user},
+    {.method = "PUT", .path = "/api/v1/users/{user_id}", .surface = S,
+     .summary = "Update an account (oneself, or a superuser)", .access = kSelfOrSuperuser,
+     .path_params = kUserId, .body_kind = Body::kJson, .body = kUsersV1Update,
+     .response = {"UsersV1User"}, .run = update_user},
+    {.method = "DELETE", .path = "/api/v1/users/{user_id}", .surface = S,
+     .summary = "Delete an account (oneself, or a superuser)", .access = kSelfOrSuperuser,
+     .path_params = kUserId, .response = {"Message"}, .run = delete_user},
+};
 
 }  // namespace
 
-void add_users_v1_routes(app::Routes& routes) {
-  routes.add("POST", "/api/v1/auth/login", login);
-  routes.add("POST", "/api/v1/auth/register", register_user);
-  routes.add("GET", "/api/v1/users/", list_users);
-  routes.add("GET", "/api/v1/users", list_users);
-  routes.add("GET", "/api/v1/users/{user_id}", get_user);
-  routes.add("PUT", "/api/v1/users/{user_id}", update_user);
-  routes.add("DELETE", "/api/v1/users/{user_id}", delete_user);
-}
+endpoint::Table users_v1_rows() { return kRows; }
 
 }  // namespace fleet::gateway::surfaces

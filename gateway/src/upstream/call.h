@@ -115,7 +115,7 @@ boost::asio::awaitable<Reply<Response>> unary_call(Start start, Request request,
             if (in_flight) in_flight->end();
           });
   };
-  // Named, not a temporary inside the co_await expression (see backend.h on g++ 12).
+  // Named, not a temporary inside the co_await expression (see upstream.h on g++ 12).
   auto completion =
       boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(grpc::Status)>(
           std::move(initiation), boost::asio::use_awaitable);

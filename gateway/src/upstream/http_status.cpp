@@ -1,6 +1,6 @@
-#include "fleet/rpc/http_status.h"
+#include "upstream/http_status.h"
 
-namespace fleet::rpc {
+namespace fleet::gateway::upstream {
 
 int http_status_for(grpc::StatusCode code) {
   using grpc::StatusCode;
@@ -44,4 +44,4 @@ int http_status_for(grpc::StatusCode code) {
   }
 }
 
-}  // namespace fleet::rpc
+}  // namespace fleet::gateway::upstream

@@ -1,0 +1,211 @@
+#include "endpoint/pipeline.h"
+
+#include "app/support.h"
+#include "fleet/common/logging.h"
+#include "http/form.h"
+#include "http/idempotency.h"
+#include "render/errors.h"
+#include "upstream/http_status.h"
+
+namespace fleet::gateway::endpoint {
+namespace {
+
+// ROLE_UNSPECIFIED counts as a user.
+int rank(Role role) { return role == ::fleetgate::user::v1::ROLE_UNSPECIFIED ? 1 : role; }
+
+http::ParamList path_list(const router::PathParams& params, const validation::Schema& schema) {
+  http::ParamList list;
+  for (const auto& field : schema) {
+    if (auto value = params.get(field.name)) list.add(std::string(field.name), std::string(*value));
+  }
+  return list;
+}
+
+void collect(validation::Outcome&& outcome, validation::Values& values, validation::Issues& issues) {
+  values = std::move(outcome.values);
+  issues.insert(issues.end(), std::make_move_iterator(outcome.issues.begin()),
+                std::make_move_iterator(outcome.issues.end()));
+}
+
+// The body of the row's kind, validated into `values`.
+void read_body(const Endpoint& row, const app::Context& ctx, validation::Values& values,
+               validation::Issues& issues) {
+  const auto content_type = ctx.request.header("Content-Type");
+  switch (row.body_kind) {
+    case Body::kNone:
+      return;
+    case Body::kJson:
+      collect(validation::validate_json_body(ctx.request, row.body), values, issues);
+      return;
+    case Body::kForm:
+    case Body::kJsonOrForm: {
+      const bool form = http::is_form(content_type);
+      if (!form && row.body_kind == Body::kJsonOrForm) {
+        collect(validation::validate_json_body(ctx.request, row.body), values, issues);
+        return;
+      }
+      http::ParamList fields;
+      if (form) {
+        auto parsed = http::parse_form(content_type, ctx.request.body);
+        if (!parsed) app::fail(400, "There was an error parsing the body");
+        fields = std::move(*parsed);
+      }
+      collect(validation::validate_form(fields, row.body), values, issues);
+      return;
+    }
+  }
+}
+
+// Path, query, X-Idempotency-Key and body, in FastAPI's order. Surfaces with FastAPI bodies
+// answer 422 with every issue; streetlight and pisync a 400 with the row's one text.
+void validate(const Endpoint& row, Call& call) {
+  const auto& ctx = call.ctx;
+  validation::Issues issues;
+  collect(validation::validate_params(path_list(ctx.params, row.path_params), row.path_params,
+                                      "path"),
+          call.path, issues);
+  collect(validation::validate_params(ctx.query, row.query, "query"), call.query, issues);
+  validation::Issues key_issues;
+  if (row.idempotent) call.idempotency_key = app::idempotency_key(ctx, key_issues);
+  if (render::uses_detail(row.surface)) {
+    issues.insert(issues.end(), key_issues.begin(), key_issues.end());
+    read_body(row, ctx, call.body, issues);
+    app::throw_if_invalid(issues);
+    return;
+  }
+  read_body(row, ctx, call.body, issues);
+  if (!issues.empty()) app::fail(400, row.problem ? row.problem(issues) : "Invalid request");
+  if (!key_issues.empty()) app::fail(400, "Invalid idempotency key");
+}
+
+std::string_view rule_text(const Endpoint& row, std::string_view text, const grpc::Status& status) {
+  if (text == kUpstreamText) return status.error_message();
+  if (text == kForbiddenText) return app::forbidden_text(row.surface);
+  if (text == kInvalidTokenText) return app::invalid_token_text(row.surface);
+  return text;
+}
+
+}  // namespace
+
+boost::asio::awaitable<userpb::Account> load_principal(app::Context& ctx, std::int64_t user_id) {
+  userpb::GetUserRequest request;
+  request.set_id(user_id);
+  auto reply = co_await ctx.services.upstream.call(&UserRpc::GetUser, request, ctx.request_id());
+  if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) {
+    app::fail(401, std::string(app::invalid_token_text(ctx.surface)));
+  }
+  if (!reply.ok()) app::fail_upstream(reply.status, "user.GetUser");
+  if (!reply.message.account().is_active()) app::fail(403, "User is inactive");
+  co_return std::move(*reply.message.mutable_account());
+}
+
+bool allowed(const Policy& policy, const userpb::Account& principal,
+             const validation::Values& path) {
+  switch (policy.access) {
+    case Access::kPublic:
+    case Access::kToken:
+      return true;
+    case Access::kRole:
+      return rank(principal.role()) >= rank(policy.role);
+    case Access::kSelfOrRole: {
+      auto id = path.integer(policy.self);
+      return (id && *id == principal.id()) || rank(principal.role()) >= rank(policy.role);
+    }
+  }
+  return false;
+}
+
+void fail_upstream(const Endpoint& row, const UpstreamFailure& failure) {
+  const auto& status = failure.status();
+  for (const auto& rule : row.errors) {
+    if (rule.code != status.error_code()) continue;
+    if (!rule.reason.empty() && rule.reason != status.error_message()) continue;
+    app::fail(rule.status, std::string(rule_text(row, rule.text, status)));
+  }
+  app::fail_upstream(status, failure.call());
+}
+
+// Token, validation, principal and access: everything before the row's own code.
+boost::asio::awaitable<void> admit(Call& call) {
+  const auto& row = call.row;
+  std::optional<token::Claims> claims;
+  if (row.access.access != Access::kPublic) {
+    claims = row.accept ? app::require_socket_token(call.ctx) : app::require_token(call.ctx);
+  }
+  validate(row, call);
+  if (claims) {
+    call.principal = co_await load_principal(call.ctx, claims->user_id);
+    if (!allowed(row.access, *call.principal, call.path)) call.forbid();
+  }
+}
+
+boost::asio::awaitable<server::Upgrade> accept(const Endpoint& row, app::Context& ctx) {
+  Call call(row, ctx);
+  co_await admit(call);
+  std::optional<server::Upgrade> upgrade;
+  std::optional<UpstreamFailure> failure;
+  try {
+    upgrade = co_await row.accept(call);
+  } catch (const UpstreamFailure& e) {
+    failure = e;
+  }
+  if (failure) fail_upstream(row, *failure);
+  co_return std::move(*upgrade);
+}
+
+boost::asio::awaitable<http::Response> run(const Endpoint& row, app::Context& ctx) {
+  Call call(row, ctx);
+  co_await admit(call);
+  std::optional<http::Response> response;
+  std::optional<UpstreamFailure> failure;
+  try {
+    response = co_await row.run(call);
+  } catch (const UpstreamFailure& e) {
+    failure = e;  // rendered outside the handler: the rules may throw
+  }
+  if (failure) fail_upstream(row, *failure);
+  if (call.replayed) response->set_header("Idempotent-Replayed", "true");
+  co_return std::move(*response);
+}
+
+// Call
+
+std::string Call::caller() const {
+  return principal ? std::to_string(principal->id()) : std::string(app::kAnonymousCaller);
+}
+
+upstream::Idempotency Call::idempotency() const {
+  if (!idempotency_key) return {};
+  return upstream::Idempotency{
+      *idempotency_key,
+      http::request_fingerprint(ctx.request.method, ctx.request.path, ctx.request.body), caller()};
+}
+
+void Call::check_idempotency(const grpc::Status& status, const upstream::Metadata& trailers) {
+  if (!idempotency_key) return;
+  std::string_view outcome;
+  for (const auto& [name, value] : trailers) {
+    if (name == "x-idempotency") outcome = value;
+  }
+  if (outcome == "mismatch") fail(422, "Idempotency key was used with a different request");
+  if (outcome == "in-flight" || status.error_code() == grpc::StatusCode::ABORTED) {
+    fail(409, "A request with this idempotency key is in progress");
+  }
+  replayed = status.ok() && outcome == "replayed";
+}
+
+http::Response Call::json(const boost::json::value& body) const {
+  return app::json(row.success, body);
+}
+
+http::Response Call::raw_json(std::string body) const {
+  return app::raw_json(row.success, std::move(body));
+}
+
+http::Response Call::no_content() const { return app::no_content(); }
+
+void Call::forbid() const { app::forbidden(ctx); }
+
+void Call::fail(int status, std::string text) const { app::fail(status, std::move(text)); }
+
+}  // namespace fleet::gateway::endpoint

@@ -1,0 +1,141 @@
+// Upstream over gRPC callback-API stubs, and the WatchDevice stream reactor.
+#include "upstream/upstream.h"
+
+#include <grpcpp/channel.h>
+#include <grpcpp/support/client_callback.h>
+
+namespace fleet::gateway::upstream {
+namespace {
+
+// One WatchDevice stream. The reactor owns itself from start() until gRPC's OnDone (gRPC needs
+// it alive until then); whoever holds the Watch handle may cancel at any time. One read is
+// outstanding at a time, so event_ is only touched by the read in progress.
+class WatchStream final : public grpc::ClientReadReactor<dspb::DeviceEvent>, public Watch {
+ public:
+  static std::shared_ptr<WatchStream> start(dspb::DeviceSessionService::Stub* stub,
+                                            std::int64_t device_id, WatchCallbacks callbacks,
+                                            InFlight* in_flight) {
+    auto stream = std::shared_ptr<WatchStream>(new WatchStream(std::move(callbacks), in_flight));
+    stream->self_ = stream;
+    stream->request_.set_device_id(device_id);
+    if (in_flight) in_flight->begin();
+    stub->async()->WatchDevice(&stream->context_, &stream->request_, stream.get());
+    stream->StartRead(&stream->event_);
+    stream->StartCall();
+    return stream;
+  }
+
+  void cancel() override { context_.TryCancel(); }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // the stream is over; OnDone follows
+    callbacks_.on_event(event_);
+    StartRead(&event_);
+  }
+
+  void OnDone(const grpc::Status& status) override {
+    callbacks_.on_done(status);
+    callbacks_ = {};
+    InFlight* in_flight = in_flight_;
+    self_.reset();  // may destroy this
+    if (in_flight) in_flight->end();
+  }
+
+ private:
+  WatchStream(WatchCallbacks callbacks, InFlight* in_flight)
+      : callbacks_(std::move(callbacks)), in_flight_(in_flight) {}
+
+  grpc::ClientContext context_;
+  dspb::WatchDeviceRequest request_;
+  dspb::DeviceEvent event_;
+  WatchCallbacks callbacks_;
+  InFlight* in_flight_;
+  std::shared_ptr<WatchStream> self_;
+};
+
+class GrpcWatcher final : public Watcher {
+ public:
+  GrpcWatcher(std::shared_ptr<grpc::Channel> channel, InFlight* in_flight)
+      : stub_(dspb::DeviceSessionService::NewStub(std::move(channel))), in_flight_(in_flight) {}
+  std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks) override {
+    return WatchStream::start(stub_.get(), device_id, std::move(callbacks), in_flight_);
+  }
+
+ private:
+  std::unique_ptr<dspb::DeviceSessionService::Stub> stub_;
+  InFlight* in_flight_;
+};
+
+// The channel named `name`; a call on a service without one fails UNAVAILABLE at once.
+std::shared_ptr<grpc::Channel> channel_of(
+    const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>>& channels,
+    std::string_view name) {
+  auto found = channels.find(name);
+  if (found == channels.end()) throw std::invalid_argument("no channel for service " + std::string(name));
+  return found->second;
+}
+
+}  // namespace
+
+Metadata idempotency_metadata(const Idempotency& idempotency) {
+  // The metadata of libs/idempotency (fleet/idempotency/unary.h), the service side.
+  if (idempotency.key.empty()) return {};
+  return {{"x-idempotency-key", idempotency.key},
+          {"x-idempotency-fingerprint", idempotency.fingerprint},
+          {"x-caller-id", idempotency.caller}};
+}
+
+Upstream::Upstream(
+    const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>>& channels,
+    std::chrono::milliseconds timeout, InFlight& in_flight)
+    : timeout_(timeout), in_flight_(&in_flight) {
+  std::get<std::unique_ptr<userpb::UserService::Stub>>(stubs_) =
+      userpb::UserService::NewStub(channel_of(channels, Binding<UserRpc>::name));
+  std::get<std::unique_ptr<authpb::AuthService::Stub>>(stubs_) =
+      authpb::AuthService::NewStub(channel_of(channels, Binding<AuthRpc>::name));
+  std::get<std::unique_ptr<dspb::DeviceSessionService::Stub>>(stubs_) =
+      dspb::DeviceSessionService::NewStub(channel_of(channels, Binding<DeviceSessionRpc>::name));
+  for (const auto& [name, channel] : channels) health_.emplace(name, healthpb::Health::NewStub(channel));
+  grpc_watcher_ = std::make_unique<GrpcWatcher>(
+      channel_of(channels, Binding<DeviceSessionRpc>::name), in_flight_);
+  watcher_ = grpc_watcher_.get();
+}
+
+Upstream::Upstream(Interceptor& interceptor, Watcher* watcher)
+    : interceptor_(&interceptor), watcher_(watcher) {}
+
+Upstream::~Upstream() = default;
+
+std::shared_ptr<Watch> Upstream::watch_device(std::int64_t device_id, WatchCallbacks callbacks) {
+  if (watcher_ == nullptr) {
+    callbacks.on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no watcher"));
+    return nullptr;
+  }
+  return watcher_->watch_device(device_id, std::move(callbacks));
+}
+
+Call<healthpb::HealthCheckResponse> Upstream::check(std::string_view service,
+                                                    std::chrono::milliseconds timeout) {
+  const healthpb::HealthCheckRequest request;
+  if (interceptor_ != nullptr) {
+    // Tests tell the services apart by this metadata.
+    return intercepted<healthpb::HealthCheckResponse>(request, {},
+                                                      {{"x-service", std::string(service)}});
+  }
+  auto found = health_.find(service);
+  if (found == health_.end()) {
+    return [](std::string name) -> Call<healthpb::HealthCheckResponse> {
+      co_return Reply<healthpb::HealthCheckResponse>{
+          grpc::Status(grpc::StatusCode::UNAVAILABLE, "no channel for " + name), {}, {}};
+    }(std::string(service));
+  }
+  auto* async = found->second->async();
+  return unary_call<healthpb::HealthCheckResponse>(
+      [async](grpc::ClientContext* context, const healthpb::HealthCheckRequest* req,
+              healthpb::HealthCheckResponse* resp, std::function<void(grpc::Status)> done) {
+        async->Check(context, req, resp, std::move(done));
+      },
+      request, CallOptions{timeout, {}, {}}, in_flight_);
+}
+
+}  // namespace fleet::gateway::upstream

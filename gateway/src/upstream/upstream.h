@@ -1,0 +1,179 @@
+#pragma once
+// The services behind the gateway, called generically: one typed call per stub method instead
+// of one hand-written wrapper per RPC (grpc-gateway's generated clients do the same).
+//
+//   auto reply = co_await upstream.call(&UserRpc::GetUser, request, request_id);
+//
+// Every call carries the configured deadline and the request id (x-request-id). A service is
+// known by its stub type (Binding below) and by its name in services/services.tsv.
+//
+// Tests answer calls with canned replies: an Interceptor sees each request (by its protobuf
+// type) and returns the reply, so no network and no copy of the services' rules is needed.
+//
+// Arguments are references so that `co_await upstream.call(...)` creates no temporaries: g++ 12
+// may destroy a temporary with a destructor twice when it sits in a co_await expression.
+#include <google/protobuf/message.h>
+#include <grpcpp/support/status.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <tuple>
+
+#include "auth/v1/auth.grpc.pb.h"
+#include "device_session/v1/device_session.grpc.pb.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "upstream/call.h"
+#include "user/v1/user.grpc.pb.h"
+
+namespace grpc {
+class Channel;
+}
+
+namespace fleet::gateway::upstream {
+
+namespace userpb = ::fleetgate::user::v1;
+namespace authpb = ::fleetgate::auth::v1;
+namespace healthpb = ::grpc::health::v1;
+namespace dspb = ::fleetgate::device_session::v1;
+
+// The callback-API method sets, for `&UserRpc::GetUser` and the like.
+using UserRpc = userpb::UserService::StubInterface::async_interface;
+using AuthRpc = authpb::AuthService::StubInterface::async_interface;
+using DeviceSessionRpc = dspb::DeviceSessionService::StubInterface::async_interface;
+
+template <typename T>
+using Call = boost::asio::awaitable<Reply<T>>;
+
+// A unary callback-API stub method: void (Stub::async::*)(ClientContext*, const Req*, Resp*,
+// std::function<void(Status)>). Taking `&UserRpc::GetUser` picks this overload, not the
+// reactor one.
+template <typename Async, typename Request, typename Response>
+using Method = void (Async::*)(grpc::ClientContext*, const Request*, Response*,
+                               std::function<void(grpc::Status)>);
+
+// Which service (by its services.tsv name) a stub belongs to. A new service adds one line here
+// and one stub to Upstream::Stubs.
+template <typename Async>
+struct Binding;
+template <>
+struct Binding<UserRpc> {
+  using Service = userpb::UserService;
+  static constexpr std::string_view name = "user";
+};
+template <>
+struct Binding<AuthRpc> {
+  using Service = authpb::AuthService;
+  static constexpr std::string_view name = "auth";
+};
+template <>
+struct Binding<DeviceSessionRpc> {
+  using Service = dspb::DeviceSessionService;
+  static constexpr std::string_view name = "device-session";
+};
+
+// What an idempotent call forwards as metadata (x-idempotency-key, x-idempotency-fingerprint,
+// x-caller-id); an empty key sends nothing.
+struct Idempotency {
+  std::string key;
+  std::string fingerprint;  // hex SHA-256 of method, path and body
+  std::string caller;       // the acting account's id, or "anonymous" without a token
+};
+Metadata idempotency_metadata(const Idempotency& idempotency);
+
+// A reply as bytes, for interceptors.
+struct RawReply {
+  grpc::Status status;
+  std::string response;  // the serialized response message (ignored unless status is OK)
+  Metadata trailers;
+};
+
+// Answers calls in place of the services (tests). `request` is the call's request message;
+// `metadata` what the call sends (idempotency keys, x-request-id).
+class Interceptor {
+ public:
+  virtual ~Interceptor() = default;
+  virtual RawReply answer(const google::protobuf::Message& request, const Metadata& metadata) = 0;
+};
+
+// One open WatchDevice stream. The callbacks run on gRPC threads: on_event for each message,
+// then on_done exactly once, after which neither runs again. cancel() is thread-safe and may be
+// called at any time, also after on_done.
+struct WatchCallbacks {
+  std::function<void(const dspb::DeviceEvent&)> on_event;
+  std::function<void(const grpc::Status&)> on_done;
+};
+class Watch {
+ public:
+  virtual ~Watch() = default;
+  virtual void cancel() = 0;
+};
+// Opens WatchDevice streams; the real one over gRPC, tests' own in memory.
+class Watcher {
+ public:
+  virtual ~Watcher() = default;
+  // A server stream without deadline, open until cancelled or failed.
+  virtual std::shared_ptr<Watch> watch_device(std::int64_t device_id,
+                                              WatchCallbacks callbacks) = 0;
+};
+
+class Upstream {
+ public:
+  // Channels by service name (services.tsv); every call and stream counts in `in_flight`.
+  Upstream(const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>>& channels,
+           std::chrono::milliseconds timeout, InFlight& in_flight);
+  // Tests: every call is answered by `interceptor`, streams by `watcher` (if any).
+  explicit Upstream(Interceptor& interceptor, Watcher* watcher = nullptr);
+  ~Upstream();
+
+  template <typename Async, typename Request, typename Response>
+  Call<Response> call(Method<Async, Request, Response> method, const Request& request,
+                      const std::string& request_id, const Metadata& metadata = {}) {
+    if (interceptor_ != nullptr) return intercepted<Response>(request, request_id, metadata);
+    auto* async = std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
+    return unary_call<Response>(
+        [async, method](grpc::ClientContext* context, const Request* req, Response* resp,
+                        std::function<void(grpc::Status)> done) {
+          (async->*method)(context, req, resp, std::move(done));
+        },
+        request, CallOptions{timeout_, request_id, metadata}, in_flight_);
+  }
+
+  std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks);
+
+  // grpc.health.v1 Check of a whole server ("" service) by its services.tsv name; UNAVAILABLE
+  // for a name without a channel.
+  Call<healthpb::HealthCheckResponse> check(std::string_view service,
+                                            std::chrono::milliseconds timeout);
+
+ private:
+  // Asked at once, not when awaited: the request need not outlive this call.
+  template <typename Response>
+  Call<Response> intercepted(const google::protobuf::Message& request, std::string request_id,
+                             Metadata metadata) {
+    metadata.emplace_back("x-request-id", std::move(request_id));
+    RawReply raw = interceptor_->answer(request, metadata);
+    Reply<Response> reply{std::move(raw.status), {}, std::move(raw.trailers)};
+    if (reply.status.ok()) reply.message.ParseFromString(raw.response);
+    return ready(std::move(reply));
+  }
+  template <typename Response>
+  static Call<Response> ready(Reply<Response> reply) {
+    co_return reply;
+  }
+
+  std::tuple<std::unique_ptr<userpb::UserService::Stub>, std::unique_ptr<authpb::AuthService::Stub>,
+             std::unique_ptr<dspb::DeviceSessionService::Stub>>
+      stubs_;
+  std::map<std::string, std::unique_ptr<healthpb::Health::Stub>, std::less<>> health_;
+  std::chrono::milliseconds timeout_{5000};
+  InFlight* in_flight_ = nullptr;
+  Interceptor* interceptor_ = nullptr;
+  Watcher* watcher_ = nullptr;
+  std::unique_ptr<Watcher> grpc_watcher_;
+};
+
+}  // namespace fleet::gateway::upstream
