@@ -332,33 +332,34 @@ void check_decimal(const Field& field, const std::optional<Dec>& parsed, std::st
   auto max_digits = static_cast<std::int64_t>(field.max_digits);
   auto places = static_cast<std::int64_t>(field.decimal_places);
   if (raw.digits > max_digits && norm.digits > max_digits) {
-    issues.push_back(make("decimal_max_digits", std::move(loc),
-                          "Decimal input should have no more than " +
-                              plural(max_digits, "digit") + " in total"));
+    issues.push_back(make(
+        "decimal_max_digits", std::move(loc),
+        "Decimal input should have no more than " + plural(max_digits, "digit") + " in total"));
     return;
   }
   if (raw.decimals > places && norm.decimals > places) {
-    issues.push_back(make("decimal_max_places", std::move(loc),
-                          "Decimal input should have no more than " +
-                              plural(places, "decimal place")));
+    issues.push_back(
+        make("decimal_max_places", std::move(loc),
+             "Decimal input should have no more than " + plural(places, "decimal place")));
     return;
   }
   auto max_whole = std::max<std::int64_t>(0, max_digits - places);
   if (raw.digits - raw.decimals > max_whole && norm.digits - norm.decimals > max_whole) {
     issues.push_back(make("decimal_whole_digits", std::move(loc),
-                          "Decimal input should have no more than " +
-                              plural(max_whole, "digit") + " before the decimal point"));
+                          "Decimal input should have no more than " + plural(max_whole, "digit") +
+                              " before the decimal point"));
     return;
   }
   if (field.le && compare(value, bound_decimal(*field.le)) > 0) {
-    issues.push_back(make("less_than_equal", std::move(loc),
-                          "Input should be less than or equal to " + decimal_bound_text(*field.le)));
+    issues.push_back(
+        make("less_than_equal", std::move(loc),
+             "Input should be less than or equal to " + decimal_bound_text(*field.le)));
     return;
   }
   if (field.ge && compare(value, bound_decimal(*field.ge)) < 0) {
-    issues.push_back(make("greater_than_equal", std::move(loc),
-                          "Input should be greater than or equal to " +
-                              decimal_bound_text(*field.ge)));
+    issues.push_back(
+        make("greater_than_equal", std::move(loc),
+             "Input should be greater than or equal to " + decimal_bound_text(*field.ge)));
     return;
   }
   out[field.name] = json::string(canonical(value, field.decimal_places));
@@ -368,9 +369,8 @@ void check_decimal(const Field& field, const std::optional<Dec>& parsed, std::st
 
 // Python's repr of a str.
 std::string python_repr(std::string_view s) {
-  char quote = s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos
-                   ? '"'
-                   : '\'';
+  char quote =
+      s.find('\'') != std::string_view::npos && s.find('"') == std::string_view::npos ? '"' : '\'';
   std::string out(1, quote);
   for (char c : s) {
     if (c == '\\' || c == quote) {
@@ -403,13 +403,13 @@ void check_enum(const Field& field, const json::value* value, std::string_view t
                 std::string_view root, json::object& out, Issues& issues) {
   bool is_text = value == nullptr || value->is_string();
   if (value != nullptr && value->is_string()) text = value->get_string();
-  if (is_text && std::find(field.choices.begin(), field.choices.end(), text) !=
-                     field.choices.end()) {
+  if (is_text &&
+      std::find(field.choices.begin(), field.choices.end(), text) != field.choices.end()) {
     out[field.name] = json::string(text);
     return;
   }
-  issues.push_back(make("enum", loc_of(root, field.name),
-                        "Input should be " + expected_choices(field.choices)));
+  issues.push_back(
+      make("enum", loc_of(root, field.name), "Input should be " + expected_choices(field.choices)));
 }
 
 // ---- Datetimes (speedate, the parser pydantic v2 uses, and its error texts) ----
@@ -478,10 +478,26 @@ ParseError parse_date_part(std::string_view b, Moment& m) {
   m.day = static_cast<unsigned>(d1 * 10 + d2);
   unsigned max_day = 0;
   switch (m.month) {
-    case 1: case 3: case 5: case 7: case 8: case 10: case 12: max_day = 31; break;
-    case 4: case 6: case 9: case 11: max_day = 30; break;
-    case 2: max_day = is_leap(m.year) ? 29 : 28; break;
-    default: return kRangeMonth;
+    case 1:
+    case 3:
+    case 5:
+    case 7:
+    case 8:
+    case 10:
+    case 12:
+      max_day = 31;
+      break;
+    case 4:
+    case 6:
+    case 9:
+    case 11:
+      max_day = 30;
+      break;
+    case 2:
+      max_day = is_leap(m.year) ? 29 : 28;
+      break;
+    default:
+      return kRangeMonth;
   }
   if (m.day < 1 || m.day > max_day) return kRangeDay;
   return {};
@@ -614,8 +630,8 @@ std::int64_t saturating_floor(double d) {
 // A JSON float (DateTime::from_float_with_config).
 ParseError from_float_timestamp(double timestamp, DateTime& out) {
   double fraction = std::fabs(timestamp - std::trunc(timestamp));
-  double micro = std::fabs(timestamp) <= static_cast<double>(kMsWatershed) ? fraction * 1e6
-                                                                           : fraction * 1e3;
+  double micro =
+      std::fabs(timestamp) <= static_cast<double>(kMsWatershed) ? fraction * 1e6 : fraction * 1e3;
   return from_timestamp(saturating_floor(timestamp), std::llround(micro), out);
 }
 
@@ -814,8 +830,9 @@ void check_json(const Field& field, const json::value& value, std::string_view r
       } else if (value.is_double()) {
         check_decimal(field, parse_decimal(shortest(value.get_double())), root, out, issues);
       } else {
-        issues.push_back(make("decimal_type", loc_of(root, field.name),
-                              "Decimal input should be an integer, float, string or Decimal object"));
+        issues.push_back(
+            make("decimal_type", loc_of(root, field.name),
+                 "Decimal input should be an integer, float, string or Decimal object"));
       }
       return;
     case Type::kEnum:

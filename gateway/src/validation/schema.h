@@ -65,10 +65,7 @@ using Schema = std::span<const Field>;
 // or an id in a body). A plain FastAPI `int` path parameter has no lower bound: use this only
 // where the document asks for one.
 constexpr Field id_field(std::string_view name, std::int64_t min = 1) {
-  return Field{.name = name,
-               .type = Type::kInt,
-               .required = true,
-               .ge = static_cast<double>(min)};
+  return Field{.name = name, .type = Type::kInt, .required = true, .ge = static_cast<double>(min)};
 }
 
 // List pages: `limit` in [min_limit, max_limit] (default default_limit) and `offset` >= 0

@@ -47,8 +47,7 @@ inline constexpr Field kMoney[] = {
     {.name = "cost", .type = Type::kDecimal, .required = true, .ge = 0.0},
     {.name = "amount", .type = Type::kDecimal, .le = 100.5}};
 
-inline constexpr std::string_view kStatuses[] = {"Pending", "Repairing", "Completed",
-                                                 "Cancelled"};
+inline constexpr std::string_view kStatuses[] = {"Pending", "Repairing", "Completed", "Cancelled"};
 inline constexpr Field kStatus[] = {
     {.name = "status", .type = Type::kEnum, .required = true, .choices = kStatuses}};
 
@@ -128,10 +127,10 @@ TEST_CASE("422: decimal issues") {
   CHECK(run(R"("10000000000.00")") ==
         one("decimal_whole_digits", "body", "cost",
             "Decimal input should have no more than 10 digits before the decimal point"));
-  CHECK(run(R"("-0.01")") == one("greater_than_equal", "body", "cost",
-                                 "Input should be greater than or equal to 0"));
-  CHECK(run("-1") == one("greater_than_equal", "body", "cost",
-                         "Input should be greater than or equal to 0"));
+  CHECK(run(R"("-0.01")") ==
+        one("greater_than_equal", "body", "cost", "Input should be greater than or equal to 0"));
+  CHECK(run("-1") ==
+        one("greater_than_equal", "body", "cost", "Input should be greater than or equal to 0"));
 
   // A fractional bound, compared exactly and rendered as pydantic renders a Decimal.
   auto amount = [](std::string value) {
@@ -144,9 +143,10 @@ TEST_CASE("422: decimal issues") {
 
   // Issues in field order; an invalid value leaves nothing behind.
   auto both = validate_json_body(json_request(R"({"cost":"x","amount":"0.123"})"), kMoney);
-  CHECK(detail(both.issues) ==
-        R"({"detail":[{"type":"decimal_parsing","loc":["body","cost"],"msg":"Input should be a valid decimal"},)"
-        R"({"type":"decimal_max_places","loc":["body","amount"],"msg":"Decimal input should have no more than 2 decimal places"}]})");
+  CHECK(
+      detail(both.issues) ==
+      R"({"detail":[{"type":"decimal_parsing","loc":["body","cost"],"msg":"Input should be a valid decimal"},)"
+      R"({"type":"decimal_max_places","loc":["body","amount"],"msg":"Decimal input should have no more than 2 decimal places"}]})");
   CHECK_FALSE(both.values.present("cost"));
   CHECK_FALSE(both.values.present("amount"));
   CHECK_FALSE(both.values.decimal("cost").has_value());
@@ -209,9 +209,8 @@ TEST_CASE("decimals in query and form text") {
 }
 
 TEST_CASE("enums: body, query and form") {
-  const auto issue =
-      one("enum", "body", "status",
-          "Input should be 'Pending', 'Repairing', 'Completed' or 'Cancelled'");
+  const auto issue = one("enum", "body", "status",
+                         "Input should be 'Pending', 'Repairing', 'Completed' or 'Cancelled'");
   auto run = [](std::string status) {
     return validate_json_body(json_request(R"({"status":)" + status + "}"), kStatus);
   };
@@ -241,8 +240,9 @@ TEST_CASE("enums: body, query and form") {
   static constexpr Field pair_field[] = {{.name = "s", .type = Type::kEnum, .choices = pair}};
   CHECK(detail(query("s=x", single_field).issues) ==
         one("enum", "query", "s", "Input should be 'Paid'"));
-  CHECK(detail(query("s=x", pair_field).issues) ==
-        R"({"detail":[{"type":"enum","loc":["query","s"],"msg":"Input should be 'Cash' or \"O'Card\""}]})");
+  CHECK(
+      detail(query("s=x", pair_field).issues) ==
+      R"({"detail":[{"type":"enum","loc":["query","s"],"msg":"Input should be 'Cash' or \"O'Card\""}]})");
 }
 
 TEST_CASE("datetimes: ISO 8601 stored as UTC text") {
@@ -301,8 +301,7 @@ TEST_CASE("422: datetime issues") {
   CHECK(run(R"("2024-13-01T00:00:00")") ==
         parsing("month value is outside expected range of 1-12"));
   CHECK(run(R"("2023-02-29T00:00:00")") == parsing("day value is outside expected range"));
-  CHECK(run(R"("2024-01-15T24:00:00")") ==
-        parsing("hour value is outside expected range of 0-23"));
+  CHECK(run(R"("2024-01-15T24:00:00")") == parsing("hour value is outside expected range of 0-23"));
   CHECK(run(R"("2024-01-15T10:60:00")") ==
         parsing("minute value is outside expected range of 0-59"));
   CHECK(run(R"("2024-01-15T10:30:60")") ==
@@ -316,8 +315,7 @@ TEST_CASE("422: datetime issues") {
   CHECK(run(R"("2024-01-15T10:30:00 UTC")") == parsing("invalid timezone sign"));
   CHECK(run(R"("2024-01-15T10:30:00Zjunk")") ==
         parsing("unexpected extra characters at the end of the input"));
-  CHECK(run("300000000000000") ==
-        parsing("dates after 9999 are not supported as unix timestamps"));
+  CHECK(run("300000000000000") == parsing("dates after 9999 are not supported as unix timestamps"));
 
   const auto type = one("datetime_type", "body", "at", "Input should be a valid datetime");
   CHECK(run("true") == type);
@@ -352,7 +350,8 @@ TEST_CASE("datetimes in query and form text") {
   CHECK(query("at=2024-01-15", kWhenOrDate).values.string("at") == "2024-01-15T00:00:00");
   CHECK(form("at=2024-01-15T10:30:00Z", kWhen).values.string("at") == "2024-01-15T10:30:00");
   CHECK(detail(form("at=soon", kWhen).issues) ==
-        one("datetime_parsing", "body", "at", "Input should be a valid datetime, input is too short"));
+        one("datetime_parsing", "body", "at",
+            "Input should be a valid datetime, input is too short"));
 }
 
 TEST_CASE("nullable: null accepted where the field says so") {
@@ -375,12 +374,12 @@ TEST_CASE("nullable: null accepted where the field says so") {
   CHECK_FALSE(ok.values.datetime("due").has_value());
   CHECK_FALSE(ok.values.present("note"));
 
-  CHECK(validate_json_body(json_request(R"({"problem_id":7})"), fields).values.integer(
-            "problem_id") == 7);
+  CHECK(validate_json_body(json_request(R"({"problem_id":7})"), fields)
+            .values.integer("problem_id") == 7);
   CHECK(detail(validate_json_body(json_request("{}"), fields).issues) ==
         one("missing", "body", "problem_id", "Field required"));
-  auto refused = validate_json_body(
-      json_request(R"({"problem_id":null,"note":null,"status":null})"), fields);
+  auto refused =
+      validate_json_body(json_request(R"({"problem_id":null,"note":null,"status":null})"), fields);
   CHECK(
       detail(refused.issues) ==
       R"({"detail":[{"type":"string_type","loc":["body","note"],"msg":"Input should be a valid string"},)"
@@ -388,8 +387,7 @@ TEST_CASE("nullable: null accepted where the field says so") {
   CHECK_FALSE(refused.values.present("note"));
 
   // The existing schemas keep their behaviour: rental's optional name may be null.
-  auto patch =
-      validate_json_body(json_request(R"({"name":null})"), surfaces::kRentalPatchUser);
+  auto patch = validate_json_body(json_request(R"({"name":null})"), surfaces::kRentalPatchUser);
   REQUIRE(patch.ok());
   CHECK(patch.values.is_null("name"));
 }
@@ -417,8 +415,7 @@ TEST_CASE("ids with bounds") {
   static constexpr Field body[] = {validation::id_field("user_id", 0)};
   CHECK(validate_json_body(json_request(R"({"user_id":0})"), body).values.integer("user_id") == 0);
   CHECK(detail(validate_json_body(json_request(R"({"user_id":-1})"), body).issues) ==
-        one("greater_than_equal", "body", "user_id",
-            "Input should be greater than or equal to 0"));
+        one("greater_than_equal", "body", "user_id", "Input should be greater than or equal to 0"));
 }
 
 TEST_CASE("list pages: limit/offset with filters, validated together") {
@@ -434,9 +431,8 @@ TEST_CASE("list pages: limit/offset with filters, validated together") {
     CHECK(helper.values.integer("offset") == by_hand.values.integer("offset"));
   }
 
-  static constexpr Field filters[] = {
-      {.name = "status", .type = Type::kEnum, .choices = kStatuses},
-      {.name = "customer_id", .type = Type::kInt}};
+  static constexpr Field filters[] = {{.name = "status", .type = Type::kEnum, .choices = kStatuses},
+                                      {.name = "customer_id", .type = Type::kInt}};
   static constexpr auto orders = validation::with_page(filters, 10, 100);
   static constexpr Field orders_by_hand[] = {
       {.name = "status", .type = Type::kEnum, .choices = kStatuses},
@@ -446,7 +442,8 @@ TEST_CASE("list pages: limit/offset with filters, validated together") {
   static_assert(orders.size() == 4 && orders[2].name == "limit" && orders[3].name == "offset");
   static_assert(orders[2].description == "Number of results per page");
 
-  for (validation::Schema schema : {validation::Schema(orders), validation::Schema(orders_by_hand)}) {
+  for (validation::Schema schema :
+       {validation::Schema(orders), validation::Schema(orders_by_hand)}) {
     auto defaults = query("", schema);
     REQUIRE(defaults.ok());
     CHECK_FALSE(defaults.values.present("status"));
