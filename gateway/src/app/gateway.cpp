@@ -4,6 +4,7 @@
 #include "fleet/common/logging.h"
 #include "http/url.h"
 #include "render/errors.h"
+#include "surfaces/docs.h"
 #include "surfaces/routes.h"
 
 namespace fleet::gateway::app {
@@ -11,8 +12,12 @@ namespace {
 
 std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface); }
 
+// Operations and documentation: /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc and
+// anything under /docs/ (its assets).
 bool is_ops_path(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path == "/metrics";
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
+         path == "/openapi.json" || path == "/docs" || path == "/redoc" ||
+         path.starts_with("/docs/");
 }
 
 // The answer to a handler's exception, in the surface's error body.
@@ -51,6 +56,11 @@ Gateway::Gateway(Services services) : services_(services) {
   surfaces::add_streetlight_routes(surfaces_[index_of(Surface::kStreetlight)]);
   surfaces::add_pisync_routes(surfaces_[index_of(Surface::kPisync)]);
   surfaces::add_ops_routes(ops_);
+  // TODO(issue 6, on merging the endpoint tables): document them, i.e.
+  //   auto tables = surfaces::http_tables(); tables.push_back(surfaces::socket_rows());
+  //   surfaces::add_docs_routes(ops_, std::move(tables));
+  // Until then the hand-written routes have no rows and the document lists no operation.
+  surfaces::add_docs_routes(ops_, {});
   surfaces::add_socket_routes(sockets_);
 }
 

@@ -21,7 +21,7 @@ class Gateway final : public server::Application {
  private:
   Services services_;
   std::array<Routes, 5> surfaces_;  // indexed by Surface
-  Routes ops_;                      // /healthz, /readyz, /metrics
+  Routes ops_;                      // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
   SocketRoutes sockets_;            // WebSocket upgrades of every surface
 };
 
