@@ -15,7 +15,7 @@ import requests
 import websocket
 
 from conftest import _finish, _run_stack
-from fleet_e2e import assert_json
+from fleet_e2e import Client, assert_json
 
 REPO = Path(__file__).resolve().parents[2]
 WEB_DIR = REPO / "deploy" / "web"
@@ -195,7 +195,7 @@ def test_assets_are_served_with_type_and_cache_header(api, name, content_type):
     assert r.status_code == 200
     assert r.headers["Content-Type"].startswith(content_type)
     assert "max-age=" in r.headers.get("Cache-Control", "")
-    assert len(r.content) > 1000
+    assert len(r.content) > 500
 
 
 @pytest.mark.parametrize("path", [
@@ -210,8 +210,7 @@ def test_only_whitelisted_assets(api, path):
 @pytest.fixture(scope="module")
 def no_assets_api(request):
     s = _run_stack("e2e-no-docs-assets", {"DOCS_ASSETS_DIR": "/nonexistent/fleetgate-assets"})
-    from fleet_e2e import Api
-    yield Api(s)
+    yield Client(s.base_url, allow_5xx=True)  # the 503s are the point
     _finish(s, request.session)
 
 
