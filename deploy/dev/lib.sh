@@ -17,6 +17,7 @@ FG_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libmariadb-dev mariadb-server libabsl-dev libssl-dev
   catch2 libsodium-dev libspdlog-dev pkgconf ccache ninja-build cmake g++
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
+  nodejs chromium fonts-liberation
 )
 
 fg_say() { printf '==> %s\n' "$*" >&2; }
@@ -33,6 +34,8 @@ fg_missing_packages() {
       printf '%s\n' "$pkg"
     fi
   done
+  # npm comes with Debian's npm package, or inside another vendor's nodejs that conflicts with it.
+  command -v npm >/dev/null 2>&1 || printf '%s\n' npm
 }
 
 # Installs the missing packages with apt-get; does nothing (and needs no root) when none is.
@@ -57,6 +60,8 @@ fg_install() {
 
 fg_build() {
   export CCACHE_BASEDIR=$FG_REPO CCACHE_NOHASHDIR=1
+  # The /docs and /redoc assets and the OpenAPI validator, from the npm registry.
+  "$FG_REPO/deploy/dev/web-assets.sh"
   fg_say "building in $FG_BUILD_DIR"
   cmake -S "$FG_REPO" -B "$FG_BUILD_DIR" -G Ninja >/dev/null
   cmake --build "$FG_BUILD_DIR" -j"$(nproc)"

@@ -5,6 +5,7 @@
 #include "fleet/common/logging.h"
 #include "http/url.h"
 #include "render/errors.h"
+#include "surfaces/docs.h"
 #include "surfaces/routes.h"
 
 namespace fleet::gateway::app {
@@ -12,6 +13,8 @@ namespace {
 
 std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface); }
 
+// Operations and documentation: /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc and
+// anything under /docs/ (its assets).
 bool is_ops_path(std::string_view path) {
   return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
          path == "/openapi.json" || path == "/docs" || path == "/redoc" ||
@@ -71,6 +74,9 @@ Gateway::Gateway(Services services) : services_(services) {
     sockets_.add(std::string(row.method), row.path, &row);
   }
   surfaces::add_ops_routes(ops_);
+  auto documented = surfaces::http_tables();
+  documented.push_back(surfaces::socket_rows());
+  surfaces::add_docs_routes(ops_, std::move(documented));
 }
 
 http::Response Gateway::error(std::string_view path, int status, std::string_view text) {

@@ -23,7 +23,7 @@ class Gateway final : public server::Application {
   using Rows = router::Router<const endpoint::Endpoint*>;
   Services services_;
   std::array<Rows, 5> surfaces_;  // indexed by Surface
-  Routes ops_;                    // /healthz, /readyz, /metrics, the docs
+  Routes ops_;                    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
   Rows sockets_;                  // WebSocket upgrades of every surface
 };
 
