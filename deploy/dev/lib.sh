@@ -10,7 +10,8 @@ FG_BIN_DIR=$FG_BUILD_DIR/bin
 # shellcheck disable=SC2034
 FG_DEV_DIR=$FG_REPO/.dev
 
-# TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use.
+# TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use (docker-compose
+# and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -18,7 +19,11 @@ FG_PACKAGES=(
   catch2 libsodium-dev libspdlog-dev pkgconf ccache ninja-build cmake g++
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
   nodejs chromium fonts-liberation
+  python3-yaml docker-compose
 )
+
+# The services, one row each in start order: read by fg_services_load.
+FG_SERVICES_TSV=$FG_REPO/services/services.tsv
 
 fg_say() { printf '==> %s\n' "$*" >&2; }
 fg_die() {
@@ -172,4 +177,66 @@ fg_mariadb_start() {
     fi
     sleep 0.2
   done
+}
+
+# fg_services_load: reads services/services.tsv (a header line, `#` comments, one tab-separated
+# row per service) into FG_SERVICES, the names in start order, and these arrays keyed by name:
+# FG_SVC_BINARY, FG_SVC_GRPC_PORT (the default), FG_SVC_PORT_ENV, FG_SVC_ADDR_ENV,
+# FG_SVC_DATABASE, FG_SVC_READY (yes/no) and FG_SVC_NEEDS (names, space-separated).
+# fg_service_port NAME prints the port to use: $<port_env> when set, else the default.
+fg_services_load() {
+  local header line n=0 name binary port port_env addr_env database ready needs extra where
+  header=$(printf '%s\t' name binary grpc_port port_env addr_env database ready)needs
+  FG_SERVICES=()
+  declare -gA FG_SVC_BINARY=() FG_SVC_GRPC_PORT=() FG_SVC_PORT_ENV=() FG_SVC_ADDR_ENV=() \
+    FG_SVC_DATABASE=() FG_SVC_READY=() FG_SVC_NEEDS=()
+  [[ -r $FG_SERVICES_TSV ]] || fg_die "$FG_SERVICES_TSV is missing"
+  # shellcheck disable=SC2034  # the arrays are read by the scripts that source this file
+  while IFS= read -r line || [[ -n $line ]]; do
+    n=$((n + 1))
+    where="$FG_SERVICES_TSV:$n"
+    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
+    if [[ -n $header ]]; then # the first line that is no comment
+      [[ $line == "$header" ]] || fg_die "$where: expected the header ${header//$'\t'/ <tab> }"
+      header=""
+      continue
+    fi
+    # read treats tabs as whitespace, so an empty field would shift the others: none may be.
+    IFS=$'\t' read -r name binary port port_env addr_env database ready needs extra <<<"$line"
+    [[ -n $needs && -z $extra && $line != *$'\t\t'* ]] ||
+      fg_die "$where: expected 8 non-empty fields separated by single tabs"
+    [[ $name =~ ^[a-z][a-z0-9-]*$ && $binary =~ ^[a-z][a-z0-9-]*$ && $port =~ ^[1-9][0-9]*$ &&
+      $port_env =~ ^[A-Z][A-Z0-9_]*$ && $addr_env =~ ^[A-Z][A-Z0-9_]*$ &&
+      $database =~ ^[a-z][a-z0-9_]*$ && $ready =~ ^(yes|no)$ && $needs =~ ^[a-z0-9,-]+$ ]] ||
+      fg_die "$where: a malformed field (see the comments at the top of the file)"
+    [[ -z ${FG_SVC_BINARY[$name]:-} ]] || fg_die "$where: $name is listed twice"
+    [[ $needs == - ]] && needs=""
+    for extra in ${needs//,/ }; do
+      [[ -n ${FG_SVC_BINARY[$extra]:-} ]] || fg_die "$where: needs $extra, which is not listed above"
+    done
+    FG_SERVICES+=("$name")
+    FG_SVC_BINARY[$name]=$binary
+    FG_SVC_GRPC_PORT[$name]=$port
+    FG_SVC_PORT_ENV[$name]=$port_env
+    FG_SVC_ADDR_ENV[$name]=$addr_env
+    FG_SVC_DATABASE[$name]=$database
+    FG_SVC_READY[$name]=$ready
+    FG_SVC_NEEDS[$name]=${needs//,/ }
+  done <"$FG_SERVICES_TSV"
+  ((${#FG_SERVICES[@]})) || fg_die "$FG_SERVICES_TSV lists no service"
+}
+
+fg_service_port() { # NAME
+  local var=${FG_SVC_PORT_ENV[$1]}
+  printf '%s\n' "${!var:-${FG_SVC_GRPC_PORT[$1]}}"
+}
+
+# fg_dev_processes: the processes of a local run (their pid files' names under .dev/run), in
+# start order: MariaDB, the services of services/services.tsv, the gateway.
+fg_dev_processes() {
+  local name
+  fg_services_load
+  printf '%s\n' mariadbd
+  for name in "${FG_SERVICES[@]}"; do printf '%s\n' "${FG_SVC_BINARY[$name]}"; done
+  printf '%s\n' fleetgate-gateway
 }

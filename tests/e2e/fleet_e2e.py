@@ -1,6 +1,7 @@
-"""End-to-end harness: starts fleetgate-user, fleetgate-auth, fleetgate-device-session and
-fleetgate-gateway against a real MariaDB (TEST_DB_*, or a server of the test's own), with a clock
-offset file shared by all four so that tests can move time, and gives tests an HTTP client that
+"""End-to-end harness: starts the services of services/services.tsv (fleetgate-user,
+fleetgate-auth, fleetgate-device-session, ...) and fleetgate-gateway against a real MariaDB
+(TEST_DB_*, or a server of the test's own), with a clock offset file shared by all of them so
+that tests can move time, and gives tests an HTTP client that
 checks the platform-wide invariants on every response (no 5xx from a client error, no password or
 argon2 hash in any response) and a WebSocket client."""
 from __future__ import annotations
@@ -27,6 +28,8 @@ import requests
 import websocket
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from services_list import read_services
 
 MIB = 1024 * 1024
 
@@ -481,14 +484,18 @@ class Process:
             return ""
 
 
-SERVICES = ("user", "auth", "device-session", "gateway")  # start order; stopped in reverse
+# The services of services/services.tsv, in start order, then the gateway; stopped in reverse.
+SERVICE_ROWS = {row["name"]: row for row in read_services()}
+SERVICES = (*SERVICE_ROWS, "gateway")
+BINARIES = {**{name: row["binary"] for name, row in SERVICE_ROWS.items()},
+            "gateway": "fleetgate-gateway"}
 
 
 class Stack:
-    """fleetgate-user, fleetgate-auth, fleetgate-device-session (DEMO_DEVICES=on) and
+    """The services of services/services.tsv (device-session with DEMO_DEVICES=on) and
     fleetgate-gateway on free ports, each service with a database of its own, the admin account
     from ADMIN_*, a signing key file we keep so that tests can mint tokens, and one clock offset
-    file for all four processes (shift_clock moves the stack's time)."""
+    file for all the processes (shift_clock moves the stack's time)."""
 
     def __init__(self, label: str, extra_env: dict | None = None, db: Database | None = None):
         self.db = db or Database()
@@ -496,9 +503,9 @@ class Stack:
         if not bin_dir:
             raise RuntimeError("set FLEETGATE_BIN_DIR to <build>/bin (ctest does)")
         self.bin_dir = Path(bin_dir)
-        for name in SERVICES:
-            if not (self.bin_dir / f"fleetgate-{name}").exists():
-                raise RuntimeError(f"{self.bin_dir / f'fleetgate-{name}'} does not exist: build it first")
+        for binary in BINARIES.values():
+            if not (self.bin_dir / binary).exists():
+                raise RuntimeError(f"{self.bin_dir / binary} does not exist: build it first")
         self.label = label
         self.extra_env = extra_env or {}
         log_root = os.environ.get("FLEETGATE_E2E_LOG_DIR")
@@ -506,8 +513,9 @@ class Stack:
             Path(log_root).mkdir(parents=True, exist_ok=True)
         self.dir = Path(tempfile.mkdtemp(prefix=f"{label}-", dir=log_root))
         t = tag()
-        self.db_names = {"user": f"e2e_{t}_user", "auth": f"e2e_{t}_auth",
-                         "device-session": f"e2e_{t}_device_session"}
+        # e2e_<tag>_user for fleetgate_user, and so on.
+        self.db_names = {name: f"e2e_{t}_" + row["database"].removeprefix("fleetgate_")
+                         for name, row in SERVICE_ROWS.items()}
         self.admin = {"username": f"admin_{t}", "password": password(),
                       "email": f"admin_{t}@example.com", "phone": phone()}
         self.processes: list[Process] = []
@@ -554,26 +562,25 @@ class Stack:
                 "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
         db = {"DB_HOST": self.db.host, "DB_PORT": str(self.db.port), "DB_USER": self.db.user,
               "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4", "WORKER_THREADS": "4"}
-        user_addr = f"127.0.0.1:{self.ports['user']}"
-        auth_addr = f"127.0.0.1:{self.ports['auth']}"
-        session_addr = f"127.0.0.1:{self.ports['device-session']}"
-        envs = {
-            "user": {**base, **db, "DB_NAME": self.db_names["user"],
-                     "USER_GRPC_PORT": str(self.ports["user"]),
-                     "ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],
+        addr = {name: f"127.0.0.1:{self.ports[name]}" for name in SERVICE_ROWS}
+        # What a service gets besides its database, its port and the addresses it needs.
+        special = {
+            "user": {"ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],
                      "ADMIN_PHONE": self.admin["phone"]},
-            "auth": {**base, **db, "DB_NAME": self.db_names["auth"],
-                     "AUTH_GRPC_PORT": str(self.ports["auth"]), "USER_ADDR": user_addr,
-                     "AUTH_SIGNING_KEY_FILE": str(key_file),
+            "auth": {"AUTH_SIGNING_KEY_FILE": str(key_file),
                      "ADMIN_USERNAME": self.admin["username"],
                      "ADMIN_PASSWORD": self.admin["password"]},
-            "device-session": {**base, **db, "DB_NAME": self.db_names["device-session"],
-                               "DEVICE_SESSION_GRPC_PORT": str(self.ports["device-session"]),
-                               "DEMO_DEVICES": "on"},
-            "gateway": {**base, "GATEWAY_PORT": str(self.ports["gateway"]), "GATEWAY_THREADS": "2",
-                        "AUTH_ADDR": auth_addr, "USER_ADDR": user_addr,
-                        "DEVICE_SESSION_ADDR": session_addr},
+            "device-session": {"DEMO_DEVICES": "on"},
         }
+        envs = {}
+        for name, row in SERVICE_ROWS.items():
+            envs[name] = {**base, **db, "DB_NAME": self.db_names[name],
+                          row["port_env"]: str(self.ports[name]),
+                          **{SERVICE_ROWS[n]["addr_env"]: addr[n] for n in row["needs"]},
+                          **special.get(name, {})}
+        envs["gateway"] = {**base, "GATEWAY_PORT": str(self.ports["gateway"]),
+                           "GATEWAY_THREADS": "2",
+                           **{row["addr_env"]: addr[name] for name, row in SERVICE_ROWS.items()}}
         for name, env in envs.items():
             env.update({k: v for k, v in self.extra_env.items() if v is not None})
             self.envs[name] = env
@@ -590,7 +597,7 @@ class Stack:
         self.minter = Minter(self.key, token_parts(self.admin["token"])[0], now=self.epoch)
 
     def _spawn(self, name: str) -> Process:
-        return Process(name, self.bin_dir / f"fleetgate-{name}", self.envs[name],
+        return Process(name, self.bin_dir / BINARIES[name], self.envs[name],
                        self.dir / f"{name}.log")
 
     def restart(self, name: str):
