@@ -1,5 +1,5 @@
-// fleetgate-auth: reads its configuration, migrates its database, loads the signing key, serves
-// AuthService, and reports SERVING once the admin account has a credential.
+// fleetgate-auth: reads its Settings, migrates its database (waiting for it), loads the signing
+// key, serves AuthService, and reports SERVING once the admin account has a credential.
 #include <sodium.h>
 
 #include <fstream>
@@ -7,18 +7,18 @@
 #include <stop_token>
 #include <thread>
 
+#include "api/auth_service.h"
+#include "api/user_directory_client.h"
 #include "domain/admin_bootstrap.h"
 #include "domain/auth_domain.h"
 #include "domain/signing_key.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
-#include "fleet/db/db.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/server.h"
-#include "grpc/auth_service.h"
-#include "grpc/user_directory_client.h"
-#include "repository/mariadb_credential_repository.h"
+#include "fleet/service/host.h"
+#include "repository/mariadb_auth_repository.h"
 #include "repository/migrations.h"
 
 namespace {
@@ -28,25 +28,24 @@ namespace auth = fleet::auth;
 namespace config = fleet::config;
 namespace log = fleet::log;
 
+// Read once from the environment; a missing or malformed value fails the start (ConfigError).
 struct Settings {
-  int grpc_port = 50051;
+  fleet::service::HostSettings host;  // AUTH_GRPC_PORT, WORKER_THREADS, DB_*
   std::string user_addr;
   std::chrono::seconds access_token_ttl{3600};
-  unsigned worker_threads = 8;
   auth::AuthOptions options;
   std::string signing_key_file;  // empty: keep the key in the database
   std::string admin_username;
   std::string admin_password;
-  fleet::db::Config db;
 
   static Settings from_env() {
     constexpr std::int64_t kTenYears = 10LL * 366 * 24 * 3600;
     Settings s;
-    s.grpc_port = static_cast<int>(config::get_int("AUTH_GRPC_PORT", 50051, 0, 65535));
+    s.host = fleet::service::HostSettings::from_env("auth", "AUTH_GRPC_PORT", 50051,
+                                                    "fleetgate_auth", 1024);
     s.user_addr = config::get_or("USER_ADDR", "127.0.0.1:50052");
     s.access_token_ttl =
         std::chrono::seconds(config::get_int("ACCESS_TOKEN_TTL", 3600, 1, kTenYears));
-    s.worker_threads = static_cast<unsigned>(config::get_int("WORKER_THREADS", 8, 1, 1024));
     s.options.refresh_token_ttl =
         std::chrono::seconds(config::get_int("REFRESH_TOKEN_TTL", 2'592'000, 1, kTenYears));
     s.options.refresh_token_rotation = config::get_bool("REFRESH_TOKEN_ROTATION", false);
@@ -57,7 +56,6 @@ struct Settings {
     if (s.admin_password.size() > auth::kMaxPasswordBytes) {
       throw config::ConfigError("ADMIN_PASSWORD: must be at most 1024 bytes");
     }
-    s.db = fleet::db::Config::from_env("fleetgate_auth");
     return s;
   }
 };
@@ -66,20 +64,6 @@ std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw config::ConfigError("AUTH_SIGNING_KEY_FILE: cannot read " + path);
   return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The database may still be starting (local runs start everything at once): retry briefly.
-void migrate_with_retry(const fleet::db::Config& db) {
-  for (int attempt = 1;; ++attempt) {
-    try {
-      fleet::db::migrate(db, auth::migrations());
-      return;
-    } catch (const fleet::db::ConnectionLost& e) {
-      if (attempt >= 30) throw;
-      log::warn("database_not_ready", {{"attempt", attempt}, {"cause", e.what()}});
-      std::this_thread::sleep_for(1s);
-    }
-  }
 }
 
 auth::SigningKey load_signing_key(const Settings& settings, auth::SigningKeyStore& store,
@@ -102,10 +86,10 @@ void run() {
   const Settings settings = Settings::from_env();
   if (sodium_init() < 0) throw std::runtime_error("sodium_init failed");
 
-  // Single-threaded start-up work first, while SIGTERM still simply ends the process.
-  migrate_with_retry(settings.db);
-  fleet::db::Pool pool(settings.db);
-  auth::MariaDbCredentialRepository repository(pool);
+  // Blocks SIGTERM/SIGINT for run_until_signal, waits for the database and migrates it, opens
+  // the pool, the workers and the server: before anything else starts a thread (gRPC's).
+  fleet::service::Host host(settings.host, auth::kMigrations);
+  auth::MariadbAuthRepository repository(host.pool());
   // The system clock, or a shifted one for end-to-end tests (FLEETGATE_CLOCK_OFFSET_FILE).
   const std::unique_ptr<fleet::Clock> clock_ptr = fleet::clock_from_env();
   const fleet::Clock& clock = *clock_ptr;
@@ -116,9 +100,6 @@ void run() {
   const auth::PasswordHasher hasher;
   auth::AuthDomain domain(repository, hasher, signer, clock, settings.options);
 
-  // Blocks SIGTERM/SIGINT for run_until_signal: constructed before any thread (gRPC's) starts.
-  fleet::rpc::Server server("auth", "0.0.0.0:" + std::to_string(settings.grpc_port));
-
   // gRPC's reconnect backoff grows to 120 s by default; the user service may start after us
   // and should be picked up within seconds.
   grpc::ChannelArguments channel_args;
@@ -128,19 +109,13 @@ void run() {
                                            channel_args);
   auto user_stub = fleetgate::user::v1::UserService::NewStub(channel);
 
-  auto workers = std::make_unique<fleet::rpc::WorkerPool>(settings.worker_threads);
   // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.
-  fleet::idempotency::Store idempotency(pool, clock);
-  auth::AuthGrpcService service(
-      domain, *user_stub, *workers,
-      auth::ExactlyOnceRegister{idempotency, [](fleet::db::Connection& conn, std::int64_t user_id,
-                                                const std::string& hash, auth::TimePoint now) {
-                                  auth::MariaDbCredentialRepository::set_password_hash(
-                                      conn, user_id, hash, now);
-                                }});
-  server.add_service(&service);
-  server.start();
-  log::info("auth_started", {{"port", server.port()},
+  fleet::idempotency::Store idempotency(host.pool(), clock);
+  auth::AuthService service(
+      domain, *user_stub, host.workers(),
+      auth::ExactlyOnceRegister{idempotency, &auth::MariadbAuthRepository::transaction_on});
+  host.start({&service});
+  log::info("auth_started", {{"port", host.server().port()},
                              {"user_addr", settings.user_addr},
                              {"rotation", settings.options.refresh_token_rotation ? "on" : "off"}});
 
@@ -148,12 +123,11 @@ void run() {
   std::jthread bootstrap([&](std::stop_token stop) {
     auth::GrpcUserDirectory users(*user_stub, nullptr);
     auth::run_admin_bootstrap(stop, domain, users, settings.admin_username, settings.admin_password,
-                              [&] { server.set_serving(true); });
+                              [&] { host.server().set_serving(true); });
   });
-  server.run_until_signal();
+  // Drains the workers before the service and the domain they refer to go away.
+  host.run_until_signal();
   bootstrap.request_stop();
-  // Queued work refers to the service and the domain: drain it while they still exist.
-  workers.reset();
 }
 
 }  // namespace

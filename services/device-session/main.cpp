@@ -4,52 +4,64 @@
 #include "domain/expiry_sweeper.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
-#include "fleet/db/db.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/server.h"
-#include "repository/mariadb_repository.h"
+#include "fleet/service/host.h"
+#include "repository/mariadb_device_session_repository.h"
 #include "repository/migrations.h"
 
-int main() {
-  return fleet::rpc::service_main("device-session", [] {
-    using namespace fleet::device_session;
-    using namespace std::chrono_literals;
-    // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
-    fleet::rpc::block_shutdown_signals();
-    namespace config = fleet::config;
-    const auto db_config = fleet::db::Config::from_env("fleetgate_device_session");
-    const auto port = config::get_int("DEVICE_SESSION_GRPC_PORT", 50053, 0, 65535);
-    const auto worker_threads = config::get_int("WORKER_THREADS", 8, 1, 256);
-    const bool demo_devices = config::get_bool("DEMO_DEVICES", false);
-    // End-to-end tests shift time through this file: the sweeper must then poll, not sleep long.
-    const bool clock_may_jump = !config::get_or("FLEETGATE_CLOCK_OFFSET_FILE", "").empty();
-    const auto clock = fleet::clock_from_env();
+namespace {
 
-    fleet::db::migrate(db_config, kMigrations);
-    fleet::db::Pool pool(db_config);
-    MariadbRepository repository(pool);
-    DeviceHub hub;
-    Rental rental(repository, *clock, hub);
-    if (demo_devices) {
-      rental.ensure_demo_devices();
-      fleet::log::info("demo_devices_ready");
-    }
-    fleet::idempotency::Store idempotency(pool, *clock);
-    // Catches up at once on sessions that ended while the service was down.
-    ExpirySweeper sweeper(rental, *clock, clock_may_jump ? 250ms : 5000ms);
-    sweeper.start();
+using namespace fleet::device_session;
+using namespace std::chrono_literals;
+namespace config = fleet::config;
 
-    auto workers = std::make_unique<fleet::rpc::WorkerPool>(static_cast<unsigned>(worker_threads));
-    DeviceSessionAdapter service(rental, hub, idempotency, *workers);
-    fleet::rpc::Server server("device-session", "0.0.0.0:" + std::to_string(port));
-    server.add_service(&service);
-    server.start();
-    server.set_serving(true);
+// Read once from the environment; a malformed value fails the start (ConfigError).
+struct Settings {
+  fleet::service::HostSettings host;  // DEVICE_SESSION_GRPC_PORT, WORKER_THREADS, DB_*
+  bool demo_devices = false;          // DEMO_DEVICES
+  // End-to-end tests shift time through FLEETGATE_CLOCK_OFFSET_FILE: the sweeper must then
+  // poll, not sleep long.
+  bool clock_may_jump = false;
 
-    // Open watch streams would hold the shutdown for its whole grace period: end them first.
-    server.run_until_signal([&] { hub.end_all(Watcher::End::kShutdown); });
-    sweeper.stop();
-    // Queued work refers to the adapter: drain it while the adapter still exists.
-    workers.reset();
-  });
+  static Settings from_env() {
+    Settings s;
+    s.host = fleet::service::HostSettings::from_env("device-session", "DEVICE_SESSION_GRPC_PORT",
+                                                    50053, "fleetgate_device_session", 256);
+    s.demo_devices = config::get_bool("DEMO_DEVICES", false);
+    s.clock_may_jump = !config::get_or("FLEETGATE_CLOCK_OFFSET_FILE", "").empty();
+    return s;
+  }
+};
+
+void run() {
+  const Settings settings = Settings::from_env();
+  const auto clock = fleet::clock_from_env();
+
+  fleet::service::Host host(settings.host, kMigrations);
+  MariadbDeviceSessionRepository repository(host.pool());
+  DeviceHub hub;
+  Rental rental(repository, *clock, hub);
+  if (settings.demo_devices) {
+    rental.ensure_demo_devices();
+    fleet::log::info("demo_devices_ready");
+  }
+  fleet::idempotency::Store idempotency(host.pool(), *clock);
+  // Catches up at once on sessions that ended while the service was down.
+  ExpirySweeper sweeper(rental, *clock, settings.clock_may_jump ? 250ms : 5000ms);
+  sweeper.start();
+
+  DeviceSessionService service(rental, hub, idempotency,
+                               &MariadbDeviceSessionRepository::transaction_on, host.workers());
+  host.start({&service});
+  host.server().set_serving(true);
+
+  // Open watch streams would hold the shutdown for its whole grace period: end them first.
+  // Drains the workers before the service they refer to goes away.
+  host.run_until_signal([&] { hub.end_all(Watcher::End::kShutdown); });
+  sweeper.stop();
 }
+
+}  // namespace
+
+int main() { return fleet::rpc::service_main("device-session", run); }

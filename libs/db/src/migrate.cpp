@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <set>
+#include <thread>
 
 #include "fleet/common/logging.h"
 #include "fleet/db/db.h"
@@ -66,6 +67,28 @@ void migrate(const Config& config, std::span<const Migration> migrations) {
         {{"database", config.database}, {"version", m.version}, {"name", std::string(m.name)}});
   }
   conn->query("SELECT RELEASE_LOCK(?)", {lock_name});
+}
+
+}  // namespace fleet::db
+
+namespace fleet::db {
+
+void migrate_with_retry(const Config& config, std::span<const Migration> migrations,
+                        RetryOptions options) {
+  const auto deadline = std::chrono::steady_clock::now() + options.deadline;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      migrate(config, migrations);
+      return;
+    } catch (const ConnectionLost& e) {
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= deadline) throw;
+      log::warn("database_not_ready", {{"attempt", attempt}, {"cause", e.what()}});
+      // The last attempt falls on the deadline.
+      std::this_thread::sleep_for(
+          std::min<std::chrono::steady_clock::duration>(options.interval, deadline - now));
+    }
+  }
 }
 
 }  // namespace fleet::db

@@ -7,8 +7,6 @@
 namespace fleet::auth {
 namespace {
 
-using fleetgate::user::v1::Role;
-
 // A refresh token we issue is 43 characters; anything much longer is not worth hashing.
 constexpr std::size_t kMaxRefreshTokenBytes = 512;
 
@@ -33,10 +31,10 @@ std::string refresh_token_hash(std::string_view refresh_token) {
 }  // namespace
 
 std::string role_claim(const Account& account) {
-  switch (account.role()) {
-    case Role::ROLE_ADMIN:
+  switch (account.role) {
+    case Role::kAdmin:
       return "admin";
-    case Role::ROLE_OPERATOR:
+    case Role::kOperator:
       return "operator";
     default:
       return "user";  // least privilege for anything unexpected
@@ -61,7 +59,7 @@ AuthDomain::Registered AuthDomain::register_account(UserDirectory& users,
   // Hash first: if hashing fails there is no account to undo.
   const std::string hash = hasher_.hash(password);
   Registered result{users.create_user(new_account), {}};
-  const std::int64_t user_id = result.account.id();
+  const std::int64_t user_id = result.account.id;
   try {
     if (write_credential) {
       write_credential(user_id, hash, clock_.now());
@@ -107,25 +105,25 @@ AuthDomain::LoggedIn AuthDomain::login(UserDirectory& users, const LoginIdentifi
   std::optional<Account> account;
   if (!identifier.value.empty()) account = users.find_user(identifier);
   std::optional<std::string> hash;
-  if (account) hash = credentials_.find_password_hash(account->id());
+  if (account) hash = credentials_.find_password_hash(account->id);
   if (!hash) {
     hasher_.verify_dummy(password);
     log::info("login_failed", {{"reason", account ? "no_credential" : "unknown_account"}});
     invalid_credentials();
   }
   if (!hasher_.verify(*hash, password)) {
-    log::info("login_failed", {{"reason", "wrong_password"}, {"user_id", account->id()}});
+    log::info("login_failed", {{"reason", "wrong_password"}, {"user_id", account->id}});
     invalid_credentials();
   }
   // Only after the password proved the caller knows the account.
-  if (!account->is_active()) {
-    log::info("login_failed", {{"reason", "inactive"}, {"user_id", account->id()}});
+  if (!account->is_active) {
+    log::info("login_failed", {{"reason", "inactive"}, {"user_id", account->id}});
     throw DomainError(ErrorCode::kPermissionDenied, "User is inactive");
   }
-  LoggedIn result{*account, signer_.sign(account->id(), role_claim(*account)), {}};
+  LoggedIn result{*account, signer_.sign(account->id, role_claim(*account)), {}};
   if (issue_refresh_token)
-    result.refresh_token = store_new_refresh_token(account->id(), new_family_id());
-  log::info("login", {{"user_id", account->id()}});
+    result.refresh_token = store_new_refresh_token(account->id, new_family_id());
+  log::info("login", {{"user_id", account->id}});
   return result;
 }
 
@@ -147,11 +145,11 @@ AuthDomain::Refreshed AuthDomain::refresh(UserDirectory& users, std::string_view
   if (!peeked || peeked->revoked_at || peeked->expires_at <= now) invalid_refresh_token();
   if (!peeked->retired_at) {
     const auto account = users.get_user(peeked->user_id);
-    if (!account || !account->is_active()) {
+    if (!account || !account->is_active) {
       log::info("refresh_failed", {{"reason", "account_unusable"}, {"user_id", peeked->user_id}});
       invalid_refresh_token();
     }
-    Refreshed result{signer_.sign(account->id(), role_claim(*account)), {}};
+    Refreshed result{signer_.sign(account->id, role_claim(*account)), {}};
     if (!options_.refresh_token_rotation) return result;
 
     // Rotation: check and retire under the row lock, so two concurrent refreshes with the same
@@ -230,12 +228,12 @@ bool AuthDomain::ensure_admin_credential(UserDirectory& users, const std::string
                                          std::string_view password) {
   const auto account = users.find_user({LoginIdentifier::Kind::kUsername, username});
   if (!account) return false;
-  if (credentials_.find_password_hash(account->id())) return true;
+  if (credentials_.find_password_hash(account->id)) return true;
   validate_password(password);
   const bool stored = credentials_.insert_password_hash_if_absent(
-      account->id(), hasher_.hash(password), clock_.now());
+      account->id, hasher_.hash(password), clock_.now());
   log::info(stored ? "admin_credential_created" : "admin_credential_exists",
-            {{"user_id", account->id()}});
+            {{"user_id", account->id}});
   return true;
 }
 

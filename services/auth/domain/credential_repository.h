@@ -41,6 +41,15 @@ class RefreshTokenTransaction {
   virtual void insert(const NewRefreshToken& token) = 0;
 };
 
+// Credential writes inside a transaction that someone else opened and commits: exactly-once
+// registration stores the new credential in the idempotency key's transaction.
+class CredentialTransaction {
+ public:
+  virtual ~CredentialTransaction() = default;
+  // As CredentialRepository::set_password_hash, on the open transaction.
+  virtual void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) = 0;
+};
+
 class CredentialRepository {
  public:
   virtual ~CredentialRepository() = default;

@@ -5,12 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "user/v1/user.pb.h"
+#include "account.h"
 
 namespace fleet::auth {
-
-using Account = fleetgate::user::v1::Account;
-using NewAccount = fleetgate::user::v1::NewAccount;
 
 struct LoginIdentifier {
   enum class Kind { kUsername, kEmail, kPhone };

@@ -1,15 +1,9 @@
 #include "api/convert.h"
 
-#include <google/protobuf/util/time_util.h>
+#include "fleet/rpc/convert.h"
 
 namespace fleet::device_session {
 namespace {
-
-void set_time(TimePoint t, google::protobuf::Timestamp* out) {
-  using std::chrono::microseconds;
-  *out = google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(
-      std::chrono::floor<microseconds>(t).time_since_epoch().count());
-}
 
 v1::DeviceEvent::Kind kind_of(DeviceEvent::Kind kind) {
   switch (kind) {
@@ -36,10 +30,10 @@ void to_proto(const DeviceView& view, v1::Device* out) {
   out->set_running(view.running());
   if (view.running()) {
     out->set_user_id(*d.user_id);
-    set_time(*d.end_time, out->mutable_end_time());
+    rpc::set_timestamp(out->mutable_end_time(), *d.end_time);
   }
   out->set_time_left(view.time_left());
-  set_time(view.as_of, out->mutable_as_of());
+  rpc::set_timestamp(out->mutable_as_of(), view.as_of);
 }
 
 void to_proto(const DeviceEvent& event, v1::DeviceEvent* out) {
@@ -60,7 +54,7 @@ void to_proto(const LedgerEntry& entry, v1::LedgerEntry* out) {
   out->set_amount(entry.amount.str());
   out->set_balance_after(entry.balance_after.str());
   if (entry.device_id) out->set_device_id(*entry.device_id);
-  set_time(entry.created_at, out->mutable_created_at());
+  rpc::set_timestamp(out->mutable_created_at(), entry.created_at);
 }
 
 }  // namespace fleet::device_session

@@ -6,13 +6,12 @@
 #include "fleet/common/logging.h"
 #include "fleet/idempotency/unary.h"
 #include "fleet/rpc/unary.h"
-#include "repository/mariadb_repository.h"
 
 namespace fleet::device_session {
 
 using Events = std::vector<DeviceEvent>;
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::ListDevices(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::ListDevices(grpc::CallbackServerContext* context,
                                                             const v1::ListDevicesRequest*,
                                                             v1::ListDevicesResponse* response) {
   return rpc::run_unary(context, workers_, [this, response] {
@@ -20,7 +19,7 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::ListDevices(grpc::CallbackServer
   });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::GetDevice(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::GetDevice(grpc::CallbackServerContext* context,
                                                           const v1::GetDeviceRequest* request,
                                                           v1::GetDeviceResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
@@ -28,14 +27,13 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::GetDevice(grpc::CallbackServerCo
   });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::StartDevice(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::StartDevice(grpc::CallbackServerContext* context,
                                                             const v1::StartDeviceRequest* request,
                                                             v1::StartDeviceResponse* response) {
   auto events = std::make_shared<Events>();
   return idempotency::run_unary(
-      context, workers_, idempotency_, response,
-      [this, request, response, events](db::Connection& conn) {
-        MariadbTransaction tx(conn);
+      context, workers_, idempotency_, response, open_transaction_,
+      [this, request, response, events](Transaction& tx) {
         auto outcome = rental_.start(
             tx, {request->device_id(), request->user_id(), request->duration_minutes()});
         to_proto(outcome.device, response->mutable_device());
@@ -45,14 +43,13 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::StartDevice(grpc::CallbackServer
       [this, events] { rental_.publish(*events); });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::StopDevice(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::StopDevice(grpc::CallbackServerContext* context,
                                                            const v1::StopDeviceRequest* request,
                                                            v1::StopDeviceResponse* response) {
   auto events = std::make_shared<Events>();
   return idempotency::run_unary(
-      context, workers_, idempotency_, response,
-      [this, request, response, events](db::Connection& conn) {
-        MariadbTransaction tx(conn);
+      context, workers_, idempotency_, response, open_transaction_,
+      [this, request, response, events](Transaction& tx) {
         auto outcome = rental_.stop(
             tx, {request->device_id(), request->actor_user_id(), request->actor_is_admin()});
         to_proto(outcome.device, response->mutable_device());
@@ -62,7 +59,7 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::StopDevice(grpc::CallbackServerC
       [this, events] { rental_.publish(*events); });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::GetWallets(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::GetWallets(grpc::CallbackServerContext* context,
                                                            const v1::GetWalletsRequest* request,
                                                            v1::GetWalletsResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
@@ -71,7 +68,7 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::GetWallets(grpc::CallbackServerC
   });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::SetCash(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::SetCash(grpc::CallbackServerContext* context,
                                                         const v1::SetCashRequest* request,
                                                         v1::SetCashResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
@@ -80,7 +77,7 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::SetCash(grpc::CallbackServerCont
   });
 }
 
-grpc::ServerUnaryReactor* DeviceSessionAdapter::ListLedger(grpc::CallbackServerContext* context,
+grpc::ServerUnaryReactor* DeviceSessionService::ListLedger(grpc::CallbackServerContext* context,
                                                            const v1::ListLedgerRequest* request,
                                                            v1::ListLedgerResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
@@ -90,7 +87,7 @@ grpc::ServerUnaryReactor* DeviceSessionAdapter::ListLedger(grpc::CallbackServerC
   });
 }
 
-grpc::ServerWriteReactor<v1::DeviceEvent>* DeviceSessionAdapter::WatchDevice(
+grpc::ServerWriteReactor<v1::DeviceEvent>* DeviceSessionService::WatchDevice(
     grpc::CallbackServerContext* context, const v1::WatchDeviceRequest* request) {
   const std::int64_t device_id = request->device_id();
   // Subscribed before the snapshot is read: nothing published in between is lost (it follows

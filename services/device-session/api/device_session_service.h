@@ -5,18 +5,27 @@
 // published after the commit. No rules live here.
 #include "device_session/v1/device_session.grpc.pb.h"
 #include "domain/rental.h"
+#include "domain/repository.h"
 #include "fleet/idempotency/store.h"
+#include "fleet/idempotency/unary.h"
 #include "fleet/rpc/server.h"
 
 namespace fleet::device_session {
 
 namespace v1 = fleetgate::device_session::v1;
 
-class DeviceSessionAdapter final : public v1::DeviceSessionService::CallbackService {
+class DeviceSessionService final : public v1::DeviceSessionService::CallbackService {
  public:
-  DeviceSessionAdapter(Rental& rental, DeviceHub& hub, idempotency::Store& idempotency,
+  // open_transaction: the repository's Transaction on the idempotency key's connection
+  // (MariadbDeviceSessionRepository::transaction_on in main).
+  DeviceSessionService(Rental& rental, DeviceHub& hub, idempotency::Store& idempotency,
+                       idempotency::TransactionFactory<Transaction> open_transaction,
                        rpc::WorkerPool& workers)
-      : rental_(rental), hub_(hub), idempotency_(idempotency), workers_(workers) {}
+      : rental_(rental),
+        hub_(hub),
+        idempotency_(idempotency),
+        open_transaction_(std::move(open_transaction)),
+        workers_(workers) {}
 
   grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
                                         const v1::ListDevicesRequest* request,
@@ -46,6 +55,7 @@ class DeviceSessionAdapter final : public v1::DeviceSessionService::CallbackServ
   Rental& rental_;
   DeviceHub& hub_;
   idempotency::Store& idempotency_;
+  idempotency::TransactionFactory<Transaction> open_transaction_;
   rpc::WorkerPool& workers_;
 };
 

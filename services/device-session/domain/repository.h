@@ -1,6 +1,7 @@
 #pragma once
-// Storage of devices, sessions, wallets and the ledger. Implementations: MariadbRepository, and
-// an in-memory fake in tests. Money moves only inside a Transaction, which locks what it reads.
+// Storage of devices, sessions, wallets and the ledger. Implementations:
+// MariadbDeviceSessionRepository, and an in-memory fake in tests. Money moves only inside a
+// Transaction, which locks what it reads.
 #include <functional>
 #include <optional>
 #include <vector>

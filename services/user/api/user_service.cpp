@@ -1,6 +1,7 @@
 #include "api/user_service.h"
 
 #include "fleet/common/error.h"
+#include "fleet/rpc/convert.h"
 #include "fleet/rpc/unary.h"
 
 namespace fleet::user {
@@ -33,13 +34,6 @@ v1::Role proto_role(Role role) {
   return v1::ROLE_USER;
 }
 
-void set_time(google::protobuf::Timestamp* out, Clock::time_point t) {
-  const auto micros = std::chrono::floor<std::chrono::microseconds>(t).time_since_epoch().count();
-  const auto seconds = micros >= 0 ? micros / 1'000'000 : (micros - 999'999) / 1'000'000;
-  out->set_seconds(seconds);
-  out->set_nanos(static_cast<std::int32_t>((micros - seconds * 1'000'000) * 1000));
-}
-
 void to_proto(const Account& a, v1::Account* out) {
   out->set_id(a.id);
   if (a.username) out->set_username(*a.username);
@@ -50,34 +44,32 @@ void to_proto(const Account& a, v1::Account* out) {
   if (a.city) out->set_city(*a.city);
   if (a.profile_picture) out->set_profile_picture(*a.profile_picture);
   out->set_is_active(a.is_active);
-  set_time(out->mutable_created_at(), a.created_at);
-  set_time(out->mutable_updated_at(), a.updated_at);
+  rpc::set_timestamp(out->mutable_created_at(), a.created_at);
+  rpc::set_timestamp(out->mutable_updated_at(), a.updated_at);
 }
 
 // proto3 `optional string`: present or absent, as in the domain.
-std::optional<std::string> opt(bool present, const std::string& value) {
-  if (!present) return std::nullopt;
-  return value;
-}
+using rpc::optional_field;
 
 NewAccount new_account_of(const v1::NewAccount& in) {
-  return NewAccount{.username = opt(in.has_username(), in.username()),
-                    .email = opt(in.has_email(), in.email()),
-                    .phone = opt(in.has_phone(), in.phone()),
-                    .full_name = opt(in.has_full_name(), in.full_name()),
-                    .city = opt(in.has_city(), in.city()),
-                    .profile_picture = opt(in.has_profile_picture(), in.profile_picture()),
-                    .role = role_of(in.role()).value_or(Role::kUser)};
+  return NewAccount{
+      .username = optional_field(in.has_username(), in.username()),
+      .email = optional_field(in.has_email(), in.email()),
+      .phone = optional_field(in.has_phone(), in.phone()),
+      .full_name = optional_field(in.has_full_name(), in.full_name()),
+      .city = optional_field(in.has_city(), in.city()),
+      .profile_picture = optional_field(in.has_profile_picture(), in.profile_picture()),
+      .role = role_of(in.role()).value_or(Role::kUser)};
 }
 
 AccountChanges changes_of(const v1::UpdateUserRequest& in) {
   return AccountChanges{
-      .username = opt(in.has_username(), in.username()),
-      .email = opt(in.has_email(), in.email()),
-      .phone = opt(in.has_phone(), in.phone()),
-      .full_name = opt(in.has_full_name(), in.full_name()),
-      .city = opt(in.has_city(), in.city()),
-      .profile_picture = opt(in.has_profile_picture(), in.profile_picture()),
+      .username = optional_field(in.has_username(), in.username()),
+      .email = optional_field(in.has_email(), in.email()),
+      .phone = optional_field(in.has_phone(), in.phone()),
+      .full_name = optional_field(in.has_full_name(), in.full_name()),
+      .city = optional_field(in.has_city(), in.city()),
+      .profile_picture = optional_field(in.has_profile_picture(), in.profile_picture()),
       .role = in.has_role() ? role_of(in.role()) : std::nullopt,  // UNSPECIFIED: unchanged
       .is_active = in.has_is_active() ? std::optional(in.is_active()) : std::nullopt};
 }
@@ -98,34 +90,34 @@ std::pair<Identifier, std::string> identifier_of(const v1::FindUserRequest& in) 
 
 }  // namespace
 
-grpc::ServerUnaryReactor* UserServiceAdapter::CreateUser(grpc::CallbackServerContext* context,
-                                                         const v1::CreateUserRequest* request,
-                                                         v1::CreateUserResponse* response) {
+grpc::ServerUnaryReactor* UserService::CreateUser(grpc::CallbackServerContext* context,
+                                                  const v1::CreateUserRequest* request,
+                                                  v1::CreateUserResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
     to_proto(users_.create(new_account_of(request->account())), response->mutable_account());
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceAdapter::GetUser(grpc::CallbackServerContext* context,
-                                                      const v1::GetUserRequest* request,
-                                                      v1::GetUserResponse* response) {
+grpc::ServerUnaryReactor* UserService::GetUser(grpc::CallbackServerContext* context,
+                                               const v1::GetUserRequest* request,
+                                               v1::GetUserResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
     to_proto(users_.get(request->id()), response->mutable_account());
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceAdapter::FindUser(grpc::CallbackServerContext* context,
-                                                       const v1::FindUserRequest* request,
-                                                       v1::FindUserResponse* response) {
+grpc::ServerUnaryReactor* UserService::FindUser(grpc::CallbackServerContext* context,
+                                                const v1::FindUserRequest* request,
+                                                v1::FindUserResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
     const auto [by, value] = identifier_of(*request);
     to_proto(users_.find(by, value), response->mutable_account());
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceAdapter::ListUsers(grpc::CallbackServerContext* context,
-                                                        const v1::ListUsersRequest* request,
-                                                        v1::ListUsersResponse* response) {
+grpc::ServerUnaryReactor* UserService::ListUsers(grpc::CallbackServerContext* context,
+                                                 const v1::ListUsersRequest* request,
+                                                 v1::ListUsersResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
     for (const auto& account : users_.list(request->offset(), request->limit())) {
       to_proto(account, response->add_accounts());
@@ -133,17 +125,17 @@ grpc::ServerUnaryReactor* UserServiceAdapter::ListUsers(grpc::CallbackServerCont
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceAdapter::UpdateUser(grpc::CallbackServerContext* context,
-                                                         const v1::UpdateUserRequest* request,
-                                                         v1::UpdateUserResponse* response) {
+grpc::ServerUnaryReactor* UserService::UpdateUser(grpc::CallbackServerContext* context,
+                                                  const v1::UpdateUserRequest* request,
+                                                  v1::UpdateUserResponse* response) {
   return rpc::run_unary(context, workers_, [this, request, response] {
     to_proto(users_.update(request->id(), changes_of(*request)), response->mutable_account());
   });
 }
 
-grpc::ServerUnaryReactor* UserServiceAdapter::DeleteUser(grpc::CallbackServerContext* context,
-                                                         const v1::DeleteUserRequest* request,
-                                                         v1::DeleteUserResponse*) {
+grpc::ServerUnaryReactor* UserService::DeleteUser(grpc::CallbackServerContext* context,
+                                                  const v1::DeleteUserRequest* request,
+                                                  v1::DeleteUserResponse*) {
   return rpc::run_unary(context, workers_, [this, request] { users_.remove(request->id()); });
 }
 

@@ -9,9 +9,9 @@ namespace fleet::user {
 
 namespace v1 = fleetgate::user::v1;
 
-class UserServiceAdapter final : public v1::UserService::CallbackService {
+class UserService final : public v1::UserService::CallbackService {
  public:
-  UserServiceAdapter(Users& users, rpc::WorkerPool& workers) : users_(users), workers_(workers) {}
+  UserService(Users& users, rpc::WorkerPool& workers) : users_(users), workers_(workers) {}
 
   grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* context,
                                        const v1::CreateUserRequest* request,

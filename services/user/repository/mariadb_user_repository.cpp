@@ -1,5 +1,7 @@
 #include "repository/mariadb_user_repository.h"
 
+#include "fleet/db/nullable.h"
+
 namespace fleet::user {
 namespace {
 
@@ -23,11 +25,6 @@ Role role_of(const std::string& name) {
   if (name == "admin") return Role::kAdmin;
   if (name == "operator") return Role::kOperator;
   return Role::kUser;
-}
-
-db::Param text(const std::optional<std::string>& value) {
-  if (value) return *value;
-  return nullptr;
 }
 
 Account account_of(const db::Row& row) {
@@ -67,9 +64,9 @@ Account MariadbUserRepository::create(const NewAccount& account, Clock::time_poi
       conn.execute(
           "INSERT INTO users (username, email, phone, full_name, role, city, profile_picture,"
           " is_active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
-          {text(account.username), text(account.email), text(account.phone),
-           text(account.full_name), std::string(role_name(account.role)), text(account.city),
-           text(account.profile_picture), at, at});
+          {db::nullable(account.username), db::nullable(account.email), db::nullable(account.phone),
+           db::nullable(account.full_name), std::string(role_name(account.role)),
+           db::nullable(account.city), db::nullable(account.profile_picture), at, at});
       return static_cast<std::int64_t>(conn.last_insert_id());
     });
     return Account{.id = id,

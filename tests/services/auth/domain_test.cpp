@@ -34,13 +34,12 @@ struct Fixture {
                {std::chrono::hours(24 * 30), rotation, "fleetgate"}) {}
 
   // An account with a credential, as registration leaves it.
-  Account add_user(const std::string& username,
-                   fleetgate::user::v1::Role role = fleetgate::user::v1::ROLE_USER) {
+  Account add_user(const std::string& username, Role role = Role::kUser) {
     NewAccount n;
-    n.set_username(username);
-    n.set_email(username + "@example.com");
-    n.set_phone("555" + std::to_string(users.accounts.size() + 1000));
-    n.set_role(role);
+    n.username = username;
+    n.email = username + "@example.com";
+    n.phone = "555" + std::to_string(users.accounts.size() + 1000);
+    n.role = role;
     return domain.register_account(users, n, kPassword, false).account;
   }
   std::string login_refresh(const std::string& username) {
@@ -77,16 +76,16 @@ void check_error(const DomainError& e, ErrorCode code, const std::string& text) 
 
 TEST_CASE("login works by username, email and phone", "[auth]") {
   Fixture f;
-  const Account alice = f.add_user("alice", fleetgate::user::v1::ROLE_OPERATOR);
+  const Account alice = f.add_user("alice", Role::kOperator);
   for (const LoginIdentifier& id : {LoginIdentifier{Kind::kUsername, "alice"},
                                     LoginIdentifier{Kind::kEmail, "alice@example.com"},
-                                    LoginIdentifier{Kind::kPhone, alice.phone()}}) {
+                                    LoginIdentifier{Kind::kPhone, *alice.phone}}) {
     const auto result = f.domain.login(f.users, id, kPassword, false);
-    CHECK(result.account.id() == alice.id());
+    CHECK(result.account.id == alice.id);
     CHECK(result.refresh_token.empty());
     const auto claims = f.verifier.verify(result.access_token);
     REQUIRE(claims);
-    CHECK(claims.claims->user_id == alice.id());
+    CHECK(claims.claims->user_id == alice.id);
     CHECK(claims.claims->role == "operator");
   }
   CHECK(f.domain.access_token_ttl() == 3600s);
@@ -95,11 +94,11 @@ TEST_CASE("login works by username, email and phone", "[auth]") {
 TEST_CASE("the access token role follows the account role", "[auth]") {
   Account a;
   CHECK(role_claim(a) == "user");
-  a.set_role(fleetgate::user::v1::ROLE_USER);
+  a.role = Role::kUser;
   CHECK(role_claim(a) == "user");
-  a.set_role(fleetgate::user::v1::ROLE_OPERATOR);
+  a.role = Role::kOperator;
   CHECK(role_claim(a) == "operator");
-  a.set_role(fleetgate::user::v1::ROLE_ADMIN);
+  a.role = Role::kAdmin;
   CHECK(role_claim(a) == "admin");
 }
 
@@ -126,7 +125,7 @@ TEST_CASE(
               ErrorCode::kUnauthenticated, "Invalid credentials");
   // An account the user service knows but that has no credential here.
   NewAccount n;
-  n.set_username("carol");
+  n.username = "carol";
   f.users.create_user(n);
   check_error(domain_error([&] {
                 f.domain.login(f.users, {Kind::kUsername, "carol"}, kPassword, true);
@@ -138,7 +137,7 @@ TEST_CASE(
 TEST_CASE("an inactive account is refused only after its password verified", "[auth]") {
   Fixture f;
   const Account alice = f.add_user("alice");
-  f.users.account(alice.id()).set_is_active(false);
+  f.users.account(alice.id).is_active = false;
   check_error(domain_error([&] {
                 f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, true);
               }),
@@ -153,24 +152,24 @@ TEST_CASE("an inactive account is refused only after its password verified", "[a
 TEST_CASE("register creates the account, stores an argon2id hash and can sign in", "[auth]") {
   Fixture f;
   NewAccount n;
-  n.set_username("dave");
-  n.set_role(fleetgate::user::v1::ROLE_ADMIN);
+  n.username = "dave";
+  n.role = Role::kAdmin;
   const auto registered = f.domain.register_account(f.users, n, kPassword, true);
-  CHECK(registered.account.username() == "dave");
+  CHECK(registered.account.username == "dave");
   const auto claims = f.verifier.verify(registered.access_token);
   REQUIRE(claims);
-  CHECK(claims.claims->user_id == registered.account.id());
+  CHECK(claims.claims->user_id == registered.account.id);
   CHECK(claims.claims->role == "admin");
 
-  const std::string& hash = f.repo.hashes.at(registered.account.id());
+  const std::string& hash = f.repo.hashes.at(registered.account.id);
   CHECK(hash.rfind("$argon2id$", 0) == 0);
   CHECK(hash.find(kPassword) == std::string::npos);
-  CHECK(f.domain.login(f.users, {Kind::kUsername, "dave"}, kPassword, false).account.id() ==
-        registered.account.id());
+  CHECK(f.domain.login(f.users, {Kind::kUsername, "dave"}, kPassword, false).account.id ==
+        registered.account.id);
 
   // Without asking, no token.
   NewAccount other;
-  other.set_username("erin");
+  other.username = "erin";
   CHECK(f.domain.register_account(f.users, other, kPassword, false).access_token.empty());
 }
 
@@ -179,10 +178,10 @@ TEST_CASE("register passes the user service's refusals through and validates the
   Fixture f;
   f.add_user("alice");
   NewAccount n;
-  n.set_username("alice");
+  n.username = "alice";
   check_error(domain_error([&] { f.domain.register_account(f.users, n, kPassword, false); }),
               ErrorCode::kAlreadyExists, "Username already exists");
-  n.set_username("zed");
+  n.username = "zed";
   for (const std::string& bad : {std::string(), std::string(1025, 'x')}) {
     check_error(domain_error([&] { f.domain.register_account(f.users, n, bad, false); }),
                 ErrorCode::kInvalidArgument, "Password must be 1 to 1024 characters");
@@ -195,7 +194,7 @@ TEST_CASE("register deletes the new account when its credential cannot be stored
   Fixture f;
   f.repo.fail_writes = true;
   NewAccount n;
-  n.set_username("frank");
+  n.username = "frank";
   CHECK_THROWS_AS(f.domain.register_account(f.users, n, kPassword, true), std::runtime_error);
   CHECK(f.users.accounts.empty());
   REQUIRE(f.users.deleted.size() == 1);
@@ -216,7 +215,7 @@ TEST_CASE("by default a refresh token works again and again", "[auth]") {
     CHECK(result.refresh_token.empty());
     const auto claims = f.verifier.verify(result.access_token);
     REQUIRE(claims);
-    CHECK(claims.claims->user_id == alice.id());
+    CHECK(claims.claims->user_id == alice.id);
     CHECK(claims.claims->issued_at == f.clock.now());
   }
   // Only its hash is stored.
@@ -230,16 +229,16 @@ TEST_CASE("refresh re-checks the account and signs its current role", "[auth]") 
   const Account alice = f.add_user("alice");
   const std::string refresh = f.login_refresh("alice");
 
-  f.users.account(alice.id()).set_role(fleetgate::user::v1::ROLE_ADMIN);
+  f.users.account(alice.id).role = Role::kAdmin;
   CHECK(f.verifier.verify(f.domain.refresh(f.users, refresh).access_token).claims->role == "admin");
 
-  f.users.account(alice.id()).set_is_active(false);
+  f.users.account(alice.id).is_active = false;
   check_error(domain_error([&] { f.domain.refresh(f.users, refresh); }),
               ErrorCode::kUnauthenticated, "Invalid or expired refresh token");
-  f.users.account(alice.id()).set_is_active(true);
+  f.users.account(alice.id).is_active = true;
   CHECK_NOTHROW(f.domain.refresh(f.users, refresh));
 
-  f.users.accounts.erase(alice.id());
+  f.users.accounts.erase(alice.id);
   check_error(domain_error([&] { f.domain.refresh(f.users, refresh); }),
               ErrorCode::kUnauthenticated, "Invalid or expired refresh token");
 }
@@ -338,26 +337,26 @@ TEST_CASE("set_password replaces the hash and revokes the user's refresh tokens"
   const Account bob = f.add_user("bob");
   const std::string alice_refresh = f.login_refresh("alice");
   const std::string bob_refresh = f.login_refresh("bob");
-  const std::string old_hash = f.repo.hashes.at(alice.id());
+  const std::string old_hash = f.repo.hashes.at(alice.id);
 
-  f.domain.set_password(alice.id(), "a new password");
-  CHECK(f.repo.hashes.at(alice.id()) != old_hash);
-  CHECK(f.repo.hashes.at(alice.id()).rfind("$argon2id$", 0) == 0);
+  f.domain.set_password(alice.id, "a new password");
+  CHECK(f.repo.hashes.at(alice.id) != old_hash);
+  CHECK(f.repo.hashes.at(alice.id).rfind("$argon2id$", 0) == 0);
   CHECK_THROWS_AS(f.domain.refresh(f.users, alice_refresh), DomainError);
   CHECK_NOTHROW(f.domain.refresh(f.users, bob_refresh));
   CHECK_THROWS_AS(f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, false),
                   DomainError);
   CHECK_NOTHROW(f.domain.login(f.users, {Kind::kUsername, "alice"}, "a new password", false));
 
-  check_error(domain_error([&] { f.domain.set_password(alice.id(), ""); }),
+  check_error(domain_error([&] { f.domain.set_password(alice.id, ""); }),
               ErrorCode::kInvalidArgument, "Password must be 1 to 1024 characters");
   check_error(domain_error([&] { f.domain.set_password(0, "x"); }), ErrorCode::kInvalidArgument,
               "Invalid user id");
   // Upsert: an account without a credential gets one.
   NewAccount n;
-  n.set_username("carol");
+  n.username = "carol";
   const Account carol = f.users.create_user(n);
-  f.domain.set_password(carol.id(), "carols");
+  f.domain.set_password(carol.id, "carols");
   CHECK_NOTHROW(f.domain.login(f.users, {Kind::kUsername, "carol"}, "carols", false));
 }
 
@@ -365,13 +364,13 @@ TEST_CASE("delete_credentials removes the hash and the refresh tokens", "[auth]"
   Fixture f;
   const Account alice = f.add_user("alice");
   const std::string refresh = f.login_refresh("alice");
-  f.domain.delete_credentials(alice.id());
+  f.domain.delete_credentials(alice.id);
   CHECK(f.repo.hashes.empty());
   CHECK(f.repo.tokens.empty());
   CHECK_THROWS_AS(f.domain.refresh(f.users, refresh), DomainError);
   CHECK_THROWS_AS(f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, false),
                   DomainError);
-  CHECK_NOTHROW(f.domain.delete_credentials(alice.id()));  // idempotent
+  CHECK_NOTHROW(f.domain.delete_credentials(alice.id));  // idempotent
 }
 
 TEST_CASE("argon2id hashes carry their own salt", "[auth]") {
@@ -394,17 +393,17 @@ TEST_CASE("the admin credential is created once and never overwritten", "[auth]"
   f.users.unavailable = false;
 
   NewAccount n;
-  n.set_username("admin");
-  n.set_role(fleetgate::user::v1::ROLE_ADMIN);
+  n.username = "admin";
+  n.role = Role::kAdmin;
   const Account admin = f.users.create_user(n);
   CHECK(f.domain.ensure_admin_credential(f.users, "admin", "first"));
   const auto login = f.domain.login(f.users, {Kind::kUsername, "admin"}, "first", false);
   CHECK(f.verifier.verify(login.access_token).claims->role == "admin");
 
   // A later start with another ADMIN_PASSWORD keeps the existing credential.
-  const std::string hash = f.repo.hashes.at(admin.id());
+  const std::string hash = f.repo.hashes.at(admin.id);
   CHECK(f.domain.ensure_admin_credential(f.users, "admin", "second"));
-  CHECK(f.repo.hashes.at(admin.id()) == hash);
+  CHECK(f.repo.hashes.at(admin.id) == hash);
   CHECK_THROWS_AS(f.domain.login(f.users, {Kind::kUsername, "admin"}, "second", false),
                   DomainError);
 }
@@ -432,7 +431,7 @@ TEST_CASE("no error text ever carries a password, hash or token", "[auth]") {
   Fixture f(/*rotation=*/true);
   const Account alice = f.add_user("alice");
   const std::string refresh = f.login_refresh("alice");
-  const std::string hash = f.repo.hashes.at(alice.id());
+  const std::string hash = f.repo.hashes.at(alice.id);
   f.domain.refresh(f.users, refresh);  // retires `refresh`
 
   std::vector<std::string> texts;
@@ -448,11 +447,11 @@ TEST_CASE("no error text ever carries a password, hash or token", "[auth]") {
   collect([&] { f.domain.login(f.users, {Kind::kUsername, "alice"}, hash, true); });
   collect([&] { f.domain.refresh(f.users, refresh); });
   collect([&] { f.domain.logout(refresh); });
-  collect([&] { f.domain.set_password(alice.id(), std::string(2000, 's')); });
+  collect([&] { f.domain.set_password(alice.id, std::string(2000, 's')); });
   NewAccount dup;
-  dup.set_username("alice");
+  dup.username = "alice";
   collect([&] { f.domain.register_account(f.users, dup, "wrong-secret-pw", true); });
-  f.users.account(alice.id()).set_is_active(false);
+  f.users.account(alice.id).is_active = false;
   collect([&] { f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, true); });
 
   REQUIRE(texts.size() == 8);

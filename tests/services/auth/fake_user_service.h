@@ -5,11 +5,13 @@
 
 #include <memory>
 #include <mutex>
-#include <stdexcept>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/account_convert.h"
 #include "fakes.h"
+#include "fleet/rpc/testing/in_process_server.h"
 #include "user/v1/user.grpc.pb.h"
 
 namespace fleet::auth::testing {
@@ -25,11 +27,13 @@ class FakeUserService final : public upb::UserService::Service {
 
   grpc::Status CreateUser(grpc::ServerContext* c, const upb::CreateUserRequest* r,
                           upb::CreateUserResponse* out) override {
-    return call(c, [&] { *out->mutable_account() = directory.create_user(r->account()); });
+    return call(c, [&] {
+      to_proto(directory.create_user(new_account_of(r->account())), out->mutable_account());
+    });
   }
   grpc::Status GetUser(grpc::ServerContext* c, const upb::GetUserRequest* r,
                        upb::GetUserResponse* out) override {
-    return call(c, [&] { *out->mutable_account() = found(directory.get_user(r->id())); });
+    return call(c, [&] { to_proto(found(directory.get_user(r->id())), out->mutable_account()); });
   }
   grpc::Status FindUser(grpc::ServerContext* c, const upb::FindUserRequest* r,
                         upb::FindUserResponse* out) override {
@@ -38,7 +42,7 @@ class FakeUserService final : public upb::UserService::Service {
       if (r->has_username()) id = {LoginIdentifier::Kind::kUsername, r->username()};
       if (r->has_email()) id = {LoginIdentifier::Kind::kEmail, r->email()};
       if (r->has_phone()) id = {LoginIdentifier::Kind::kPhone, r->phone()};
-      *out->mutable_account() = found(directory.find_user(id));
+      to_proto(found(directory.find_user(id)), out->mutable_account());
     });
   }
   grpc::Status DeleteUser(grpc::ServerContext* c, const upb::DeleteUserRequest* r,
@@ -73,23 +77,14 @@ class FakeUserService final : public upb::UserService::Service {
   }
 };
 
-// The fake served over gRPC on a free loopback port, with a stub that calls it.
+// The fake served over gRPC in process (the gRPC test fixture), with a stub that calls it. The
+// stub outlives the server: `server.reset()` stops the fake while callers keep their stub.
 struct ServedFakeUserService {
-  ServedFakeUserService() {
-    grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(&service);
-    server = builder.BuildAndStart();
-    if (!server) throw std::runtime_error("the fake user service did not start");
-    stub = upb::UserService::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port),
-                                                         grpc::InsecureChannelCredentials()));
-  }
-  ~ServedFakeUserService() {
-    if (server) server->Shutdown();
+  ServedFakeUserService() : server(std::in_place, service, "fake-user") {
+    stub = upb::UserService::NewStub(server->channel());
   }
   FakeUserService service;
-  int port = 0;
-  std::unique_ptr<grpc::Server> server;
+  std::optional<fleet::rpc::testing::InProcessServer<upb::UserService>> server;
   std::unique_ptr<upb::UserService::Stub> stub;
 };
 

@@ -17,26 +17,25 @@ class FakeUserDirectory final : public UserDirectory {
     std::lock_guard lock(mutex_);
     check_available();
     for (const auto& [id, a] : accounts) {
-      if (n.has_username() && a.has_username() && a.username() == n.username()) {
+      if (n.username && a.username == n.username) {
         throw DomainError(ErrorCode::kAlreadyExists, "Username already exists");
       }
-      if (n.has_email() && a.has_email() && a.email() == n.email()) {
+      if (n.email && a.email == n.email) {
         throw DomainError(ErrorCode::kAlreadyExists, "Email already registered");
       }
-      if (n.has_phone() && a.has_phone() && a.phone() == n.phone()) {
+      if (n.phone && a.phone == n.phone) {
         throw DomainError(ErrorCode::kAlreadyExists, "Phone already registered");
       }
     }
     Account a;
-    a.set_id(next_id_++);
-    if (n.has_username()) a.set_username(n.username());
-    if (n.has_email()) a.set_email(n.email());
-    if (n.has_phone()) a.set_phone(n.phone());
-    if (n.has_full_name()) a.set_full_name(n.full_name());
-    a.set_role(n.role() == fleetgate::user::v1::ROLE_UNSPECIFIED ? fleetgate::user::v1::ROLE_USER
-                                                                 : n.role());
-    a.set_is_active(true);
-    accounts[a.id()] = a;
+    a.id = next_id_++;
+    a.username = n.username;
+    a.email = n.email;
+    a.phone = n.phone;
+    a.full_name = n.full_name;
+    a.role = n.role == Role::kUnspecified ? Role::kUser : n.role;
+    a.is_active = true;
+    accounts[a.id] = a;
     return a;
   }
   std::optional<Account> get_user(std::int64_t id) override {
@@ -52,10 +51,9 @@ class FakeUserDirectory final : public UserDirectory {
     ++find_calls;
     for (const auto& [id, a] : accounts) {
       using Kind = LoginIdentifier::Kind;
-      if ((identifier.kind == Kind::kUsername && a.has_username() &&
-           a.username() == identifier.value) ||
-          (identifier.kind == Kind::kEmail && a.has_email() && a.email() == identifier.value) ||
-          (identifier.kind == Kind::kPhone && a.has_phone() && a.phone() == identifier.value)) {
+      if ((identifier.kind == Kind::kUsername && a.username == identifier.value) ||
+          (identifier.kind == Kind::kEmail && a.email == identifier.value) ||
+          (identifier.kind == Kind::kPhone && a.phone == identifier.value)) {
         return a;
       }
     }

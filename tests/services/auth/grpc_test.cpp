@@ -6,15 +6,16 @@
 #include <catch2/catch.hpp>
 #include <thread>
 
+#include "api/auth_service.h"
+#include "api/user_directory_client.h"
 #include "auth/v1/auth.grpc.pb.h"
 #include "domain/admin_bootstrap.h"
 #include "domain/signing_key.h"
 #include "fake_user_service.h"
 #include "fakes.h"
 #include "fleet/rpc/server.h"
-#include "grpc/auth_service.h"
+#include "fleet/rpc/testing/in_process_server.h"
 #include "grpc/health/v1/health.grpc.pb.h"
-#include "grpc/user_directory_client.h"
 
 using namespace fleet::auth;
 using namespace std::chrono_literals;
@@ -23,6 +24,7 @@ namespace upb = fleetgate::user::v1;
 using fleet::auth::testing::FakeCredentialRepository;
 using fleet::auth::testing::FakeUserDirectory;
 using fleet::auth::testing::ServedFakeUserService;
+using fleet::rpc::testing::InProcessServer;
 
 namespace {
 
@@ -32,27 +34,18 @@ struct Harness {
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
         domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate"}),
         workers(2),
-        auth_server("auth-test", "127.0.0.1:0") {
-    service = std::make_unique<AuthGrpcService>(domain, *users.stub, workers);
-    auth_server.add_service(service.get());
-    auth_server.start();
-    channel = grpc::CreateChannel("127.0.0.1:" + std::to_string(auth_server.port()),
-                                  grpc::InsecureChannelCredentials());
-    auth = apb::AuthService::NewStub(channel);
-  }
-  ~Harness() {
-    auth_server.shutdown();
-  }
+        service(domain, *users.stub, workers),
+        served(service, "auth-test"),
+        auth_server(served.server()),
+        channel(served.channel()),
+        auth(&served.stub()) {}
 
   static const PasswordHasher& hasher() {
     static const PasswordHasher instance;
     return instance;
   }
   static std::unique_ptr<grpc::ClientContext> ctx(const std::string& request_id = {}) {
-    auto c = std::make_unique<grpc::ClientContext>();
-    c->set_deadline(std::chrono::system_clock::now() + 10s);
-    if (!request_id.empty()) c->AddMetadata("x-request-id", request_id);
-    return c;
+    return fleet::rpc::testing::context(10s, request_id);
   }
   apb::RegisterResponse register_user(const std::string& username, const std::string& phone) {
     apb::RegisterRequest request;
@@ -73,10 +66,11 @@ struct Harness {
   AuthDomain domain;
   fleet::rpc::WorkerPool workers;
   ServedFakeUserService users;
-  std::unique_ptr<AuthGrpcService> service;
-  fleet::rpc::Server auth_server;
+  AuthService service;
+  InProcessServer<apb::AuthService> served;
+  fleet::rpc::Server& auth_server;
   std::shared_ptr<grpc::Channel> channel;
-  std::unique_ptr<apb::AuthService::Stub> auth;
+  apb::AuthService::Stub* auth;
 };
 
 }  // namespace
@@ -200,7 +194,6 @@ TEST_CASE("GetPublicKey hands out the verification key", "[auth][grpc]") {
 
 TEST_CASE("an unreachable user service is UNAVAILABLE, never a leak of the cause", "[auth][grpc]") {
   Harness h;
-  h.users.server->Shutdown();
   h.users.server.reset();
   apb::LoginRequest login;
   login.set_username("alice");
@@ -234,14 +227,14 @@ TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[a
 
   // The user service creates the admin account.
   NewAccount admin;
-  admin.set_username("admin");
-  admin.set_role(upb::ROLE_ADMIN);
+  admin.username = "admin";
+  admin.role = Role::kAdmin;
   const Account account = h.users.service.directory.create_user(admin);
   for (int i = 0; i < 200 && !serving(); ++i) std::this_thread::sleep_for(10ms);
   CHECK(serving());
   bootstrap.join();
   CHECK(done);
-  CHECK(h.repo.hashes.count(account.id()) == 1);
+  CHECK(h.repo.hashes.count(account.id) == 1);
 
   apb::LoginRequest login;
   login.set_username("admin");
@@ -254,7 +247,7 @@ TEST_CASE("the admin bootstrap waits for the account, then reports SERVING", "[a
 
 TEST_CASE("the admin bootstrap stops when asked", "[auth][grpc]") {
   Harness h;
-  h.users.server->Shutdown();  // never answers
+  h.users.server.reset();  // never answers
   std::atomic<bool> result{true};
   std::jthread bootstrap([&](std::stop_token stop) {
     GrpcUserDirectory users(*h.users.stub, nullptr, 200ms);

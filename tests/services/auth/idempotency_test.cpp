@@ -5,14 +5,14 @@
 #include <atomic>
 #include <catch2/catch.hpp>
 
+#include "api/auth_service.h"
 #include "auth/v1/auth.grpc.pb.h"
 #include "domain/signing_key.h"
 #include "fake_user_service.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/idempotency/unary.h"
 #include "fleet/rpc/server.h"
-#include "grpc/auth_service.h"
-#include "repository/mariadb_credential_repository.h"
+#include "repository/mariadb_auth_repository.h"
 #include "repository/migrations.h"
 #include "test_database.h"
 
@@ -22,46 +22,39 @@ namespace apb = fleetgate::auth::v1;
 namespace upb = fleetgate::user::v1;
 using fleet::auth::testing::ServedFakeUserService;
 using fleet::db::testing::TestDatabase;
+using fleet::rpc::testing::InProcessServer;
 
 namespace {
 
+struct Harness;
+
+// The repository's credential writes on the key's transaction, with failures injected.
+class InjectedCredentials final : public CredentialTransaction {
+ public:
+  InjectedCredentials(Harness& h, fleet::db::Connection& conn) : h_(h), conn_(conn) {}
+  void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) override;
+
+ private:
+  Harness& h_;
+  fleet::db::Connection& conn_;
+};
+
 struct Harness {
   Harness()
-      : pool((fleet::db::migrate(database.config(), migrations()), database.config())),
+      : pool((fleet::db::migrate(database.config(), kMigrations), database.config())),
         repo(pool),
         key(load_or_create_signing_key(repo, clock)),
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
         domain(repo, hasher, signer, clock, {3600s, false, "fleetgate"}),
         store(pool, clock),
         workers(2),
-        auth_server("auth-idem-test", "127.0.0.1:0") {
-    service = std::make_unique<AuthGrpcService>(
-        domain, *users.stub, workers,
-        ExactlyOnceRegister{store, [this](fleet::db::Connection& conn, std::int64_t user_id,
-                                          const std::string& hash, TimePoint now) {
-                              if (fail_credentials > 0) {
-                                --fail_credentials;
-                                throw std::runtime_error("credential insert failed");
-                              }
-                              MariaDbCredentialRepository::set_password_hash(conn, user_id, hash,
-                                                                             now);
-                              if (lose_connection_after_credential > 0) {
-                                // As a MariaDB restart would: the key's completion and the
-                                // commit that follow fail, and the credential rolls back.
-                                --lose_connection_after_credential;
-                                const auto id = conn.query_one("SELECT CONNECTION_ID()")->str(0);
-                                pool.acquire()->execute("KILL CONNECTION " + id);
-                              }
-                            }});
-    auth_server.add_service(service.get());
-    auth_server.start();
-    auth = apb::AuthService::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + std::to_string(auth_server.port()),
-                            grpc::InsecureChannelCredentials()));
-  }
-  ~Harness() {
-    auth_server.shutdown();
-  }
+        service(domain, *users.stub, workers,
+                ExactlyOnceRegister{store,
+                                    [this](fleet::db::Connection& conn) {
+                                      return std::make_unique<InjectedCredentials>(*this, conn);
+                                    }}),
+        served(service, "auth-idem-test"),
+        auth(&served.stub()) {}
 
   struct Result {
     grpc::Status status;
@@ -100,7 +93,7 @@ struct Harness {
 
   TestDatabase database;
   fleet::db::Pool pool;
-  MariaDbCredentialRepository repo;
+  MariadbAuthRepository repo;
   fleet::ManualClock clock;
   SigningKey key;
   fleet::token::Signer signer;
@@ -111,10 +104,26 @@ struct Harness {
   std::atomic<int> fail_credentials{0};
   std::atomic<int> lose_connection_after_credential{0};
   ServedFakeUserService users;
-  std::unique_ptr<AuthGrpcService> service;
-  fleet::rpc::Server auth_server;
-  std::unique_ptr<apb::AuthService::Stub> auth;
+  AuthService service;
+  InProcessServer<apb::AuthService> served;
+  apb::AuthService::Stub* auth;
 };
+
+void InjectedCredentials::set_password_hash(std::int64_t user_id, const std::string& hash,
+                                            TimePoint now) {
+  if (h_.fail_credentials > 0) {
+    --h_.fail_credentials;
+    throw std::runtime_error("credential insert failed");
+  }
+  MariadbAuthRepository::set_password_hash(conn_, user_id, hash, now);
+  if (h_.lose_connection_after_credential > 0) {
+    // As a MariaDB restart would: the key's completion and the commit that follow fail, and the
+    // credential rolls back.
+    --h_.lose_connection_after_credential;
+    const auto id = conn_.query_one("SELECT CONNECTION_ID()")->str(0);
+    h_.pool.acquire()->execute("KILL CONNECTION " + id);
+  }
+}
 
 }  // namespace
 

@@ -6,7 +6,7 @@
 #include "domain/secrets.h"
 #include "domain/signing_key.h"
 #include "fakes.h"
-#include "repository/mariadb_credential_repository.h"
+#include "repository/mariadb_auth_repository.h"
 #include "repository/migrations.h"
 #include "test_database.h"
 
@@ -18,7 +18,7 @@ namespace {
 
 struct Fixture {
   Fixture() : pool(database.config()), repo(pool) {
-    fleet::db::migrate(database.config(), migrations());
+    fleet::db::migrate(database.config(), kMigrations);
   }
   NewRefreshToken token(std::int64_t user_id, const std::string& family, const std::string& raw,
                         std::chrono::seconds ttl = 3600s) {
@@ -28,7 +28,7 @@ struct Fixture {
 
   TestDatabase database;
   fleet::db::Pool pool;
-  MariaDbCredentialRepository repo;
+  MariadbAuthRepository repo;
   fleet::ManualClock clock;
 };
 
@@ -36,9 +36,9 @@ struct Fixture {
 
 TEST_CASE("migrations are repeatable", "[auth][db]") {
   Fixture f;
-  CHECK_NOTHROW(fleet::db::migrate(f.database.config(), migrations()));
+  CHECK_NOTHROW(fleet::db::migrate(f.database.config(), kMigrations));
   auto conn = f.pool.acquire();
-  CHECK(conn->query("SELECT version FROM schema_migrations").size() == migrations().size());
+  CHECK(conn->query("SELECT version FROM schema_migrations").size() == std::size(kMigrations));
 }
 
 TEST_CASE("password hashes: insert-if-absent, upsert, delete", "[auth][db]") {
@@ -168,7 +168,7 @@ TEST_CASE("with rotation, concurrent refreshes of one token on MariaDB: at most 
   AuthDomain domain(f.repo, hasher, signer, f.clock, {3600s, true, "fleetgate"});
   fleet::auth::testing::FakeUserDirectory users;
   NewAccount n;
-  n.set_username("alice");
+  n.username = "alice";
   domain.register_account(users, n, "pw", false);
 
   for (int round = 0; round < 5; ++round) {

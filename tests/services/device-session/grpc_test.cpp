@@ -7,7 +7,8 @@
 
 #include "api/device_session_service.h"
 #include "fleet/idempotency/store.h"
-#include "repository/mariadb_repository.h"
+#include "fleet/rpc/testing/in_process_server.h"
+#include "repository/mariadb_device_session_repository.h"
 #include "repository/migrations.h"
 #include "test_database.h"
 
@@ -26,33 +27,32 @@ struct Harness {
   fleet::db::testing::TestDatabase db;
   fleet::ManualClock clock;
   std::unique_ptr<fleet::db::Pool> pool;
-  std::unique_ptr<MariadbRepository> repository;
+  std::unique_ptr<MariadbDeviceSessionRepository> repository;
   DeviceHub hub;
   std::unique_ptr<Rental> rental;
   std::unique_ptr<fleet::idempotency::Store> idempotency;
   fleet::rpc::WorkerPool workers{8};
-  std::unique_ptr<DeviceSessionAdapter> service;
-  fleet::rpc::Server server{"device-session-test", "127.0.0.1:0"};
-  std::unique_ptr<v1::DeviceSessionService::Stub> stub;
+  std::unique_ptr<DeviceSessionService> service;
+  std::optional<fleet::rpc::testing::InProcessServer<v1::DeviceSessionService>> server;
+  v1::DeviceSessionService::Stub* stub = nullptr;
 
   Harness() {
     auto config = db.config();
     config.pool_size = 24;
     fleet::db::migrate(config, kMigrations);
     pool = std::make_unique<fleet::db::Pool>(config);
-    repository = std::make_unique<MariadbRepository>(*pool);
+    repository = std::make_unique<MariadbDeviceSessionRepository>(*pool);
     rental = std::make_unique<Rental>(*repository, clock, hub);
     rental->ensure_demo_devices();
     idempotency = std::make_unique<fleet::idempotency::Store>(*pool, clock);
-    service = std::make_unique<DeviceSessionAdapter>(*rental, hub, *idempotency, workers);
-    server.add_service(service.get());
-    server.start();
-    stub = v1::DeviceSessionService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
+    service = std::make_unique<DeviceSessionService>(
+        *rental, hub, *idempotency, MariadbDeviceSessionRepository::transaction_on, workers);
+    server.emplace(*service, "device-session-test");
+    stub = &server->stub();
   }
   ~Harness() {
     hub.end_all(Watcher::End::kShutdown);
-    server.shutdown();
+    server.reset();
   }
 
   static void deadline(grpc::ClientContext& context) {
@@ -387,7 +387,7 @@ TEST_CASE("shutdown ends open watches promptly", "[grpc][integration]") {
   CHECK(watch.next().kind() == v1::DeviceEvent::KIND_SNAPSHOT);
   const auto began = std::chrono::steady_clock::now();
   h.hub.end_all(Watcher::End::kShutdown);
-  h.server.shutdown();
+  h.server->server().shutdown();
   v1::DeviceEvent event;
   CHECK_FALSE(watch.reader->Read(&event));
   CHECK(watch.reader->Finish().error_code() == StatusCode::UNAVAILABLE);

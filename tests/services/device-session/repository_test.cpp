@@ -5,7 +5,7 @@
 #include "domain/expiry_sweeper.h"
 #include "domain/rental.h"
 #include "fleet/common/error.h"
-#include "repository/mariadb_repository.h"
+#include "repository/mariadb_device_session_repository.h"
 #include "repository/migrations.h"
 #include "test_database.h"
 
@@ -24,7 +24,7 @@ struct Instance {
   explicit Instance(const fleet::db::Config& config, const fleet::Clock& clock)
       : pool(config), repository(pool), rental(repository, clock, hub) {}
   fleet::db::Pool pool;
-  MariadbRepository repository;
+  MariadbDeviceSessionRepository repository;
   DeviceHub hub;
   Rental rental;
 };

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "fake_user_repository.h"
+#include "fleet/rpc/testing/in_process_server.h"
 #include "fleet/rpc/unary.h"
 
 using namespace std::chrono_literals;
@@ -16,23 +17,15 @@ struct Harness {
   fleet::user::testing::FakeUserRepository repository;
   fleet::user::Users users{repository, clock};
   fleet::rpc::WorkerPool workers{2};
-  fleet::user::UserServiceAdapter service{users, workers};
-  fleet::rpc::Server server{"user-test", "127.0.0.1:0"};
-  std::unique_ptr<v1::UserService::Stub> stub;
-
-  Harness() {
-    server.add_service(&service);
-    server.start();
-    stub = v1::UserService::NewStub(grpc::CreateChannel(
-        "127.0.0.1:" + std::to_string(server.port()), grpc::InsecureChannelCredentials()));
-  }
+  fleet::user::UserService service{users, workers};
+  fleet::rpc::testing::InProcessServer<v1::UserService> server{service, "user-test"};
 
   template <class Request, class Response>
   grpc::Status call(grpc::Status (v1::UserService::Stub::*method)(grpc::ClientContext*,
                                                                   const Request&, Response*),
                     const Request& request, Response* response) {
     auto context = fleet::rpc::client_context(5s, "req-user-test");
-    return (stub.get()->*method)(context.get(), request, response);
+    return (server.stub().*method)(context.get(), request, response);
   }
 };
 

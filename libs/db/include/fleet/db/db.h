@@ -180,6 +180,17 @@ struct Migration {
 // not yet recorded in schema_migrations. Safe to run from several processes at once.
 void migrate(const Config& config, std::span<const Migration> migrations);
 
+// How long a service waits at start-up for its database (local runs start everything at once).
+struct RetryOptions {
+  std::chrono::milliseconds deadline{std::chrono::seconds{30}};
+  std::chrono::milliseconds interval{std::chrono::seconds{1}};
+};
+// migrate(), retried every `interval` while the server cannot be reached (ConnectionLost), each
+// failed attempt logged as "database_not_ready". Once `deadline` has passed since the first
+// attempt, the last ConnectionLost propagates. Other errors propagate at once.
+void migrate_with_retry(const Config& config, std::span<const Migration> migrations,
+                        RetryOptions options = {});
+
 // --- template definitions -----------------------------------------------------------------
 template <class Fn>
 auto Pool::transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {

@@ -12,8 +12,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/server.h"
@@ -47,5 +49,27 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::W
                                     std::function<void(db::Connection&)> effect,
                                     std::function<void()> after_commit = {},
                                     std::function<void()> on_failure = {});
+
+// Opens a service's own transaction interface (its domain's) on the key's connection. The
+// repository provides one, main() injects it, so that an adapter needs no database header.
+template <class Tx>
+using TransactionFactory = std::function<std::unique_ptr<Tx>(db::Connection&)>;
+
+// The same, with the effect run on open(conn) instead of on the connection itself.
+template <class Tx>
+grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::WorkerPool& workers,
+                                    Store& store, google::protobuf::MessageLite* response,
+                                    const TransactionFactory<Tx>& open,
+                                    std::type_identity_t<std::function<void(Tx&)>> effect,
+                                    std::function<void()> after_commit = {},
+                                    std::function<void()> on_failure = {}) {
+  return run_unary(
+      context, workers, store, response,
+      [open, effect = std::move(effect)](db::Connection& conn) {
+        const std::unique_ptr<Tx> tx = open(conn);
+        effect(*tx);
+      },
+      std::move(after_commit), std::move(on_failure));
+}
 
 }  // namespace fleet::idempotency

@@ -3,6 +3,7 @@
 #include <memory>
 #include <utility>
 
+#include "api/account_convert.h"
 #include "fleet/common/error.h"
 #include "fleet/idempotency/unary.h"
 #include "fleet/rpc/unary.h"
@@ -33,7 +34,7 @@ namespace {
 
 void fill(pb::RegisterResponse& response, AuthDomain::Registered result,
           std::chrono::seconds access_token_ttl) {
-  *response.mutable_account() = std::move(result.account);
+  to_proto(result.account, response.mutable_account());
   if (!result.access_token.empty()) {
     response.set_access_token(std::move(result.access_token));
     response.set_expires_in(access_token_ttl.count());
@@ -42,14 +43,14 @@ void fill(pb::RegisterResponse& response, AuthDomain::Registered result,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext* context,
-                                                    const pb::RegisterRequest* request,
-                                                    pb::RegisterResponse* response) {
+grpc::ServerUnaryReactor* AuthService::Register(grpc::CallbackServerContext* context,
+                                                const pb::RegisterRequest* request,
+                                                pb::RegisterResponse* response) {
   if (!exactly_once_) {
     return rpc::run_unary(context, workers_, [=, this] {
       GrpcUserDirectory users(users_, context);
       fill(*response,
-           domain_.register_account(users, request->account(), request->password(),
+           domain_.register_account(users, new_account_of(request->account()), request->password(),
                                     request->issue_access_token()),
            domain_.access_token_ttl());
     });
@@ -59,16 +60,17 @@ grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext*
   // account an earlier attempt created (its credential rolled back) is undone first.
   auto created = std::make_shared<std::int64_t>(0);
   return idempotency::run_unary(
-      context, workers_, exactly_once_->store, response,
-      [=, this](db::Connection& conn) {
+      context, workers_, exactly_once_->store, response, exactly_once_->open_transaction,
+      [=, this](CredentialTransaction& tx) {
         GrpcUserDirectory users(users_, context);
         if (*created != 0) domain_.undo_registration(users, std::exchange(*created, 0));
         auto result = domain_.register_account(
-            users, request->account(), request->password(), request->issue_access_token(),
+            users, new_account_of(request->account()), request->password(),
+            request->issue_access_token(),
             [&](std::int64_t user_id, const std::string& hash, TimePoint now) {
-              exactly_once_->store_credential(conn, user_id, hash, now);
+              tx.set_password_hash(user_id, hash, now);
             });
-        *created = result.account.id();
+        *created = result.account.id;
         fill(*response, std::move(result), domain_.access_token_ttl());
       },
       /*after_commit=*/{},
@@ -80,23 +82,23 @@ grpc::ServerUnaryReactor* AuthGrpcService::Register(grpc::CallbackServerContext*
       });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::Login(grpc::CallbackServerContext* context,
-                                                 const pb::LoginRequest* request,
-                                                 pb::LoginResponse* response) {
+grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* context,
+                                             const pb::LoginRequest* request,
+                                             pb::LoginResponse* response) {
   return rpc::run_unary(context, workers_, [=, this] {
     GrpcUserDirectory users(users_, context);
     auto result = domain_.login(users, identifier_of(*request), request->password(),
                                 request->issue_refresh_token());
-    *response->mutable_account() = std::move(result.account);
+    to_proto(result.account, response->mutable_account());
     response->set_access_token(std::move(result.access_token));
     response->set_refresh_token(std::move(result.refresh_token));
     response->set_expires_in(domain_.access_token_ttl().count());
   });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::Refresh(grpc::CallbackServerContext* context,
-                                                   const pb::RefreshRequest* request,
-                                                   pb::RefreshResponse* response) {
+grpc::ServerUnaryReactor* AuthService::Refresh(grpc::CallbackServerContext* context,
+                                               const pb::RefreshRequest* request,
+                                               pb::RefreshResponse* response) {
   return rpc::run_unary(context, workers_, [=, this] {
     GrpcUserDirectory users(users_, context);
     auto result = domain_.refresh(users, request->refresh_token());
@@ -106,30 +108,30 @@ grpc::ServerUnaryReactor* AuthGrpcService::Refresh(grpc::CallbackServerContext* 
   });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::Logout(grpc::CallbackServerContext* context,
-                                                  const pb::LogoutRequest* request,
-                                                  pb::LogoutResponse*) {
+grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* context,
+                                              const pb::LogoutRequest* request,
+                                              pb::LogoutResponse*) {
   return rpc::run_unary(context, workers_, [=, this] { domain_.logout(request->refresh_token()); });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::SetPassword(grpc::CallbackServerContext* context,
-                                                       const pb::SetPasswordRequest* request,
-                                                       pb::SetPasswordResponse*) {
+grpc::ServerUnaryReactor* AuthService::SetPassword(grpc::CallbackServerContext* context,
+                                                   const pb::SetPasswordRequest* request,
+                                                   pb::SetPasswordResponse*) {
   return rpc::run_unary(context, workers_, [=, this] {
     domain_.set_password(request->user_id(), request->password());
   });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::DeleteCredentials(
+grpc::ServerUnaryReactor* AuthService::DeleteCredentials(
     grpc::CallbackServerContext* context, const pb::DeleteCredentialsRequest* request,
     pb::DeleteCredentialsResponse*) {
   return rpc::run_unary(context, workers_,
                         [=, this] { domain_.delete_credentials(request->user_id()); });
 }
 
-grpc::ServerUnaryReactor* AuthGrpcService::GetPublicKey(grpc::CallbackServerContext* context,
-                                                        const pb::GetPublicKeyRequest*,
-                                                        pb::GetPublicKeyResponse* response) {
+grpc::ServerUnaryReactor* AuthService::GetPublicKey(grpc::CallbackServerContext* context,
+                                                    const pb::GetPublicKeyRequest*,
+                                                    pb::GetPublicKeyResponse* response) {
   // No blocking work: answered on the gRPC thread.
   const PublicKeyInfo& key = domain_.public_key();
   response->set_algorithm(key.algorithm);

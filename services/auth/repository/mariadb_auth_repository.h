@@ -1,21 +1,26 @@
 #pragma once
 // Credentials, refresh tokens and the signing key in the auth service's MariaDB database.
 // Prepared statements only; times are the domain clock's, stored as UTC DATETIME(6).
+#include <memory>
+
 #include "domain/credential_repository.h"
 #include "fleet/db/db.h"
 
 namespace fleet::auth {
 
-class MariaDbCredentialRepository final : public CredentialRepository, public SigningKeyStore {
+class MariadbAuthRepository final : public CredentialRepository, public SigningKeyStore {
  public:
-  explicit MariaDbCredentialRepository(db::Pool& pool) : pool_(pool) {}
+  explicit MariadbAuthRepository(db::Pool& pool) : pool_(pool) {}
 
   std::optional<std::string> find_password_hash(std::int64_t user_id) override;
   void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) override;
   // The same on `conn`, inside the caller's transaction (exactly-once registration stores the
   // credential in the idempotency key's transaction).
-  static void set_password_hash(db::Connection& conn, std::int64_t user_id,
-                                const std::string& hash, TimePoint now);
+  static void set_password_hash(db::Connection& conn, std::int64_t user_id, const std::string& hash,
+                                TimePoint now);
+  // A CredentialTransaction on `conn`: the factory that main() gives the adapter for
+  // exactly-once registration (idempotency::TransactionFactory).
+  static std::unique_ptr<CredentialTransaction> transaction_on(db::Connection& conn);
   bool insert_password_hash_if_absent(std::int64_t user_id, const std::string& hash,
                                       TimePoint now) override;
   void delete_credentials(std::int64_t user_id) override;

@@ -1,6 +1,8 @@
-#include "repository/mariadb_repository.h"
+#include "repository/mariadb_device_session_repository.h"
 
 #include <algorithm>
+
+#include "fleet/db/nullable.h"
 
 namespace fleet::device_session {
 namespace {
@@ -13,25 +15,15 @@ constexpr std::string_view kSelectDevice =
 // text serves any number of ids (statements are cached per connection by text).
 constexpr std::size_t kWalletChunk = 32;
 
-std::optional<std::int64_t> opt_i64(const db::Row& row, std::size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return row.i64(i);
-}
-
-db::Param param(const std::optional<std::int64_t>& value) {
-  if (value) return *value;
-  return nullptr;
-}
-
 DeviceRecord device_of(const db::Row& row) {
   DeviceRecord d;
   d.id = row.i64(0);
   d.name = row.str(1);
   d.type = row.str(2);
   d.hourly_cost = Money::from_db(row.str(3));
-  d.user_id = opt_i64(row, 4);
-  if (!row.is_null(5)) d.end_time = db::parse_datetime(row.str(5));
-  d.session_id = opt_i64(row, 6);
+  d.user_id = db::opt_i64(row, 4);
+  d.end_time = db::opt_time(row, 5);
+  d.session_id = db::opt_i64(row, 6);
   if (!row.is_null(7)) d.charged = Money::from_db(row.str(7));
   return d;
 }
@@ -89,7 +81,7 @@ std::int64_t MariadbTransaction::add_ledger(const LedgerEntry& e) {
       "INSERT INTO ledger (user_id, kind, amount, balance_after, device_id, session_id,"
       " actor_user_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {e.user_id, std::string(to_string(e.kind)), e.amount.str(), e.balance_after.str(),
-       param(e.device_id), param(e.session_id), param(e.actor_user_id),
+       db::nullable(e.device_id), db::nullable(e.session_id), db::nullable(e.actor_user_id),
        db::format_datetime(e.created_at)});
   return static_cast<std::int64_t>(conn_.last_insert_id());
 }
@@ -127,31 +119,36 @@ void MariadbTransaction::mark_idle(std::int64_t device_id) {
 
 // --- repository ---------------------------------------------------------------------------
 
-void MariadbRepository::transact(const std::function<void(Transaction&)>& work) {
+std::unique_ptr<Transaction> MariadbDeviceSessionRepository::transaction_on(db::Connection& conn) {
+  return std::make_unique<MariadbTransaction>(conn);
+}
+
+void MariadbDeviceSessionRepository::transact(const std::function<void(Transaction&)>& work) {
   pool_.transact([&](db::Connection& conn) {
     MariadbTransaction tx(conn);
     work(tx);
   });
 }
 
-std::vector<DeviceRecord> MariadbRepository::list_devices() {
+std::vector<DeviceRecord> MariadbDeviceSessionRepository::list_devices() {
   return devices_of(pool_.acquire()->query(std::string(kSelectDevice) + "ORDER BY d.id"));
 }
 
-std::optional<DeviceRecord> MariadbRepository::get_device(std::int64_t id) {
+std::optional<DeviceRecord> MariadbDeviceSessionRepository::get_device(std::int64_t id) {
   auto row = pool_.acquire()->query_one(std::string(kSelectDevice) + "WHERE d.id = ?", {id});
   if (!row) return std::nullopt;
   return device_of(*row);
 }
 
-std::optional<TimePoint> MariadbRepository::next_end_time() {
+std::optional<TimePoint> MariadbDeviceSessionRepository::next_end_time() {
   const auto row =
       pool_.acquire()->query_one("SELECT MIN(end_time) FROM devices WHERE session_id IS NOT NULL");
   if (!row || row->is_null(0)) return std::nullopt;
   return db::parse_datetime(row->str(0));
 }
 
-std::vector<Wallet> MariadbRepository::wallets(const std::vector<std::int64_t>& user_ids) {
+std::vector<Wallet> MariadbDeviceSessionRepository::wallets(
+    const std::vector<std::int64_t>& user_ids) {
   static const std::string sql = [] {
     std::string s = "SELECT user_id, cash FROM wallets WHERE user_id IN (?";
     for (std::size_t i = 1; i < kWalletChunk; ++i) s += ", ?";
@@ -170,7 +167,7 @@ std::vector<Wallet> MariadbRepository::wallets(const std::vector<std::int64_t>& 
   return found;
 }
 
-std::vector<LedgerEntry> MariadbRepository::ledger(std::int64_t user_id) {
+std::vector<LedgerEntry> MariadbDeviceSessionRepository::ledger(std::int64_t user_id) {
   std::vector<LedgerEntry> entries;
   for (const auto& row : pool_.acquire()->query(
            "SELECT id, user_id, kind, amount, balance_after, device_id, session_id,"
@@ -181,15 +178,15 @@ std::vector<LedgerEntry> MariadbRepository::ledger(std::int64_t user_id) {
                        .kind = kind_of(row.str(2)),
                        .amount = Money::from_db(row.str(3)),
                        .balance_after = Money::from_db(row.str(4)),
-                       .device_id = opt_i64(row, 5),
-                       .session_id = opt_i64(row, 6),
-                       .actor_user_id = opt_i64(row, 7),
+                       .device_id = db::opt_i64(row, 5),
+                       .session_id = db::opt_i64(row, 6),
+                       .actor_user_id = db::opt_i64(row, 7),
                        .created_at = db::parse_datetime(row.str(8))});
   }
   return entries;
 }
 
-void MariadbRepository::ensure_devices(const std::vector<NewDevice>& devices) {
+void MariadbDeviceSessionRepository::ensure_devices(const std::vector<NewDevice>& devices) {
   pool_.transact([&](db::Connection& conn) {
     for (const auto& d : devices) {
       conn.execute(

@@ -1,5 +1,6 @@
 #include "user_directory_client.h"
 
+#include "api/account_convert.h"
 #include "fleet/common/error.h"
 #include "fleet/common/logging.h"
 #include "fleet/rpc/unary.h"
@@ -52,11 +53,11 @@ std::unique_ptr<grpc::ClientContext> GrpcUserDirectory::context() const {
 
 Account GrpcUserDirectory::create_user(const NewAccount& account) {
   pb::CreateUserRequest request;
-  *request.mutable_account() = account;
+  to_proto(account, request.mutable_account());
   pb::CreateUserResponse response;
   const auto status = stub_.CreateUser(context().get(), request, &response);
   if (!status.ok()) fail("CreateUser", status);
-  return std::move(*response.mutable_account());
+  return account_of(response.account());
 }
 
 std::optional<Account> GrpcUserDirectory::get_user(std::int64_t id) {
@@ -66,7 +67,7 @@ std::optional<Account> GrpcUserDirectory::get_user(std::int64_t id) {
   const auto status = stub_.GetUser(context().get(), request, &response);
   if (status.error_code() == grpc::StatusCode::NOT_FOUND) return std::nullopt;
   if (!status.ok()) fail("GetUser", status);
-  return std::move(*response.mutable_account());
+  return account_of(response.account());
 }
 
 std::optional<Account> GrpcUserDirectory::find_user(const LoginIdentifier& identifier) {
@@ -90,7 +91,7 @@ std::optional<Account> GrpcUserDirectory::find_user(const LoginIdentifier& ident
     return std::nullopt;
   }
   if (!status.ok()) fail("FindUser", status);
-  return std::move(*response.mutable_account());
+  return account_of(response.account());
 }
 
 void GrpcUserDirectory::delete_user(std::int64_t id) {

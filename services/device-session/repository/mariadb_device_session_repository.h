@@ -1,5 +1,7 @@
 #pragma once
 // Devices, sessions, wallets and the ledger in MariaDB, prepared statements only.
+#include <memory>
+
 #include "domain/repository.h"
 #include "fleet/db/db.h"
 
@@ -28,9 +30,13 @@ class MariadbTransaction final : public Transaction {
   db::Connection& conn_;
 };
 
-class MariadbRepository final : public Repository {
+class MariadbDeviceSessionRepository final : public Repository {
  public:
-  explicit MariadbRepository(db::Pool& pool) : pool_(pool) {}
+  explicit MariadbDeviceSessionRepository(db::Pool& pool) : pool_(pool) {}
+
+  // A Transaction on a connection whose transaction the caller opened and will commit: the
+  // factory that main() gives the adapter for exactly-once calls (idempotency::TransactionFactory).
+  static std::unique_ptr<Transaction> transaction_on(db::Connection& conn);
 
   void transact(const std::function<void(Transaction&)>& work) override;
   std::vector<DeviceRecord> list_devices() override;

@@ -9,8 +9,9 @@
 
 #include "auth/v1/auth.grpc.pb.h"
 #include "domain/auth_domain.h"
-#include "fleet/db/db.h"
+#include "domain/credential_repository.h"
 #include "fleet/idempotency/store.h"
+#include "fleet/idempotency/unary.h"
 #include "fleet/rpc/server.h"
 #include "user/v1/user.grpc.pb.h"
 
@@ -18,19 +19,18 @@ namespace fleet::auth {
 
 struct ExactlyOnceRegister {
   idempotency::Store& store;
-  // Stores a new credential on the key's transaction (MariaDbCredentialRepository::
-  // set_password_hash(conn, …) in the service).
-  std::function<void(db::Connection&, std::int64_t user_id, const std::string& hash,
-                     TimePoint now)>
-      store_credential;
+  // Opens the credential writes on the key's transaction (MariadbAuthRepository::transaction_on
+  // in main).
+  idempotency::TransactionFactory<CredentialTransaction> open_transaction;
 };
 
-class AuthGrpcService final : public fleetgate::auth::v1::AuthService::CallbackService {
+// The gRPC adapter of fleetgate.auth.v1.AuthService.
+class AuthService final : public fleetgate::auth::v1::AuthService::CallbackService {
  public:
   // Without `exactly_once` Register ignores idempotency metadata (tests on in-memory storage).
-  AuthGrpcService(AuthDomain& domain, fleetgate::user::v1::UserService::StubInterface& users,
-                  rpc::WorkerPool& workers,
-                  std::optional<ExactlyOnceRegister> exactly_once = std::nullopt)
+  AuthService(AuthDomain& domain, fleetgate::user::v1::UserService::StubInterface& users,
+              rpc::WorkerPool& workers,
+              std::optional<ExactlyOnceRegister> exactly_once = std::nullopt)
       : domain_(domain), users_(users), workers_(workers), exactly_once_(std::move(exactly_once)) {}
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,

@@ -1,4 +1,6 @@
-#include "mariadb_credential_repository.h"
+#include "mariadb_auth_repository.h"
+
+#include "fleet/db/nullable.h"
 
 namespace fleet::auth {
 namespace {
@@ -9,20 +11,13 @@ constexpr std::string_view kSelectToken =
     "SELECT id, user_id, family_id, expires_at, revoked_at, retired_at"
     " FROM refresh_tokens WHERE token_hash = ?";
 
-std::optional<TimePoint> optional_time(const db::Row& row, std::size_t i) {
-  if (row.is_null(i)) return std::nullopt;
-  return db::parse_datetime(row.str(i));
-}
-
 RefreshTokenRecord to_record(const db::Row& row) {
-  RefreshTokenRecord r;
-  r.id = row.i64(0);
-  r.user_id = row.i64(1);
-  r.family_id = row.str(2);
-  r.expires_at = db::parse_datetime(row.str(3));
-  r.revoked_at = optional_time(row, 4);
-  r.retired_at = optional_time(row, 5);
-  return r;
+  return {.id = row.i64(0),
+          .user_id = row.i64(1),
+          .family_id = row.str(2),
+          .expires_at = db::parse_datetime(row.str(3)),
+          .revoked_at = db::opt_time(row, 4),
+          .retired_at = db::opt_time(row, 5)};
 }
 
 void insert_token(db::Connection& conn, const NewRefreshToken& t) {
@@ -64,22 +59,38 @@ class LockedToken final : public RefreshTokenTransaction {
   std::optional<RefreshTokenRecord> token_;
 };
 
+// The credential writes of a transaction someone else opened (the idempotency key's).
+class CredentialsOnConnection final : public CredentialTransaction {
+ public:
+  explicit CredentialsOnConnection(db::Connection& conn) : conn_(conn) {}
+  void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) override {
+    MariadbAuthRepository::set_password_hash(conn_, user_id, hash, now);
+  }
+
+ private:
+  db::Connection& conn_;
+};
+
 }  // namespace
 
-std::optional<std::string> MariaDbCredentialRepository::find_password_hash(std::int64_t user_id) {
+std::unique_ptr<CredentialTransaction> MariadbAuthRepository::transaction_on(db::Connection& conn) {
+  return std::make_unique<CredentialsOnConnection>(conn);
+}
+
+std::optional<std::string> MariadbAuthRepository::find_password_hash(std::int64_t user_id) {
   auto row = pool_.acquire()->query_one("SELECT password_hash FROM credentials WHERE user_id = ?",
                                         {user_id});
   if (!row) return std::nullopt;
   return row->str(0);
 }
 
-void MariaDbCredentialRepository::set_password_hash(std::int64_t user_id, const std::string& hash,
-                                                    TimePoint now) {
+void MariadbAuthRepository::set_password_hash(std::int64_t user_id, const std::string& hash,
+                                              TimePoint now) {
   pool_.transact([&](db::Connection& conn) { set_password_hash(conn, user_id, hash, now); });
 }
 
-void MariaDbCredentialRepository::set_password_hash(db::Connection& conn, std::int64_t user_id,
-                                                    const std::string& hash, TimePoint now) {
+void MariadbAuthRepository::set_password_hash(db::Connection& conn, std::int64_t user_id,
+                                              const std::string& hash, TimePoint now) {
   const std::string at = db::format_datetime(now);
   conn.execute(
       "INSERT INTO credentials (user_id, password_hash, created_at, updated_at)"
@@ -87,14 +98,12 @@ void MariaDbCredentialRepository::set_password_hash(db::Connection& conn, std::i
       " ON DUPLICATE KEY UPDATE password_hash = VALUES(password_hash),"
       " updated_at = VALUES(updated_at)",
       {user_id, hash, at, at});
-  conn.execute(
-      "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
-      {at, user_id});
+  conn.execute("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+               {at, user_id});
 }
 
-bool MariaDbCredentialRepository::insert_password_hash_if_absent(std::int64_t user_id,
-                                                                 const std::string& hash,
-                                                                 TimePoint now) {
+bool MariadbAuthRepository::insert_password_hash_if_absent(std::int64_t user_id,
+                                                           const std::string& hash, TimePoint now) {
   const std::string at = db::format_datetime(now);
   try {
     pool_.acquire()->execute(
@@ -107,25 +116,25 @@ bool MariaDbCredentialRepository::insert_password_hash_if_absent(std::int64_t us
   }
 }
 
-void MariaDbCredentialRepository::delete_credentials(std::int64_t user_id) {
+void MariadbAuthRepository::delete_credentials(std::int64_t user_id) {
   pool_.transact([&](db::Connection& conn) {
     conn.execute("DELETE FROM credentials WHERE user_id = ?", {user_id});
     conn.execute("DELETE FROM refresh_tokens WHERE user_id = ?", {user_id});
   });
 }
 
-void MariaDbCredentialRepository::insert_refresh_token(const NewRefreshToken& token) {
+void MariadbAuthRepository::insert_refresh_token(const NewRefreshToken& token) {
   insert_token(*pool_.acquire(), token);
 }
 
-std::optional<RefreshTokenRecord> MariaDbCredentialRepository::find_refresh_token(
+std::optional<RefreshTokenRecord> MariadbAuthRepository::find_refresh_token(
     const std::string& token_hash) {
   auto row = pool_.acquire()->query_one(kSelectToken, {token_hash});
   if (!row) return std::nullopt;
   return to_record(*row);
 }
 
-void MariaDbCredentialRepository::with_locked_refresh_token(
+void MariadbAuthRepository::with_locked_refresh_token(
     const std::string& token_hash, const std::function<void(RefreshTokenTransaction&)>& work) {
   pool_.transact([&](db::Connection& conn) {
     const std::string sql = std::string(kSelectToken) + " FOR UPDATE";
@@ -135,8 +144,9 @@ void MariaDbCredentialRepository::with_locked_refresh_token(
   });
 }
 
-std::string MariaDbCredentialRepository::insert_signing_key_if_absent(
-    const std::string& private_key_pem, const std::string& key_id, TimePoint now) {
+std::string MariadbAuthRepository::insert_signing_key_if_absent(const std::string& private_key_pem,
+                                                                const std::string& key_id,
+                                                                TimePoint now) {
   auto conn = pool_.acquire();
   try {
     conn->execute(

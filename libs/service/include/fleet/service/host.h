@@ -1,0 +1,73 @@
+#pragma once
+// The service host: what every service's main() shares. A service's main reads its Settings
+// (which hold a HostSettings), builds a Host, wires its domain and adapter on the host's pool and
+// workers, then serves:
+//
+//   int main() {
+//     return fleet::rpc::service_main("user", [] {
+//       const Settings settings = Settings::from_env();   // fails fast on a bad value
+//       fleet::service::Host host(settings.host, kMigrations);
+//       MariadbUserRepository repository(host.pool());
+//       ...
+//       UserService service(users, host.workers());
+//       host.start({&service});
+//       host.server().set_serving(true);
+//       host.run_until_signal();
+//     });
+//   }
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "fleet/db/db.h"
+#include "fleet/rpc/server.h"
+
+namespace fleet::service {
+
+// The settings every service has.
+struct HostSettings {
+  std::string name;  // for logs, e.g. "user"
+  int grpc_port = 0;
+  unsigned worker_threads = 8;
+  db::Config db;
+  db::RetryOptions db_wait;  // how long start-up waits for the database
+
+  // `port_variable` (default_port, 0..65535), WORKER_THREADS (8, 1..max_worker_threads) and the
+  // DB_* variables (db::Config::from_env with default_database). Throws config::ConfigError.
+  static HostSettings from_env(std::string name, std::string_view port_variable, int default_port,
+                               std::string_view default_database, unsigned max_worker_threads);
+};
+
+class Host {
+ public:
+  // In this order: blocks SIGTERM/SIGINT (call it before anything starts a thread), waits for
+  // the database and applies `migrations` (db::migrate_with_retry), opens the connection pool,
+  // the worker pool and the gRPC server (not listening yet) on 0.0.0.0:grpc_port.
+  Host(const HostSettings& settings, std::span<const db::Migration> migrations);
+  ~Host();
+  Host(const Host&) = delete;
+  Host& operator=(const Host&) = delete;
+
+  db::Pool& pool() { return *pool_; }
+  rpc::WorkerPool& workers() { return *workers_; }
+  rpc::Server& server() { return *server_; }
+
+  // Registers the services and starts listening; health says NOT_SERVING until
+  // server().set_serving(true).
+  void start(std::initializer_list<grpc::Service*> services);
+  // Blocks until SIGTERM or SIGINT, runs before_shutdown, shuts the server down, then drains the
+  // worker pool: queued work refers to the services, which must outlive this call.
+  void run_until_signal(const std::function<void()>& before_shutdown = {});
+
+ private:
+  std::unique_ptr<db::Pool> pool_;
+  std::unique_ptr<rpc::Server> server_;
+  std::unique_ptr<rpc::WorkerPool> workers_;
+};
+
+}  // namespace fleet::service
