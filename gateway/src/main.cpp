@@ -19,6 +19,7 @@
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "fleet/services.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
@@ -32,13 +33,22 @@ using namespace fleet::gateway;
 struct Settings {
   unsigned short port;
   unsigned threads;
-  std::string auth_addr;
-  std::string user_addr;
-  std::string device_session_addr;
+  // host:port of every service of services/services.tsv, by name, from its addr_env.
+  std::map<std::string, std::string, std::less<>> addresses;
   std::chrono::milliseconds upstream_timeout;
   std::size_t max_body_bytes;
   std::string issuer;
 };
+
+std::map<std::string, std::string, std::less<>> service_addresses() {
+  std::map<std::string, std::string, std::less<>> addresses;
+  for (const auto& service : fleet::services::kServices) {
+    addresses.emplace(service.name,
+                      fleet::config::get_or(std::string(service.addr_env),
+                                            "127.0.0.1:" + std::to_string(service.grpc_port)));
+  }
+  return addresses;
+}
 
 Settings read_settings() {
   namespace config = fleet::config;
@@ -46,9 +56,7 @@ Settings read_settings() {
   return Settings{
       static_cast<unsigned short>(config::get_int("GATEWAY_PORT", 8000, 0, 65535)),
       static_cast<unsigned>(config::get_int("GATEWAY_THREADS", hardware, 1, 512)),
-      config::get_or("AUTH_ADDR", "127.0.0.1:50051"),
-      config::get_or("USER_ADDR", "127.0.0.1:50052"),
-      config::get_or("DEVICE_SESSION_ADDR", "127.0.0.1:50053"),
+      service_addresses(),
       std::chrono::milliseconds(config::get_int("UPSTREAM_TIMEOUT_MS", 5000, 1, 600'000)),
       static_cast<std::size_t>(config::get_int("MAX_BODY_BYTES", 1'048'576, 1, 1LL << 30)),
       config::get_or("JWT_ISSUER", "fleetgate"),
@@ -97,10 +105,10 @@ int main() {
   // process at once): token times and countdowns agree with what the services computed.
   auto clock = fleet::clock_from_env();
   auto credentials = grpc::InsecureChannelCredentials();
-  const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>> channels{
-      {"auth", grpc::CreateChannel(settings.auth_addr, credentials)},
-      {"user", grpc::CreateChannel(settings.user_addr, credentials)},
-      {"device-session", grpc::CreateChannel(settings.device_session_addr, credentials)}};
+  std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>> channels;
+  for (const auto& [name, address] : settings.addresses) {
+    channels.emplace(name, grpc::CreateChannel(address, credentials));
+  }
   upstream::Upstream upstream(channels, settings.upstream_timeout, in_flight);
   auth::KeyStore keys(settings.issuer, *clock);
   app::Metrics metrics;
@@ -139,9 +147,7 @@ int main() {
 
   fleet::log::info("gateway_listening", {{"port", static_cast<int>(server.port())},
                                          {"threads", static_cast<int>(settings.threads)},
-                                         {"auth_addr", settings.auth_addr},
-                                         {"user_addr", settings.user_addr},
-                                         {"device_session_addr", settings.device_session_addr}});
+                                         {"services", static_cast<int>(settings.addresses.size())}});
   std::vector<std::thread> threads;
   threads.reserve(settings.threads - 1);
   for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

@@ -5,6 +5,7 @@
 #include "app/metrics.h"
 #include "app/support.h"
 #include "auth/key_store.h"
+#include "fleet/services.h"
 #include "surfaces/routes.h"
 
 namespace fleet::gateway::surfaces {
@@ -28,8 +29,8 @@ boost::asio::awaitable<bool> serving(Context& ctx, std::string_view service) {
 // The token key, and every service of services/services.tsv that readiness waits for.
 boost::asio::awaitable<http::Response> readyz(Context& ctx) {
   bool ready = ctx.services.keys.loaded();
-  for (const std::string_view service : {"user", "auth", "device-session"}) {
-    if (ready) ready = co_await serving(ctx, service);
+  for (const auto& service : fleet::services::kServices) {
+    if (ready && service.ready) ready = co_await serving(ctx, service.name);
   }
   if (ready) co_return app::json(200, json::object{{"status", "ready"}});
   co_return app::json(503, json::object{{"status", "not ready"}});
