@@ -302,3 +302,19 @@ def test_a_frame_that_is_not_json_gets_an_error_and_the_socket_stays_open(api):
         ws.send_json({"type": "chat", "message": "still here"})
         assert ws.recv_json(2) == {"client_id": "err", "message": "still here", "type": "echo"}
         assert watcher.recv_json(2)["message"] == "still here"
+
+
+def test_a_deleted_accounts_token_is_refused_on_device_reads_and_every_handshake(api):
+    """Every authenticated row confirms that the account exists (issue 6): the token of a deleted
+    account, still validly signed and unexpired, reads nothing and opens no socket."""
+    u = api.rental_user()
+    assert_json(api.get("/device/all", token=u["token"]), 200)
+    with api.ws("/device/ws/status/1", token=u["token"]) as ws:
+        assert ws.recv(2)[0]["device_id"] == 1
+    assert_json(api.delete(f"/user/{u['id']}", token=api.admin["token"]), 200)
+    r = api.get("/device/all", token=u["token"])
+    assert (r.status_code, r.json()) == (401, {"detail": "Could not validate credentials"})
+    assert api.get("/device/1", token=u["token"]).status_code == 401
+    for path in ("/device/ws/timeleft/1", "/device/ws/status/1", "/api/v1/ws/gone"):
+        _refused(api, path, 401, token=u["token"])
+        _refused(api, path, 401, token=u["token"], via="header")

@@ -11,7 +11,7 @@ USER_FIELDS = {"uid", "name", "cash", "creation_time", "is_admin"}
 def check_user(body, uid=None, name=None, is_admin=None):
     assert set(body) == USER_FIELDS, body
     assert is_int(body["uid"])
-    assert body["name"] is None or is_str(body["name"])
+    assert is_str(body["name"]) and body["name"]  # never null: derived when not given
     assert is_number(body["cash"]) and body["cash"] == 0  # a new account has no cash yet
     assert is_str(body["creation_time"]) and recent_utc(body["creation_time"], RE_Z), body
     assert is_bool(body["is_admin"])
@@ -167,11 +167,21 @@ def test_get_user_not_found_and_bad_id(api):
                "Input should be a valid integer, unable to parse string as an integer")
 
 
-def test_user_without_username_has_null_name(api):
-    """An account made on repair has no username: rental shows name null."""
+def test_user_registered_without_username_gets_one_from_the_email(api):
+    """An account made on repair asks for no username: the user service derives one from the
+    email's local part (PLATFORM.md "Accounts seen across surfaces"), so rental's name is never
+    null and the account signs in on rental with it."""
     c = api.register_repair()
+    local = c["email"].split("@")[0]
     body = assert_json(api.get(f"/user/{c['id']}", token=api.admin["token"]), 200)
-    assert body["name"] is None and body["uid"] == c["id"] and body["is_admin"] is False
+    assert body["name"] == local and body["uid"] == c["id"] and body["is_admin"] is False
+    assert assert_json(api.login_rental(local, c["password"]), 200)["user_id"] == c["id"]
+    # A second account with the same local part gets the next free suffix.
+    twin = identity("rp")
+    twin["email"] = local + "@other.example.com"
+    t = api.register_repair(twin)
+    assert assert_json(api.get(f"/user/{t['id']}", token=api.admin["token"]), 200)["name"] == \
+        local + "1"
 
 
 # --- PATCH /user/{uid} --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ def check_user(body, ident=None, superuser=False):
     assert set(body) == USER_FIELDS, body
     assert is_int(body["id"])
     assert body["email"] is None or is_str(body["email"])
-    assert body["username"] is None or is_str(body["username"])
+    assert is_str(body["username"]) and body["username"]  # never null: derived when not given
     assert body["full_name"] is None or is_str(body["full_name"])
     assert is_bool(body["is_active"]) and is_bool(body["is_superuser"])
     assert recent_utc(body["created_at"], RE_Z) and recent_utc(body["updated_at"], RE_Z), body

@@ -33,8 +33,10 @@ struct Policy {
   std::string_view self;  // path parameter naming an account (kSelfOrRole)
 };
 inline constexpr Policy kPublic{};
-inline constexpr Policy kAnyToken{.access = Access::kToken};
-constexpr Policy at_least(Role role) { return Policy{.access = Access::kRole, .role = role}; }
+inline constexpr Policy kAnyToken{.access = Access::kToken, .role = ::fleetgate::user::v1::ROLE_USER, .self = {}};
+constexpr Policy at_least(Role role) {
+  return Policy{.access = Access::kRole, .role = role, .self = {}};
+}
 constexpr Policy self_or(std::string_view path_param, Role role) {
   return Policy{.access = Access::kSelfOrRole, .role = role, .self = path_param};
 }

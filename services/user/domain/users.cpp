@@ -6,6 +6,7 @@ namespace fleet::user {
 namespace {
 
 constexpr std::int64_t kMaxListLimit = 1000;
+constexpr int kMaxDerivedNameTries = 10000;
 
 [[noreturn]] void invalid(const std::string& text) {
   throw DomainError(ErrorCode::kInvalidArgument, text);
@@ -51,6 +52,24 @@ void normalize(Fields& f) {
   check_length(f.profile_picture, 2048, "Profile picture");
 }
 
+// PLATFORM.md "Accounts seen across surfaces": the username of an account registered without
+// one, from the email's local part or else the phone, keeping letters, digits, '.', '_', '-'.
+std::string username_base(const NewAccount& account) {
+  std::string source;
+  if (account.email) {
+    source = account.email->substr(0, account.email->find('@'));
+  } else if (account.phone) {
+    source = *account.phone;
+  }
+  std::string base;
+  for (char c : source) {
+    const bool kept = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '.' || c == '_' || c == '-';
+    if (kept && base.size() < 240) base += c;
+  }
+  return base.empty() ? "user" : base;
+}
+
 }  // namespace
 
 Users::Users(UserRepository& repository, const Clock& clock)
@@ -66,10 +85,21 @@ Account Users::create(NewAccount account) {
   if (!account.username && !account.email && !account.phone) {
     invalid("At least one of username, email or phone is required");
   }
-  try {
-    return repository_.create(account, now());
-  } catch (const IdentifierTaken& e) {
-    already_exists(e.which());
+  const bool derived = !account.username;
+  const std::string base = derived ? username_base(account) : std::string();
+  // A derived name takes the first free numeric suffix; losing a race for it tries the next.
+  for (int suffix = 0;; ++suffix) {
+    if (derived) {
+      account.username = suffix == 0 ? base : base + std::to_string(suffix);
+      if (suffix < kMaxDerivedNameTries && repository_.find(Identifier::kUsername, *account.username))
+        continue;
+    }
+    try {
+      return repository_.create(account, now());
+    } catch (const IdentifierTaken& e) {
+      if (!derived || e.which() != Identifier::kUsername || suffix >= kMaxDerivedNameTries)
+        already_exists(e.which());
+    }
   }
 }
 

@@ -4,7 +4,9 @@
 //   ALREADY_EXISTS    "Username already exists", "Email already registered",
 //                     "Phone already registered"
 //   NOT_FOUND         "User not found"
-// Empty strings count as absent, on create and on update alike.
+// Empty strings count as absent, on create and on update alike. An account created without a
+// username gets one derived from its email's local part (or its phone), made unique with a
+// numeric suffix (PLATFORM.md "Accounts seen across surfaces").
 #include <vector>
 
 #include "domain/user_repository.h"

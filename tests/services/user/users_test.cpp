@@ -226,3 +226,31 @@ TEST_CASE("an admin email held by another account stops the bootstrap", "[user][
   });
   CHECK(std::string(e.what()) == "Email already registered");
 }
+
+TEST_CASE("an account created without a username gets a unique one derived from its email or phone",
+          "[user][domain]") {
+  World w;
+  w.users.create(named("jo.smith"));
+  NewAccount by_email;
+  by_email.email = "Jo.Smith+shop@example.com";
+  const Account first = w.users.create(by_email);
+  CHECK(first.username == "Jo.Smithshop");  // '+' is dropped; the rest is kept as written
+
+  NewAccount same_local;
+  same_local.email = "Jo.Smith+shop@other.example";
+  CHECK(w.users.create(same_local).username == "Jo.Smithshop1");
+  NewAccount again;
+  again.email = "Jo.Smith+shop@third.example";
+  CHECK(w.users.create(again).username == "Jo.Smithshop2");
+
+  NewAccount by_phone;
+  by_phone.phone = "+1 (555) 0100";
+  CHECK(w.users.create(by_phone).username == "15550100");
+
+  NewAccount only_symbols;
+  only_symbols.email = "+++@example.com";
+  CHECK(w.users.create(only_symbols).username == "user");
+
+  // The derived name signs in like any other: it is stored and found.
+  CHECK(w.users.find(Identifier::kUsername, "Jo.Smithshop1").email == "Jo.Smith+shop@other.example");
+}
