@@ -139,33 +139,32 @@ boost::asio::awaitable<void> admit(Call& call) {
   }
 }
 
-boost::asio::awaitable<server::Upgrade> accept(const Endpoint& row, app::Context& ctx) {
-  Call call(row, ctx);
+// Admits the call, then runs the row's own code (`run` or `accept`); a failed upstream call goes
+// through the row's error rules, rendered outside the handler since the rules throw.
+template <typename Result, typename Translation>
+boost::asio::awaitable<Result> perform(Call& call, Translation translation) {
   co_await admit(call);
-  std::optional<server::Upgrade> upgrade;
+  std::optional<Result> result;
   std::optional<UpstreamFailure> failure;
   try {
-    upgrade = co_await row.accept(call);
+    result = co_await translation(call);
   } catch (const UpstreamFailure& e) {
     failure = e;
   }
-  if (failure) fail_upstream(row, *failure);
-  co_return std::move(*upgrade);
+  if (failure) fail_upstream(call.row, *failure);
+  co_return std::move(*result);
+}
+
+boost::asio::awaitable<server::Upgrade> accept(const Endpoint& row, app::Context& ctx) {
+  Call call(row, ctx);
+  co_return co_await perform<server::Upgrade>(call, row.accept);
 }
 
 boost::asio::awaitable<http::Response> run(const Endpoint& row, app::Context& ctx) {
   Call call(row, ctx);
-  co_await admit(call);
-  std::optional<http::Response> response;
-  std::optional<UpstreamFailure> failure;
-  try {
-    response = co_await row.run(call);
-  } catch (const UpstreamFailure& e) {
-    failure = e;  // rendered outside the handler: the rules may throw
-  }
-  if (failure) fail_upstream(row, *failure);
-  if (call.replayed) response->set_header("Idempotent-Replayed", "true");
-  co_return std::move(*response);
+  auto response = co_await perform<http::Response>(call, row.run);
+  if (call.replayed) response.set_header("Idempotent-Replayed", "true");
+  co_return response;
 }
 
 // Call

@@ -1,18 +1,11 @@
 // pisync (/pisync): username sign-in. Errors: {"message":"text"}.
-#include <boost/json/object.hpp>
 
-#include "endpoint/accounts.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-namespace json = boost::json;
-namespace userpb = upstream::userpb;
-namespace authpb = upstream::authpb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 
 // POST /pisync/auth/register {"username","password"} -> 201 {"message","token"}
 Awaitable register_user(Call& call) {

@@ -3,28 +3,18 @@
 // changes cash, and only an admin lists or creates accounts. `cash` is the account's wallet in
 // device-session (PLATFORM.md "Money and time"): read with GetWallets, set with SetCash (which
 // records the adjustment in the ledger), rendered as the exact decimal.
-#include <boost/json/object.hpp>
 #include <charconv>
 #include <limits>
 
-#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "render/devices.h"
 #include "render/errors.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-using upstream::AuthRpc;
-using upstream::DeviceSessionRpc;
-namespace json = boost::json;
-namespace userpb = upstream::userpb;
-namespace authpb = upstream::authpb;
-namespace dspb = upstream::dspb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 using userpb::ROLE_ADMIN;
 
 // A new account has no wallet yet; device-session reports such an account as "0.00".

@@ -3,20 +3,14 @@
 // stop is byte for byte the first response. Reading needs a signed-in account; a user starts a
 // device only for themselves (an admin for anyone), and device-session lets only an admin or
 // the session's user stop it. Starts and stops honour X-Idempotency-Key.
-#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "render/devices.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-using upstream::AuthRpc;
-using upstream::DeviceSessionRpc;
-namespace dspb = upstream::dspb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 
 // GET /device/all
 Awaitable list_devices(Call& call) {

@@ -1,24 +1,14 @@
 // repair (/v1): phone sign-in with refresh tokens, and account management.
 // is_staff = role operator or admin. Staff manage accounts; a customer reads only their own.
 // Only an admin creates accounts, sends is_staff, or touches an admin account.
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 
-#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-using upstream::AuthRpc;
-using upstream::DeviceSessionRpc;
-namespace json = boost::json;
-namespace userpb = upstream::userpb;
-namespace authpb = upstream::authpb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 using render::is_admin;
 using render::is_staff;
 

@@ -9,16 +9,13 @@
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
 
-using endpoint::Call;
-using upstream::AuthRpc;
-using upstream::DeviceSessionRpc;
 using app::SocketKind;
-namespace dspb = upstream::dspb;
-using Awaitable = boost::asio::awaitable<server::Upgrade>;
+using Accepted = boost::asio::awaitable<server::Upgrade>;
 
 // Counts the socket while it is open, and a drop for a slow client.
 class CountedSocket : public ws::Handler {
@@ -99,15 +96,15 @@ boost::asio::awaitable<std::int64_t> existing_device(Call& call) {
   co_return device_id;
 }
 
-Awaitable device_feed(Call& call, realtime::Feed feed) {
+Accepted device_feed(Call& call, realtime::Feed feed) {
   const std::int64_t device_id = co_await existing_device(call);
   co_return server::Upgrade{{}, std::make_shared<DeviceSocket>(call.ctx.services, device_id, feed)};
 }
 
-Awaitable timeleft(Call& call) { return device_feed(call, realtime::Feed::kTimeleft); }
-Awaitable status(Call& call) { return device_feed(call, realtime::Feed::kStatus); }
+Accepted timeleft(Call& call) { return device_feed(call, realtime::Feed::kTimeleft); }
+Accepted status(Call& call) { return device_feed(call, realtime::Feed::kStatus); }
 
-Awaitable chat(Call& call) {
+Accepted chat(Call& call) {
   std::string client_id(call.ctx.params.get("client_id").value_or(""));
   co_return server::Upgrade{{}, std::make_shared<ChatSocket>(call.ctx.services, std::move(client_id))};
 }

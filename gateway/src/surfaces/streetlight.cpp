@@ -1,22 +1,15 @@
 // streetlight (/api): email sign-in. role viewer = user. Self-registration creates viewers; any
 // other role needs an admin's token. Errors: {"status":N,"message":"text","data":null}.
-#include <boost/json/object.hpp>
 
 #include "app/support.h"
-#include "endpoint/accounts.h"
 #include "endpoint/pipeline.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-namespace json = boost::json;
-namespace userpb = upstream::userpb;
-namespace authpb = upstream::authpb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 
 std::optional<userpb::Role> role_named(std::string_view name) {
   if (name == "viewer") return userpb::ROLE_USER;

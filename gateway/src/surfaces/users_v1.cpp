@@ -1,21 +1,13 @@
 // users-v1 (/api/v1): username sign-in (JSON or form), registration, and account management.
 // is_superuser = role admin. Listing: superuser; read, update, delete: oneself or a superuser.
-#include <boost/json/array.hpp>
-#include <boost/json/object.hpp>
 
-#include "endpoint/accounts.h"
 #include "render/accounts.h"
 #include "surfaces/routes.h"
+#include "surfaces/row.h"
 #include "surfaces/schemas.h"
 
 namespace fleet::gateway::surfaces {
 namespace {
-
-using endpoint::Call;
-namespace json = boost::json;
-namespace userpb = upstream::userpb;
-namespace authpb = upstream::authpb;
-using Awaitable = boost::asio::awaitable<http::Response>;
 
 json::object bearer(const std::string& access_token) {
   return json::object{{"access_token", access_token}, {"token_type", "bearer"}};

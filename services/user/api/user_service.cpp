@@ -51,27 +51,30 @@ void to_proto(const Account& a, v1::Account* out) {
 // proto3 `optional string`: present or absent, as in the domain.
 using rpc::optional_field;
 
+// The profile fields NewAccount and UpdateUserRequest share, absent or present as sent.
+template <typename Message, typename Fields>
+void read_profile(const Message& in, Fields& out) {
+  out.username = optional_field(in.has_username(), in.username());
+  out.email = optional_field(in.has_email(), in.email());
+  out.phone = optional_field(in.has_phone(), in.phone());
+  out.full_name = optional_field(in.has_full_name(), in.full_name());
+  out.city = optional_field(in.has_city(), in.city());
+  out.profile_picture = optional_field(in.has_profile_picture(), in.profile_picture());
+}
+
 NewAccount new_account_of(const v1::NewAccount& in) {
-  return NewAccount{
-      .username = optional_field(in.has_username(), in.username()),
-      .email = optional_field(in.has_email(), in.email()),
-      .phone = optional_field(in.has_phone(), in.phone()),
-      .full_name = optional_field(in.has_full_name(), in.full_name()),
-      .city = optional_field(in.has_city(), in.city()),
-      .profile_picture = optional_field(in.has_profile_picture(), in.profile_picture()),
-      .role = role_of(in.role()).value_or(Role::kUser)};
+  NewAccount account;
+  read_profile(in, account);
+  account.role = role_of(in.role()).value_or(Role::kUser);
+  return account;
 }
 
 AccountChanges changes_of(const v1::UpdateUserRequest& in) {
-  return AccountChanges{
-      .username = optional_field(in.has_username(), in.username()),
-      .email = optional_field(in.has_email(), in.email()),
-      .phone = optional_field(in.has_phone(), in.phone()),
-      .full_name = optional_field(in.has_full_name(), in.full_name()),
-      .city = optional_field(in.has_city(), in.city()),
-      .profile_picture = optional_field(in.has_profile_picture(), in.profile_picture()),
-      .role = in.has_role() ? role_of(in.role()) : std::nullopt,  // UNSPECIFIED: unchanged
-      .is_active = in.has_is_active() ? std::optional(in.is_active()) : std::nullopt};
+  AccountChanges changes;
+  read_profile(in, changes);
+  if (in.has_role()) changes.role = role_of(in.role());  // UNSPECIFIED: unchanged
+  if (in.has_is_active()) changes.is_active = in.is_active();
+  return changes;
 }
 
 std::pair<Identifier, std::string> identifier_of(const v1::FindUserRequest& in) {
