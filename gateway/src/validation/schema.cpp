@@ -64,6 +64,14 @@ bool check_bounds(const Field& field, double value, std::string_view root, Issue
 // A string value: non-empty after trimming, not too long, an email if asked.
 std::optional<std::string> check_string(const Field& field, std::string_view text,
                                         std::string_view root, Issues& issues) {
+  // Form and query text arrive as raw bytes; protobuf refuses a string that is not UTF-8, so it
+  // is refused here, as pydantic refuses undecodable bytes.
+  if (!is_utf8(text)) {
+    issues.push_back(make("string_unicode", loc_of(root, field.name),
+                          "Input should be a valid string, unable to parse raw data as a unicode "
+                          "string"));
+    return std::nullopt;
+  }
   auto trimmed = trim(text);
   if (trimmed.empty()) {
     issues.push_back(make("string_too_short", loc_of(root, field.name),
@@ -909,6 +917,40 @@ Outcome body_issue(Issue issue) {
 }
 
 }  // namespace
+
+bool is_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t extra = 0;
+    std::uint32_t code = 0;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      extra = 1, code = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      extra = 2, code = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      extra = 3, code = c & 0x07;
+    } else {
+      return false;  // a continuation byte first, an overlong lead (C0, C1) or beyond F4
+    }
+    if (i + extra >= text.size()) return false;  // truncated
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3F);
+    }
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF.
+    if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
+        (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
 
 bool Values::is_null(std::string_view name) const {
   auto it = values_.find(name);

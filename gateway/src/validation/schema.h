@@ -154,6 +154,9 @@ Outcome validate_params(const http::ParamList& params, Schema schema, std::strin
 // A path id such as {uid}: an int64 or an int_parsing issue at ["path", name].
 std::optional<std::int64_t> parse_int(std::string_view text);
 
+// Strict UTF-8: no overlong forms, no surrogates, nothing past U+10FFFF, nothing truncated.
+bool is_utf8(std::string_view text);
+
 // Why `text` is not an email address (email_validator's wording), or nullopt if it is one.
 std::optional<std::string> email_problem(std::string_view text);
 

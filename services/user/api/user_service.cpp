@@ -2,6 +2,7 @@
 
 #include "fleet/common/error.h"
 #include "fleet/rpc/convert.h"
+#include "fleet/rpc/profile.h"
 #include "fleet/rpc/unary.h"
 
 namespace fleet::user {
@@ -36,13 +37,8 @@ v1::Role proto_role(Role role) {
 
 void to_proto(const Account& a, v1::Account* out) {
   out->set_id(a.id);
-  if (a.username) out->set_username(*a.username);
-  if (a.email) out->set_email(*a.email);
-  if (a.phone) out->set_phone(*a.phone);
-  if (a.full_name) out->set_full_name(*a.full_name);
+  rpc::write_profile(a, out);
   out->set_role(proto_role(a.role));
-  if (a.city) out->set_city(*a.city);
-  if (a.profile_picture) out->set_profile_picture(*a.profile_picture);
   out->set_is_active(a.is_active);
   rpc::set_timestamp(out->mutable_created_at(), a.created_at);
   rpc::set_timestamp(out->mutable_updated_at(), a.updated_at);
@@ -51,27 +47,16 @@ void to_proto(const Account& a, v1::Account* out) {
 // proto3 `optional string`: present or absent, as in the domain.
 using rpc::optional_field;
 
-// The profile fields NewAccount and UpdateUserRequest share, absent or present as sent.
-template <typename Message, typename Fields>
-void read_profile(const Message& in, Fields& out) {
-  out.username = optional_field(in.has_username(), in.username());
-  out.email = optional_field(in.has_email(), in.email());
-  out.phone = optional_field(in.has_phone(), in.phone());
-  out.full_name = optional_field(in.has_full_name(), in.full_name());
-  out.city = optional_field(in.has_city(), in.city());
-  out.profile_picture = optional_field(in.has_profile_picture(), in.profile_picture());
-}
-
 NewAccount new_account_of(const v1::NewAccount& in) {
   NewAccount account;
-  read_profile(in, account);
+  rpc::read_profile(in, account);
   account.role = role_of(in.role()).value_or(Role::kUser);
   return account;
 }
 
 AccountChanges changes_of(const v1::UpdateUserRequest& in) {
   AccountChanges changes;
-  read_profile(in, changes);
+  rpc::read_profile(in, changes);
   if (in.has_role()) changes.role = role_of(in.role());  // UNSPECIFIED: unchanged
   if (in.has_is_active()) changes.is_active = in.is_active();
   return changes;

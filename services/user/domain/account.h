@@ -6,44 +6,27 @@
 #include <string>
 
 #include "fleet/common/clock.h"
+#include "fleet/common/profile.h"
 
 namespace fleet::user {
 
 enum class Role { kUser, kOperator, kAdmin };
 
-struct Account {
+struct Account : Profile {
   std::int64_t id = 0;
-  std::optional<std::string> username;
-  std::optional<std::string> email;
-  std::optional<std::string> phone;
-  std::optional<std::string> full_name;
   Role role = Role::kUser;
-  std::optional<std::string> city;
-  std::optional<std::string> profile_picture;
   bool is_active = true;
   Clock::time_point created_at;
   Clock::time_point updated_at;
 };
 
 // What a caller chooses when creating an account.
-struct NewAccount {
-  std::optional<std::string> username;
-  std::optional<std::string> email;
-  std::optional<std::string> phone;
-  std::optional<std::string> full_name;
-  std::optional<std::string> city;
-  std::optional<std::string> profile_picture;
+struct NewAccount : Profile {
   Role role = Role::kUser;
 };
 
 // An update: only the fields present change.
-struct AccountChanges {
-  std::optional<std::string> username;
-  std::optional<std::string> email;
-  std::optional<std::string> phone;
-  std::optional<std::string> full_name;
-  std::optional<std::string> city;
-  std::optional<std::string> profile_picture;
+struct AccountChanges : Profile {
   std::optional<Role> role;
   std::optional<bool> is_active;
 };

@@ -28,17 +28,19 @@ Role role_of(const std::string& name) {
 }
 
 Account account_of(const db::Row& row) {
-  return Account{.id = row.i64(0),
-                 .username = row.opt(1),
-                 .email = row.opt(2),
-                 .phone = row.opt(3),
-                 .full_name = row.opt(4),
-                 .role = role_of(row.str(5)),
-                 .city = row.opt(6),
-                 .profile_picture = row.opt(7),
-                 .is_active = row.boolean(8),
-                 .created_at = db::parse_datetime(row.str(9)),
-                 .updated_at = db::parse_datetime(row.str(10))};
+  Account account;
+  account.id = row.i64(0);
+  account.username = row.opt(1);
+  account.email = row.opt(2);
+  account.phone = row.opt(3);
+  account.full_name = row.opt(4);
+  account.role = role_of(row.str(5));
+  account.city = row.opt(6);
+  account.profile_picture = row.opt(7);
+  account.is_active = row.boolean(8);
+  account.created_at = db::parse_datetime(row.str(9));
+  account.updated_at = db::parse_datetime(row.str(10));
+  return account;
 }
 
 std::optional<Account> select_by_id(db::Connection& conn, std::int64_t id) {
@@ -69,17 +71,14 @@ Account MariadbUserRepository::create(const NewAccount& account, Clock::time_poi
            db::nullable(account.city), db::nullable(account.profile_picture), at, at});
       return static_cast<std::int64_t>(conn.last_insert_id());
     });
-    return Account{.id = id,
-                   .username = account.username,
-                   .email = account.email,
-                   .phone = account.phone,
-                   .full_name = account.full_name,
-                   .role = account.role,
-                   .city = account.city,
-                   .profile_picture = account.profile_picture,
-                   .is_active = true,
-                   .created_at = now,
-                   .updated_at = now};
+    Account created;
+    static_cast<Profile&>(created) = account;
+    created.id = id;
+    created.role = account.role;
+    created.is_active = true;
+    created.created_at = now;
+    created.updated_at = now;
+    return created;
   } catch (const db::DuplicateKey& e) {
     rethrow_duplicate(e);
   }

@@ -9,17 +9,13 @@ namespace fleet::user::testing {
 class FakeUserRepository : public UserRepository {
  public:
   Account create(const NewAccount& in, Clock::time_point now) override {
-    Account account{.id = next_id_,
-                    .username = in.username,
-                    .email = in.email,
-                    .phone = in.phone,
-                    .full_name = in.full_name,
-                    .role = in.role,
-                    .city = in.city,
-                    .profile_picture = in.profile_picture,
-                    .is_active = true,
-                    .created_at = now,
-                    .updated_at = now};
+    Account account;
+    static_cast<Profile&>(account) = in;
+    account.id = next_id_;
+    account.role = in.role;
+    account.is_active = true;
+    account.created_at = now;
+    account.updated_at = now;
     check_unique(account);
     ++next_id_;
     return accounts_[account.id] = account;
