@@ -123,7 +123,7 @@ void run() {
   std::jthread bootstrap([&](std::stop_token stop) {
     auth::GrpcUserDirectory users(*user_stub, nullptr);
     auth::run_admin_bootstrap(stop, domain, users, settings.admin_username, settings.admin_password,
-                              [&] { host.server().set_serving(true); });
+                              [&] { host.set_serving(true); });
   });
   // Drains the workers before the service and the domain they refer to go away.
   host.run_until_signal();

@@ -54,7 +54,7 @@ void run() {
   DeviceSessionService service(rental, hub, idempotency,
                                &MariadbDeviceSessionRepository::transaction_on, host.workers());
   host.start({&service});
-  host.server().set_serving(true);
+  host.set_serving(true);
 
   // Open watch streams would hold the shutdown for its whole grace period: end them first.
   // Drains the workers before the service they refer to goes away.

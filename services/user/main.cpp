@@ -39,7 +39,7 @@ void run() {
 
   fleet::user::UserService service(users, host.workers());
   host.start({&service});
-  host.server().set_serving(true);
+  host.set_serving(true);
   // Drains the workers before the service they refer to goes away.
   host.run_until_signal();
 }

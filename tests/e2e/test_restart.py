@@ -149,3 +149,18 @@ def test_a_clean_stop_and_start_keeps_everything_and_ends_what_expired_meanwhile
             if message.get("running") is False:
                 break
         assert message == {"device_id": 4, "running": False}
+
+
+def test_readyz_follows_the_database(api):
+    """A service whose database is unreachable reports NOT_SERVING, so /readyz answers 503 while
+    MariaDB is down, though every process is up, and 200 again once it is back (issue 11, item
+    3: /readyz stayed 200 while every request answered 503)."""
+    api.stack.wait_ready()
+    assert assert_json(api.get("/readyz"), 200) == {"status": "ready"}
+    api.stack.db.stop()
+    wait_for("/readyz 503 with MariaDB down", lambda: api.get("/readyz").status_code == 503, 10)
+    assert assert_json(api.get("/readyz"), 503) == {"status": "not ready"}
+    api.stack.db.start()
+    wait_for("/readyz 200 with MariaDB back", lambda: api.get("/readyz").status_code == 200, 15)
+    u = api.rental_user()
+    assert_json(api.get(f"/user/{u['id']}", token=u["token"]), 200)

@@ -1,6 +1,7 @@
 #include "fleet/service/host.h"
 
 #include "fleet/common/config.h"
+#include "fleet/common/logging.h"
 
 namespace fleet::service {
 
@@ -13,10 +14,13 @@ HostSettings HostSettings::from_env(std::string name, std::string_view port_vari
   s.worker_threads =
       static_cast<unsigned>(config::get_int("WORKER_THREADS", 8, 1, max_worker_threads));
   s.db = db::Config::from_env(default_database);
+  s.db_check_interval =
+      std::chrono::milliseconds(config::get_int("DB_HEALTH_INTERVAL_MS", 1000, 50, 60'000));
   return s;
 }
 
-Host::Host(const HostSettings& settings, std::span<const db::Migration> migrations) {
+Host::Host(const HostSettings& settings, std::span<const db::Migration> migrations)
+    : db_check_interval_(settings.db_check_interval) {
   // Before any thread starts, so that only run_until_signal receives SIGTERM/SIGINT.
   rpc::block_shutdown_signals();
   db::migrate_with_retry(settings.db, migrations, settings.db_wait);
@@ -27,6 +31,12 @@ Host::Host(const HostSettings& settings, std::span<const db::Migration> migratio
 }
 
 Host::~Host() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  stop_watching_.notify_all();
+  if (watcher_.joinable()) watcher_.join();
   // Workers first (they may use the pool), then the server, then the pool.
   workers_.reset();
   server_.reset();
@@ -36,10 +46,52 @@ Host::~Host() {
 void Host::start(std::initializer_list<grpc::Service*> services) {
   for (grpc::Service* service : services) server_->add_service(service);
   server_->start();
+  watcher_ = std::thread([this] { watch_database(); });
+}
+
+void Host::set_serving(bool serving) {
+  std::lock_guard lock(mutex_);
+  serving_ = serving;
+  publish_health();
+}
+
+// Called with mutex_ held.
+void Host::publish_health() { server_->set_serving(serving_ && database_up_); }
+
+void Host::watch_database() {
+  std::unique_lock lock(mutex_);
+  while (!stop_watching_.wait_for(lock, db_check_interval_, [this] { return stopping_; })) {
+    lock.unlock();
+    bool up = false;
+    try {
+      auto connection = pool_->acquire();
+      up = connection->ping();
+    } catch (const std::exception&) {
+      up = false;  // unreachable, or every connection busy past the acquire timeout
+    }
+    lock.lock();
+    if (up != database_up_) {
+      database_up_ = up;
+      if (up) {
+        log::info("database_reachable");
+      } else {
+        log::warn("database_unreachable");
+      }
+      publish_health();
+    }
+  }
 }
 
 void Host::run_until_signal(const std::function<void()>& before_shutdown) {
-  server_->run_until_signal(before_shutdown);
+  server_->run_until_signal([this, &before_shutdown] {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    stop_watching_.notify_all();
+    if (watcher_.joinable()) watcher_.join();
+    if (before_shutdown) before_shutdown();
+  });
   workers_.reset();
 }
 

@@ -11,13 +11,17 @@
 //       ...
 //       UserService service(users, host.workers());
 //       host.start({&service});
-//       host.server().set_serving(true);
+//       host.set_serving(true);
 //       host.run_until_signal();
 //     });
 //   }
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 #include <initializer_list>
 #include <memory>
 #include <span>
@@ -36,6 +40,8 @@ struct HostSettings {
   unsigned worker_threads = 8;
   db::Config db;
   db::RetryOptions db_wait;  // how long start-up waits for the database
+  // How often the health check pings the database (DB_HEALTH_INTERVAL_MS, 1000).
+  std::chrono::milliseconds db_check_interval{1000};
 
   // `port_variable` (default_port, 0..65535), WORKER_THREADS (8, 1..max_worker_threads) and the
   // DB_* variables (db::Config::from_env with default_database). Throws config::ConfigError.
@@ -57,17 +63,30 @@ class Host {
   rpc::WorkerPool& workers() { return *workers_; }
   rpc::Server& server() { return *server_; }
 
-  // Registers the services and starts listening; health says NOT_SERVING until
-  // server().set_serving(true).
+  // Registers the services and starts listening; health says NOT_SERVING until set_serving(true).
   void start(std::initializer_list<grpc::Service*> services);
+  // The service's own readiness. Health reports SERVING only while it is set and the database
+  // answers: a background check pings a pooled connection every db_check_interval, so a service
+  // whose database is unreachable reports NOT_SERVING (and the gateway's /readyz follows).
+  void set_serving(bool serving);
   // Blocks until SIGTERM or SIGINT, runs before_shutdown, shuts the server down, then drains the
   // worker pool: queued work refers to the services, which must outlive this call.
   void run_until_signal(const std::function<void()>& before_shutdown = {});
 
  private:
+  void watch_database();
+  void publish_health();
+
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<rpc::WorkerPool> workers_;
+  std::chrono::milliseconds db_check_interval_;
+  std::mutex mutex_;
+  std::condition_variable stop_watching_;
+  bool stopping_ = false;
+  bool serving_ = false;      // what the service said
+  bool database_up_ = true;   // what the last check found
+  std::thread watcher_;
 };
 
 }  // namespace fleet::service
