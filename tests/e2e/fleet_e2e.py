@@ -292,8 +292,8 @@ class Minter:
 
     def claims(self, sub, role: str, **override) -> dict:
         now = int(self.now())
-        claims = {"iss": self.issuer, "sub": str(sub), "role": role, "iat": now, "nbf": now,
-                  "exp": now + 600, "jti": secrets.token_hex(16)}
+        claims = {"iss": self.issuer, "aud": "fleetgate", "sub": str(sub), "role": role,
+                  "iat": now, "nbf": now, "exp": now + 600, "jti": secrets.token_hex(16)}
         claims.update(override)
         return {k: v for k, v in claims.items() if v is not None}
 
@@ -314,6 +314,21 @@ class Minter:
 
     def wrong_issuer(self, sub, role):
         return self.token(sub, role, iss="someone-else")
+
+    def wrong_audience(self, sub, role):
+        return self.token(sub, role, aud="another-service")
+
+    def no_audience(self, sub, role):
+        return self.token(sub, role, aud=None)
+
+    def standard_base64_signature(self, sub, role):
+        """A valid token whose signature is spelled in standard base64 ('+', '/') instead of
+        base64url: the same bytes, a second spelling, which must be refused."""
+        for _ in range(1000):
+            header, payload, sig = self.token(sub, role).split(".")
+            if "-" in sig or "_" in sig:
+                return header + "." + payload + "." + sig.replace("-", "+").replace("_", "/")
+        raise AssertionError("no signature with '-' or '_' in 1000 tokens")
 
     def alg_none(self, sub, role):
         header = dict(self.header, alg="none")
@@ -774,6 +789,9 @@ class Api(Client):
             "alg_none": self.mint.alg_none(sub, "admin"),
             "wrong_key": self.mint.wrong_key(sub, "admin"),
             "wrong_issuer": self.mint.wrong_issuer(sub, "admin"),
+            "wrong_audience": self.mint.wrong_audience(sub, "admin"),
+            "no_audience": self.mint.no_audience(sub, "admin"),
+            "standard_base64": self.mint.standard_base64_signature(sub, "admin"),
             "hs256_public_key": self.mint.hs256_with_public_key(sub, "admin"),
         }
 

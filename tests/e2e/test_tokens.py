@@ -77,6 +77,7 @@ def test_issued_tokens_are_eddsa_with_the_documented_claims(api, victim):
     header, claims = token_parts(victim["token"])
     assert header["alg"] == "EdDSA"
     assert claims["iss"] == "fleetgate"
+    assert claims["aud"] == "fleetgate"
     assert claims["sub"] == str(victim["id"])
     assert claims["role"] == "user"
     assert isinstance(claims["exp"], int) and isinstance(claims["iat"], int)

@@ -191,22 +191,41 @@ const char* to_string(VerifyError error) {
       return "not_yet_valid";
     case VerifyError::kWrongIssuer:
       return "wrong_issuer";
+    case VerifyError::kWrongAudience:
+      return "wrong_audience";
   }
   return "unknown";
 }
 
 // --- Verifier -------------------------------------------------------------------------------
 
+namespace {
+
+bool names_audience(const boost::json::object& payload, std::string_view audience) {
+  const auto* aud = payload.if_contains("aud");
+  if (aud == nullptr) return false;
+  if (aud->is_string()) return aud->get_string() == audience;
+  if (!aud->is_array()) return false;
+  for (const auto& entry : aud->get_array()) {
+    if (entry.is_string() && entry.get_string() == audience) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 struct Verifier::Impl {
   // EVP_PKEY is safe to share between threads for verification; each call has its own context.
   PkeyPtr key;
   std::string issuer;
   const Clock* clock;
+  std::string audience;
 };
 
-Verifier::Verifier(std::string_view public_key_pem, std::string issuer, const Clock& clock)
-    : impl_(std::make_unique<Impl>(
-          Impl{read_public_key(public_key_pem), std::move(issuer), &clock})) {}
+Verifier::Verifier(std::string_view public_key_pem, std::string issuer, const Clock& clock,
+                   std::string audience)
+    : impl_(std::make_unique<Impl>(Impl{read_public_key(public_key_pem), std::move(issuer),
+                                        &clock, std::move(audience)})) {}
 Verifier::~Verifier() = default;
 Verifier::Verifier(Verifier&&) noexcept = default;
 
@@ -269,6 +288,8 @@ VerifyResult Verifier::verify(std::string_view token) const {
   if (!user_id) return failure(VerifyError::kMalformed);
 
   if (*iss != impl_->issuer) return failure(VerifyError::kWrongIssuer);
+  // RFC 7519 §4.1.3: a string, or an array of strings, that must name us.
+  if (!names_audience(*payload, impl_->audience)) return failure(VerifyError::kWrongAudience);
   const auto now = impl_->clock->now();
   if (*exp <= now) return failure(VerifyError::kExpired);
   if (*nbf > now) return failure(VerifyError::kNotYetValid);
@@ -291,17 +312,19 @@ struct Signer::Impl {
   std::chrono::seconds ttl;
   const Clock* clock;
   std::string encoded_header;  // the same for every token
+  std::string audience;
 };
 
 Signer::Signer(std::string_view private_key_pem, std::string issuer, std::string key_id,
-               std::chrono::seconds ttl, const Clock& clock) {
+               std::chrono::seconds ttl, const Clock& clock, std::string audience) {
   if (ttl <= std::chrono::seconds::zero())
     throw std::invalid_argument("token ttl must be positive");
   boost::json::object header{{"alg", kAlgorithm}, {"typ", "JWT"}};
   if (!key_id.empty()) header["kid"] = key_id;
   impl_ = std::make_unique<Impl>(Impl{read_private_key(private_key_pem), std::move(issuer),
                                       std::move(key_id), ttl, &clock,
-                                      base64url_encode(boost::json::serialize(header))});
+                                      base64url_encode(boost::json::serialize(header)),
+                                      std::move(audience)});
 }
 Signer::~Signer() = default;
 
@@ -314,6 +337,7 @@ std::string Signer::sign(std::int64_t user_id, std::string_view role) const {
       {"nbf", now},
       {"exp", now + impl_->ttl.count()},
       {"iss", impl_->issuer},
+      {"aud", impl_->audience},
       {"jti", random_hex(16)},
   };
   std::string token =

@@ -63,7 +63,7 @@ struct Fixture {
     const auto now =
         std::chrono::duration_cast<std::chrono::seconds>(clock.now().time_since_epoch()).count();
     return {{"sub", "7"},      {"role", "user"},     {"iat", now},  {"nbf", now},
-            {"exp", now + 60}, {"iss", "fleetgate"}, {"jti", "abc"}};
+            {"exp", now + 60}, {"iss", "fleetgate"}, {"aud", "fleetgate"}, {"jti", "abc"}};
   }
   std::string raw(const boost::json::object& payload,
                   const std::string& header = R"({"alg":"EdDSA","typ":"JWT"})") const {
@@ -218,6 +218,43 @@ TEST_CASE("a token from another issuer is rejected", "[token]") {
   Fixture f;
   Signer foreign{f.private_pem, "someone-else", "k", 3600s, f.clock};
   CHECK(f.error_of(foreign.sign(7, "user")) == VerifyError::kWrongIssuer);
+}
+
+TEST_CASE("a token must name our audience", "[token]") {
+  Fixture f;
+  auto issued = f.verifier.verify(f.signer.sign(7, "user"));
+  REQUIRE(issued);
+  Signer other{f.private_pem, "fleetgate", "k", 3600s, f.clock, "another-service"};
+  CHECK(f.error_of(other.sign(7, "user")) == VerifyError::kWrongAudience);
+
+  auto claims = f.good_claims();
+  claims.erase("aud");
+  CHECK(f.error_of(f.raw(claims)) == VerifyError::kWrongAudience);
+  for (const boost::json::value& aud :
+       {boost::json::value("another-service"), boost::json::value(5),
+        boost::json::value(nullptr), boost::json::value(boost::json::array{"a", "b"})}) {
+    claims["aud"] = aud;
+    INFO("aud = " << boost::json::serialize(aud));
+    CHECK(f.error_of(f.raw(claims)) == VerifyError::kWrongAudience);
+  }
+  claims["aud"] = boost::json::array{"another-service", "fleetgate"};  // RFC 7519: an array
+  CHECK(f.verifier.verify(f.raw(claims)));
+}
+
+TEST_CASE("a token has one spelling: standard base64 for base64url is refused", "[token]") {
+  Fixture f;
+  // Find a token whose signature uses '-' or '_', then spell it with '+' and '/'.
+  for (int i = 0; i < 1000; ++i) {
+    auto parts = split(f.signer.sign(7, "user"));
+    if (parts.signature.find_first_of("-_") == std::string::npos) continue;
+    REQUIRE(f.verifier.verify(join(parts)));
+    for (char& c : parts.signature) c = c == '-' ? '+' : c == '_' ? '/' : c;
+    CHECK(f.error_of(join(parts)) == VerifyError::kMalformed);
+    parts.signature += "==";  // padding is another spelling
+    CHECK(f.error_of(join(parts)) == VerifyError::kMalformed);
+    return;
+  }
+  FAIL("no signature with '-' or '_' in 1000 tokens");
 }
 
 TEST_CASE("claims must be present and well typed", "[token]") {

@@ -29,7 +29,12 @@ enum class VerifyError {
   kExpired,
   kNotYetValid,
   kWrongIssuer,
+  kWrongAudience,
 };
+
+// The audience every Fleetgate token names and every verifier requires ("aud"): a token minted
+// for another audience, or for none, is refused even when its signature is good.
+inline constexpr std::string_view kDefaultAudience = "fleetgate";
 const char* to_string(VerifyError error);
 
 struct VerifyResult {
@@ -44,7 +49,8 @@ inline constexpr std::size_t kMaxTokenBytes = 8 * 1024;
 class Verifier {
  public:
   // Throws std::invalid_argument if the PEM is not an Ed25519 public key.
-  Verifier(std::string_view public_key_pem, std::string issuer, const Clock& clock);
+  Verifier(std::string_view public_key_pem, std::string issuer, const Clock& clock,
+           std::string audience = std::string(kDefaultAudience));
   ~Verifier();
   Verifier(Verifier&&) noexcept;
   VerifyResult verify(std::string_view token) const;
@@ -58,9 +64,10 @@ class Signer {
  public:
   // Throws std::invalid_argument if the PEM is not an Ed25519 private key.
   Signer(std::string_view private_key_pem, std::string issuer, std::string key_id,
-         std::chrono::seconds ttl, const Clock& clock);
+         std::chrono::seconds ttl, const Clock& clock,
+         std::string audience = std::string(kDefaultAudience));
   ~Signer();
-  // Sets iat/nbf = now, exp = now + ttl, a random jti; returns the compact token.
+  // Sets iss, aud, iat/nbf = now, exp = now + ttl, a random jti; returns the compact token.
   std::string sign(std::int64_t user_id, std::string_view role) const;
   std::string public_key_pem() const;
   const std::string& key_id() const;
