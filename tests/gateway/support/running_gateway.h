@@ -1,16 +1,18 @@
 #pragma once
-// The gateway's Beast server on a real socket (port 0) with the dispatcher, the hubs and the
-// in-memory fake services, run by one io thread.
+// The gateway's Beast server on a real socket (port 0) with the dispatcher, the hubs and canned
+// upstream replies, run by one io thread. GetUser knows the accounts a test puts in `accounts`.
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "app/gateway.h"
 #include "app/metrics.h"
 #include "auth/key_store.h"
-#include "fake_backend.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
+#include "support/accounts.h"
+#include "support/canned_upstream.h"
+#include "support/fake_watch.h"
 
 namespace fleet::gateway::testing {
 
@@ -19,8 +21,7 @@ class Running {
   explicit Running(server::Limits limits = {.header_bytes = 8192, .body_bytes = 1024},
                    realtime::HubOptions hub = {})
       : devices(ioc, upstream, clock, metrics, hub), server(ioc, gateway, limits) {
-    keys.install(backend.public_key_pem());
-    backend.snapshot_on_watch = true;
+    keys.install(signer.public_key_pem());
     server.start(0);
     thread = std::thread([this] { ioc.run(); });
   }
@@ -32,8 +33,11 @@ class Running {
   unsigned short port() const { return server.port(); }
 
   fleet::SystemClock clock;
-  FakeBackend backend{clock};
-  upstream::Upstream upstream{backend, &backend};
+  CannedUpstream canned;
+  FakeWatcher watcher;
+  upstream::Upstream upstream{canned, &watcher};
+  TokenSigner signer{clock};
+  CannedAccounts accounts{canned};
   auth::KeyStore keys{"fleetgate", clock};
   app::Metrics metrics;
   boost::asio::io_context ioc;
