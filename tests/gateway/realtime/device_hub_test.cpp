@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "support/canned_upstream.h"
+#include "support/devices.h"
 #include "support/fake_socket.h"
 #include "support/fake_watch.h"
 
@@ -53,21 +54,9 @@ struct Hub {
 
   dspb::Device device(std::int64_t id, std::optional<std::int64_t> user = std::nullopt,
                       std::chrono::milliseconds left = std::chrono::milliseconds(0)) {
-    dspb::Device d;
-    d.set_id(id);
-    d.set_name("Washer");
-    d.set_type("washer");
-    d.set_hourly_cost("1.20");
-    if (user) {
-      d.set_running(true);
-      d.set_user_id(*user);
-      auto end = std::chrono::duration_cast<std::chrono::nanoseconds>(
-          (clock.now() + left).time_since_epoch());
-      d.mutable_end_time()->set_seconds(end.count() / 1'000'000'000);
-      d.mutable_end_time()->set_nanos(static_cast<std::int32_t>(end.count() % 1'000'000'000));
-      d.set_time_left(static_cast<double>(left.count()) / 1000.0);
-    }
-    return d;
+    auto d = testing::device(id);
+    if (!user) return d;
+    return testing::running(d, *user, clock.now() + left, static_cast<double>(left.count()) / 1000.0);
   }
 
   std::shared_ptr<testing::FakeWatch> stream(std::size_t i = 0) { return watcher.watches().at(i); }
@@ -271,15 +260,8 @@ TEST_CASE("hub: ticking by its own timer, aligned to whole seconds left") {
   auto tl = std::make_shared<FakeSocket>();
   hub.subscribe(1, realtime::Feed::kTimeleft, tl);
   ioc.poll();
-  dspb::Device d;
-  d.set_id(1);
-  d.set_hourly_cost("1.20");
-  d.set_running(true);
-  d.set_user_id(2);
-  auto end = std::chrono::duration_cast<std::chrono::microseconds>(
-      (clock.now() + std::chrono::milliseconds(10'300)).time_since_epoch());
-  d.mutable_end_time()->set_seconds(end.count() / 1'000'000);
-  d.mutable_end_time()->set_nanos(static_cast<std::int32_t>(end.count() % 1'000'000) * 1000);
+  const auto d =
+      testing::running(testing::device(1), 2, clock.now() + std::chrono::milliseconds(10'300), 10.3);
   watcher.watches().at(0)->push(Kind::KIND_SNAPSHOT, d);
   ioc.restart();
   ioc.run_for(std::chrono::milliseconds(2000));

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "realtime/device_state.h"
+#include "support/devices.h"
 
 using namespace fleet::gateway;
 namespace dspb = ::fleetgate::device_session::v1;
@@ -9,18 +10,7 @@ namespace dspb = ::fleetgate::device_session::v1;
 namespace {
 constexpr std::int64_t k20250110T100000 = 1736503200;
 
-// A washer of user 7 until 2025-01-10T10:00:00.250Z, or idle.
-dspb::Device washer(bool running) {
-  dspb::Device d;
-  d.set_id(1);
-  d.set_running(running);
-  if (running) {
-    d.set_user_id(7);
-    d.mutable_end_time()->set_seconds(k20250110T100000);
-    d.mutable_end_time()->set_nanos(250'000'000);
-  }
-  return d;
-}
+using fleet::gateway::testing::sample_washer;
 
 realtime::TimePoint at(std::int64_t seconds, std::int64_t millis = 0) {
   return realtime::TimePoint(std::chrono::seconds(seconds) + std::chrono::milliseconds(millis));
@@ -28,7 +18,7 @@ realtime::TimePoint at(std::int64_t seconds, std::int64_t millis = 0) {
 }  // namespace
 
 TEST_CASE("countdown messages derive time_left from end_time and the clock") {
-  auto state = realtime::DeviceState::from(washer(true));  // ends at 10:00:00.250
+  auto state = realtime::DeviceState::from(sample_washer(true));  // ends at 10:00:00.250
   REQUIRE(state.running);
   CHECK(state.user_id == 7);
   CHECK(state.end_time == at(k20250110T100000, 250));
@@ -45,7 +35,7 @@ TEST_CASE("countdown messages derive time_left from end_time and the clock") {
   CHECK(realtime::status_message(1, state) ==
         R"({"device_id":1,"running":true,"end_time":"2025-01-10T10:00:00Z"})");
 
-  auto idle = realtime::DeviceState::from(washer(false));
+  auto idle = realtime::DeviceState::from(sample_washer(false));
   CHECK(realtime::timeleft_message(3, idle, at(k20250110T100000)) ==
         R"({"device_id":3,"time_left":0,"status":"idle","user_id":null})");
   CHECK(realtime::status_message(3, idle) == R"({"device_id":3,"running":false})");

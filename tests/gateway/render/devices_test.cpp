@@ -4,28 +4,14 @@
 
 #include "render/devices.h"
 #include "render/json_writer.h"
+#include "support/devices.h"
 
 using namespace fleet::gateway;
 namespace dspb = ::fleetgate::device_session::v1;
 
 namespace {
-constexpr std::int64_t k20250110T100000 = 1736503200;
 
-dspb::Device washer(bool running) {
-  dspb::Device d;
-  d.set_id(1);
-  d.set_name("Washer \"A\"");
-  d.set_type("washer");
-  d.set_hourly_cost("1.50");
-  d.set_running(running);
-  if (running) {
-    d.set_user_id(7);
-    d.mutable_end_time()->set_seconds(k20250110T100000);
-    d.mutable_end_time()->set_nanos(250'000'000);
-    d.set_time_left(3599.75);
-  }
-  return d;
-}
+using fleet::gateway::testing::sample_washer;
 }  // namespace
 
 TEST_CASE("JsonWriter: exact decimals, floats as Python prints them, escaping") {
@@ -57,26 +43,26 @@ TEST_CASE("JsonWriter: exact decimals, floats as Python prints them, escaping") 
 }
 
 TEST_CASE("DeviceResponse from the proto alone") {
-  CHECK(render::device_json(washer(false)) ==
+  CHECK(render::device_json(sample_washer(false)) ==
         R"({"id":1,"name":"Washer \"A\"","type":"washer","hourly_cost":1.50,"user_id":null,)"
         R"("end_time":null,"time_left":null})");
-  CHECK(render::device_json(washer(true)) ==
+  CHECK(render::device_json(sample_washer(true)) ==
         R"({"id":1,"name":"Washer \"A\"","type":"washer","hourly_cost":1.50,"user_id":7,)"
         R"("end_time":"2025-01-10T10:00:00Z","time_left":3599.75})");
   // A whole number of seconds is still a float, as the original service sent it.
-  auto whole = washer(true);
+  auto whole = sample_washer(true);
   whole.set_time_left(3600);
   CHECK(render::device_json(whole).find(R"("time_left":3600.0})") != std::string::npos);
 
   dspb::ListDevicesResponse list;
-  *list.add_devices() = washer(false);
-  *list.add_devices() = washer(true);
+  *list.add_devices() = sample_washer(false);
+  *list.add_devices() = sample_washer(true);
   auto parsed = boost::json::parse(render::devices_json(list));
   REQUIRE(parsed.as_array().size() == 2);
   CHECK(parsed.at(0).at("hourly_cost").is_double());
 
   dspb::StopDeviceResponse stopped;
-  *stopped.mutable_device() = washer(false);
+  *stopped.mutable_device() = sample_washer(false);
   stopped.set_refund_amount("1.13");
   CHECK(render::stop_json(stopped) ==
         R"({"message":"Device stopped successfully","device":{"id":1,"name":"Washer \"A\"",)"

@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <optional>
 
+#include "support/devices.h"
 #include "support/running_gateway.h"
 
 using namespace fleet::gateway;
@@ -114,21 +115,11 @@ std::string alice_token(Running& r) {
   return r.signer.token_for(alice);
 }
 
+// Washer 1, idle or running for `user` for another hour.
 dspb::Device washer(std::optional<std::int64_t> user = std::nullopt) {
-  dspb::Device d;
-  d.set_id(1);
-  d.set_name("Washer 1");
-  d.set_type("washer");
-  d.set_hourly_cost("1.20");
-  if (user) {
-    d.set_running(true);
-    d.set_user_id(*user);
-    const auto end = std::chrono::system_clock::now() + std::chrono::minutes(60);
-    d.mutable_end_time()->set_seconds(
-        std::chrono::duration_cast<std::chrono::seconds>(end.time_since_epoch()).count());
-    d.set_time_left(3600);
-  }
-  return d;
+  if (!user) return testing::device(1);
+  return testing::running(testing::device(1), *user,
+                          std::chrono::system_clock::now() + std::chrono::minutes(60), 3600);
 }
 
 template <typename Predicate>

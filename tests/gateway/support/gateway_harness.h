@@ -8,17 +8,13 @@
 #include <vector>
 
 #include "app/gateway.h"
-#include "app/metrics.h"
-#include "auth/key_store.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
-#include "support/accounts.h"
-#include "support/canned_upstream.h"
-#include "support/fake_watch.h"
+#include "support/canned_services.h"
 
 namespace fleet::gateway::testing {
 
-class Harness {
+class Harness : public CannedServices {
  public:
   using Account = userpb::Account;
   using Headers = std::vector<http::Header>;
@@ -36,14 +32,6 @@ class Harness {
   std::string token_for(const Account& who) const { return signer.token_for(who); }
   app::Services services() { return app::Services{upstream, keys, metrics, devices, chat}; }
 
-  fleet::SystemClock clock;
-  CannedUpstream canned;
-  FakeWatcher watcher;
-  upstream::Upstream upstream{canned, &watcher};
-  TokenSigner signer{clock};
-  CannedAccounts accounts{canned};
-  auth::KeyStore keys{"fleetgate", clock};
-  app::Metrics metrics;
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
   realtime::DeviceHub devices{hub_ioc, upstream, clock, metrics};
   realtime::ChatHub chat{clock};

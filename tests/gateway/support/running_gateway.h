@@ -5,18 +5,14 @@
 #include <thread>
 
 #include "app/gateway.h"
-#include "app/metrics.h"
-#include "auth/key_store.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
-#include "support/accounts.h"
-#include "support/canned_upstream.h"
-#include "support/fake_watch.h"
+#include "support/canned_services.h"
 
 namespace fleet::gateway::testing {
 
-class Running {
+class Running : public CannedServices {
  public:
   explicit Running(server::Limits limits = {.header_bytes = 8192, .body_bytes = 1024},
                    realtime::HubOptions hub = {})
@@ -32,14 +28,6 @@ class Running {
   }
   unsigned short port() const { return server.port(); }
 
-  fleet::SystemClock clock;
-  CannedUpstream canned;
-  FakeWatcher watcher;
-  upstream::Upstream upstream{canned, &watcher};
-  TokenSigner signer{clock};
-  CannedAccounts accounts{canned};
-  auth::KeyStore keys{"fleetgate", clock};
-  app::Metrics metrics;
   boost::asio::io_context ioc;
   realtime::DeviceHub devices;
   realtime::ChatHub chat{clock};

@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "support/devices.h"
 #include "support/gateway_harness.h"
 #include "support/idempotency_checks.h"
 #include "support/replies.h"
@@ -17,23 +18,12 @@ namespace {
 
 constexpr std::int64_t k20250110T100000 = 1736503200;
 
-dspb::Device idle(std::int64_t id, std::string name, std::string type, std::string hourly_cost) {
-  dspb::Device d;
-  d.set_id(id);
-  d.set_name(std::move(name));
-  d.set_type(std::move(type));
-  d.set_hourly_cost(std::move(hourly_cost));
-  return d;
-}
+dspb::Device idle_dryer() { return device(2, "Dryer 1", "dryer", "1.50"); }
 
 // Dryer 2 (1.50/h), running for `user` until 2025-01-10T11:00:00Z, an hour left.
 dspb::Device running_dryer(std::int64_t user) {
-  auto d = idle(2, "Dryer 1", "dryer", "1.50");
-  d.set_running(true);
-  d.set_user_id(user);
-  d.mutable_end_time()->set_seconds(k20250110T100000 + 3600);
-  d.set_time_left(3599.5);
-  return d;
+  const std::chrono::system_clock::time_point end{std::chrono::seconds(k20250110T100000 + 3600)};
+  return running(idle_dryer(), user, end, 3599.5);
 }
 
 std::string start_body(std::int64_t user_id, int minutes) {
@@ -50,7 +40,7 @@ dspb::StartDeviceResponse started(std::int64_t user) {
 
 dspb::StopDeviceResponse stopped() {
   dspb::StopDeviceResponse response;
-  *response.mutable_device() = idle(2, "Dryer 1", "dryer", "1.50");
+  *response.mutable_device() = idle_dryer();
   response.set_refund_amount("1.50");
   return response;
 }
@@ -89,7 +79,7 @@ TEST_CASE("rental devices: list and get, every field and JSON type from the prot
   CHECK(h.canned.calls().empty());
 
   dspb::ListDevicesResponse list;
-  *list.add_devices() = idle(1, "Washer 1", "washer", "1.20");
+  *list.add_devices() = device(1);
   *list.add_devices() = running_dryer(h.alice.id());
   h.canned.reply<dspb::ListDevicesRequest>(list);
   auto all = h.as(h.alice, "GET", "/device/all");
@@ -104,7 +94,7 @@ TEST_CASE("rental devices: list and get, every field and JSON type from the prot
         std::string::npos);
 
   dspb::GetDeviceResponse one;
-  *one.mutable_device() = idle(2, "Dryer 1", "dryer", "1.50");
+  *one.mutable_device() = idle_dryer();
   h.canned.reply<dspb::GetDeviceRequest>(one);
   auto got = h.as(h.bob, "GET", "/device/2");
   REQUIRE(got.status == 200);
