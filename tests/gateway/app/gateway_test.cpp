@@ -72,4 +72,5 @@ TEST_CASE("upstream failures: 4xx pass their text, 5xx carry only the generic te
   CHECK(unanswered.status == 501);
   CHECK(unanswered.body == R"({"message":"Internal server error"})");
   CHECK(h.canned.unanswered() == std::vector<std::string>{"LoginRequest"});
+  h.canned.forget();
 }

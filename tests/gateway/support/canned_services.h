@@ -1,7 +1,10 @@
 #pragma once
 // What the gateway's services are made of in tests: canned upstream replies, WatchDevice
 // streams the test drives, a token signer with the verification key, GetUser for the accounts
-// a test declares, and metrics. The dispatcher and server harnesses build on it.
+// a test declares, and metrics. The dispatcher and server harnesses build on it. A call that
+// found no canned answer fails the test when it ends (canned.forget() first if it was meant).
+#include <catch2/catch.hpp>
+
 #include "app/metrics.h"
 #include "auth/key_store.h"
 #include "fleet/common/clock.h"
@@ -12,6 +15,11 @@
 namespace fleet::gateway::testing {
 
 struct CannedServices {
+  CannedServices() = default;
+  CannedServices(const CannedServices&) = delete;
+  CannedServices& operator=(const CannedServices&) = delete;
+  ~CannedServices() { CHECK(canned.unanswered() == std::vector<std::string>{}); }
+
   fleet::SystemClock clock;
   CannedUpstream canned;
   FakeWatcher watcher;

@@ -210,7 +210,9 @@ TEST_CASE("rental: cash from the wallets on every UserResponse; admin SetCash") 
   wallets(h, {{h.alice.id(), "10.00"}});
   const auto alice = user_path(h.alice);
   auto mine = h.as(h.alice, "GET", alice);
-  CHECK(has(mine, R"("cash":10.00,)"));
+  CHECK(mine.body ==
+        R"({"uid":3,"name":"alice","cash":10.00,"creation_time":"2025-01-10T10:00:00Z",)"
+        R"("is_admin":false})");
   CHECK(h.canned.last<dspb::GetWalletsRequest>().user_ids(0) == h.alice.id());
   CHECK(has(h.as(h.admin, "GET", user_path(h.bob)), R"("cash":0.00,)"));
 

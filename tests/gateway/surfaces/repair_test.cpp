@@ -134,7 +134,10 @@ TEST_CASE("repair: who may read, update and delete") {
   const auto bob = "/v1/users/" + std::to_string(h.bob.id());
   const auto admin = "/v1/users/" + std::to_string(h.admin.id());
   CHECK(h.as(h.alice, "GET", bob).status == 403);
-  CHECK(h.as(h.op, "GET", bob).status == 200);
+  CHECK(h.as(h.op, "GET", bob).body ==
+        R"({"id":4,"full_name":null,"phone":"3333333333","email":"bob@example.com",)"
+        R"("profile_picture":null,"is_active":true,"is_staff":false,)"
+        R"("created_at":"2025-01-10T10:00:00"})");
   CHECK(h.as(h.op, "GET", "/v1/users/999").status == 404);
 
   CHECK(h.as(h.alice, "PATCH", bob, R"({"full_name":"B"})").status == 403);

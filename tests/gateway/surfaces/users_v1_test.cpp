@@ -81,8 +81,10 @@ TEST_CASE("users-v1: read, update with password, delete: oneself or a superuser"
   const auto id = "/api/v1/users/" + std::to_string(h.alice.id());
   auto self = h.as(h.alice, "GET", id);
   REQUIRE(self.status == 200);
-  CHECK(body_of(self).at("email") == "alice@example.com");
-  CHECK(body_of(self).at("is_superuser") == false);
+  CHECK(self.body ==
+        R"({"id":3,"email":"alice@example.com","username":"alice","full_name":null,)"
+        R"("is_active":true,"is_superuser":false,"created_at":"2025-01-10T10:00:00Z",)"
+        R"("updated_at":"2025-01-10T10:00:00Z"})");
   CHECK(h.as(h.bob, "GET", id).status == 403);
   CHECK(h.as(h.admin, "GET", "/api/v1/users/999").body == R"({"detail":"User not found"})");
 
