@@ -194,3 +194,23 @@ def test_a_replayed_pisync_register_is_the_first_response_with_one_account(api):
     assert api.login_pisync(other["username"], other["password"]).status_code == 401
     bad = api.post("/pisync/auth/register", headers={"X-Idempotency-Key": "two words"}, json=body)
     assert_pisync_error(bad, 400, "Invalid idempotency key")
+
+
+def test_a_replayed_users_v1_register_is_the_first_response_with_one_account(api):
+    ident = identity("idem")
+    body = {k: ident[k] for k in ("email", "username", "password")}
+    k = key()
+    first = api.post("/api/v1/auth/register", headers={"X-Idempotency-Key": k}, json=body)
+    token = assert_json(first, 200)["access_token"]
+    again = api.post("/api/v1/auth/register", headers={"X-Idempotency-Key": k}, json=body)
+    assert (again.status_code, again.content) == (200, first.content)  # the stored token
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    # One account: without the key the same request finds the username taken.
+    assert_detail(api.post("/api/v1/auth/register", json=body), 400, "Username already exists")
+    login = assert_json(api.login_v1(ident["username"], ident["password"]), 200)
+    assert token_sub(login["access_token"]) == token_sub(token)
+    other = identity("idem")
+    r = api.post("/api/v1/auth/register", headers={"X-Idempotency-Key": k},
+                 json={k2: other[k2] for k2 in ("email", "username", "password")})
+    assert_detail(r, 422, "Idempotency key was used with a different request")
+    assert api.login_v1(other["username"], other["password"]).status_code == 401

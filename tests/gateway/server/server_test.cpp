@@ -1,5 +1,4 @@
-// The Beast server on a real socket (port 0), with the dispatcher and the fake services; and the
-// gRPC completion hand-off of unary_call.
+// The Beast server on a real socket (port 0), with the dispatcher over canned upstream replies.
 #include "server/server.h"
 
 #include <arpa/inet.h>
@@ -7,15 +6,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/asio/use_future.hpp>
 #include <catch2/catch.hpp>
-#include <thread>
 
-#include "running_gateway.h"
-#include "upstream/call.h"
+#include "support/running_gateway.h"
 
 using namespace fleet::gateway;
 
@@ -117,6 +110,9 @@ TEST_CASE("server: keep-alive, request ids, surfaces") {
 
 TEST_CASE("server: a JSON body reaches the handler") {
   Running gateway;
+  testing::authpb::RegisterResponse registered;
+  registered.set_access_token("tok-pi");
+  gateway.canned.reply<testing::authpb::RegisterRequest>(registered);
   Connection c(gateway.port());
   std::string body = R"({"username":"pi","password":"pw"})";
   c.send(
@@ -125,7 +121,10 @@ TEST_CASE("server: a JSON body reaches the handler") {
       std::to_string(body.size()) + "\r\n\r\n" + body);
   auto reply = c.read();
   CHECK(reply.status == 201);
-  CHECK(reply.body.find("User registered successfully.") != std::string::npos);
+  CHECK(reply.body == R"({"message":"User registered successfully.","token":"tok-pi"})");
+  auto sent = gateway.canned.last<testing::authpb::RegisterRequest>();
+  CHECK(sent.account().username() == "pi");
+  CHECK(sent.password() == "pw");
 }
 
 TEST_CASE("server: body over the limit is 413 in the surface body, then close") {
@@ -157,48 +156,4 @@ TEST_CASE("server: oversized header 431, malformed request 400") {
     CHECK(reply.status == 400);
     CHECK_FALSE(reply.header("X-Request-Id").empty());
   }
-}
-
-TEST_CASE("unary_call: a completion on another thread resumes the coroutine on its executor") {
-  boost::asio::io_context ioc;
-  auto strand = boost::asio::make_strand(ioc);
-  upstream::InFlight in_flight;
-  std::thread::id resumed_on;
-  std::chrono::system_clock::time_point deadline;
-  std::thread worker;
-
-  auto start = [&](grpc::ClientContext* context, const upstream::userpb::GetUserRequest* request,
-                   upstream::userpb::GetUserResponse* response,
-                   std::function<void(grpc::Status)> done) {
-    deadline = context->deadline();
-    auto id = request->id();
-    worker = std::thread([response, id, done = std::move(done)] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      response->mutable_account()->set_id(id);
-      done(grpc::Status::OK);  // as gRPC does: on a thread of its own
-    });
-  };
-  upstream::userpb::GetUserRequest request;
-  request.set_id(42);
-  auto before = std::chrono::system_clock::now();
-  auto future = boost::asio::co_spawn(
-      strand,
-      [&]() -> boost::asio::awaitable<upstream::Reply<upstream::userpb::GetUserResponse>> {
-        auto call = upstream::unary_call<upstream::userpb::GetUserResponse>(
-            start, request, upstream::CallOptions{std::chrono::milliseconds(1500), "rid-1", {}},
-            &in_flight);
-        auto reply = co_await std::move(call);
-        resumed_on = std::this_thread::get_id();
-        co_return reply;
-      },
-      boost::asio::use_future);
-  ioc.run();  // returns only once the call has completed: the pending call keeps it busy
-  auto reply = future.get();
-  worker.join();
-  CHECK(reply.ok());
-  CHECK(reply.message.account().id() == 42);
-  CHECK(resumed_on == std::this_thread::get_id());
-  CHECK(deadline >= before + std::chrono::milliseconds(1400));
-  CHECK(deadline <= std::chrono::system_clock::now() + std::chrono::milliseconds(1500));
-  CHECK(in_flight.wait_idle(std::chrono::milliseconds(100)));
 }

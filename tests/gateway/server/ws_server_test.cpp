@@ -1,5 +1,6 @@
-// WebSockets through the real Beast server (port 0) with the hubs and the fake services: the
-// countdown sockets, the handshake refusals, the chat, and a slow client being dropped.
+// WebSockets through the real Beast server (port 0) with the hubs, canned upstream replies and
+// WatchDevice streams the test drives: the countdown sockets, the handshake refusals, the chat,
+// and a slow client being dropped.
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -9,7 +10,8 @@
 #include <catch2/catch.hpp>
 #include <optional>
 
-#include "running_gateway.h"
+#include "support/devices.h"
+#include "support/running_gateway.h"
 
 using namespace fleet::gateway;
 using testing::Running;
@@ -104,6 +106,22 @@ bhttp::response<bhttp::string_body> http_post(unsigned short port, const std::st
   return response;
 }
 
+namespace dspb = upstream::dspb;
+
+// alice, known to GetUser, and her token.
+std::string alice_token(Running& r) {
+  const auto alice = testing::make_account(3, upstream::userpb::ROLE_USER, "alice");
+  r.accounts.put(alice);
+  return r.signer.token_for(alice);
+}
+
+// Washer 1, idle or running for `user` for another hour.
+dspb::Device washer(std::optional<std::int64_t> user = std::nullopt) {
+  if (!user) return testing::device(1);
+  return testing::running(testing::device(1), *user,
+                          std::chrono::system_clock::now() + std::chrono::minutes(60), 3600);
+}
+
 template <typename Predicate>
 bool eventually(Predicate predicate, std::chrono::milliseconds within = 2000ms) {
   auto deadline = std::chrono::steady_clock::now() + within;
@@ -118,10 +136,23 @@ bool eventually(Predicate predicate, std::chrono::milliseconds within = 2000ms) 
 
 TEST_CASE("ws: two sockets on one device get the state at once, then ticks; one upstream") {
   Running r;
-  r.backend.add_device(1, "Washer 1", "washer", "1.20");
-  auto alice = r.backend.add(upstream::userpb::ROLE_USER, "alice", "pw");
-  r.backend.wallets[alice.id()] = "10.00";
-  const auto token = r.backend.token_for(alice);
+  const auto token = alice_token(r);
+  // device-session begins each stream with the device's snapshot, and announces a start.
+  r.watcher.on_open = [](testing::FakeWatch& watch) {
+    watch.push(dspb::DeviceEvent::KIND_SNAPSHOT, washer());
+  };
+  r.canned.on<dspb::StartDeviceRequest>([&r](const dspb::StartDeviceRequest& request,
+                                             const upstream::Metadata&) {
+    dspb::StartDeviceResponse response;
+    *response.mutable_device() = washer(request.user_id());
+    response.set_charged_amount("1.20");
+    r.watcher.publish(dspb::DeviceEvent::KIND_STARTED, response.device());
+    return response;
+  });
+  dspb::GetDeviceResponse found;
+  *found.mutable_device() = washer();
+  r.canned.reply<dspb::GetDeviceRequest>(found);  // before the hub has the device's state
+  const std::int64_t alice_id = 3;
 
   WsClient a(r.port(), "/device/ws/timeleft/1", {{"Authorization", "Bearer " + token}});
   WsClient b(r.port(), "/device/ws/timeleft/1?token=" + token);
@@ -142,7 +173,7 @@ TEST_CASE("ws: two sockets on one device get the state at once, then ticks; one 
 
   auto started =
       http_post(r.port(), "/device/start/1", token,
-                R"({"user_id":)" + std::to_string(alice.id()) + R"(,"duration_minutes":60})");
+                R"({"user_id":)" + std::to_string(alice_id) + R"(,"duration_minutes":60})");
   REQUIRE(started.result_int() == 200);
   auto running = [](WsClient& c) {
     for (int i = 0; i < 3; ++i) {
@@ -153,11 +184,11 @@ TEST_CASE("ws: two sockets on one device get the state at once, then ticks; one 
     return json::value();
   };
   auto ma = running(a);
-  CHECK(ma.at("user_id") == alice.id());
+  CHECK(ma.at("user_id") == alice_id);
   CHECK(ma.at("time_left").as_int64() >= 3598);
   CHECK(ma.at("time_left").as_int64() <= 3600);
   auto mb = running(b);
-  CHECK(mb.at("user_id") == alice.id());
+  CHECK(mb.at("user_id") == alice_id);
   auto st = status.read_json(1000ms);
   CHECK(st.at("running") == true);
   CHECK(st.at("end_time").is_string());
@@ -171,9 +202,8 @@ TEST_CASE("ws: two sockets on one device get the state at once, then ticks; one 
 
 TEST_CASE("ws: handshake refusals are HTTP answers") {
   Running r;
-  r.backend.add_device(1, "Washer 1", "washer", "1.20");
-  auto alice = r.backend.add(upstream::userpb::ROLE_USER, "alice", "pw");
-  const auto token = r.backend.token_for(alice);
+  const auto token = alice_token(r);
+  r.canned.fail<dspb::GetDeviceRequest>(grpc::StatusCode::NOT_FOUND, "Device not found");
 
   WsClient anonymous(r.port(), "/device/ws/timeleft/1");
   CHECK_FALSE(anonymous.open());
@@ -188,6 +218,7 @@ TEST_CASE("ws: handshake refusals are HTTP answers") {
   WsClient unknown(r.port(), "/device/ws/timeleft/77?token=" + token);
   CHECK(unknown.status() == 404);
   CHECK(unknown.body() == R"({"detail":"Device not found"})");
+  CHECK(r.canned.last<dspb::GetDeviceRequest>().device_id() == 77);
   CHECK(r.metrics.requests("rental", 401) == 2);
   CHECK(r.metrics.requests("users-v1", 401) == 1);
   CHECK(r.metrics.open_streams() == 0);
@@ -195,8 +226,7 @@ TEST_CASE("ws: handshake refusals are HTTP answers") {
 
 TEST_CASE("ws: chat echo, broadcast and errors over the server") {
   Running r;
-  auto alice = r.backend.add(upstream::userpb::ROLE_USER, "alice", "pw");
-  const auto token = r.backend.token_for(alice);
+  const auto token = alice_token(r);
   WsClient a(r.port(), "/api/v1/ws/user-a?token=" + token);
   WsClient b(r.port(), "/api/v1/ws/user-b", {{"Authorization", "Bearer " + token}});
   REQUIRE(a.open());
@@ -224,8 +254,7 @@ TEST_CASE("ws: a client that does not read is dropped when its queue is full") {
                            .body_bytes = 1024,
                            .ws_queue_messages = 4,
                            .ws_send_buffer_bytes = 4096});
-  auto alice = r.backend.add(upstream::userpb::ROLE_USER, "alice", "pw");
-  const auto token = r.backend.token_for(alice);
+  const auto token = alice_token(r);
   WsClient slow(r.port(), "/api/v1/ws/slow?token=" + token, {}, 4096);
   WsClient fast(r.port(), "/api/v1/ws/fast?token=" + token);
   REQUIRE(slow.open());

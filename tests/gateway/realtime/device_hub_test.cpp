@@ -1,15 +1,18 @@
-// The device hub against the fake WatchDevice streams, on an io_context the test drives, with a
-// ManualClock and ticks by hand.
+// The device hub against WatchDevice streams the test drives (FakeWatch), on an io_context the
+// test drives, with a ManualClock and ticks by hand.
 #include "realtime/device_hub.h"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
+#include <optional>
 
-#include "fake_backend.h"
-#include "fake_socket.h"
+#include "support/canned_upstream.h"
+#include "support/devices.h"
+#include "support/fake_socket.h"
+#include "support/fake_watch.h"
 
 using namespace fleet::gateway;
-using testing::FakeBackend;
+using testing::FakeWatcher;
 using testing::FakeSocket;
 using Kind = upstream::dspb::DeviceEvent;
 namespace dspb = upstream::dspb;
@@ -19,8 +22,9 @@ constexpr std::int64_t kT0 = 1736503200;  // 2025-01-10T10:00:00Z
 
 struct Hub {
   fleet::ManualClock clock{fleet::Clock::time_point(std::chrono::seconds(kT0))};
-  FakeBackend backend{clock};
-  upstream::Upstream upstream{backend, &backend};
+  testing::CannedUpstream canned;  // the hub makes no unary call
+  FakeWatcher watcher;
+  upstream::Upstream upstream{canned, &watcher};
   app::Metrics metrics;
   boost::asio::io_context ioc;
   realtime::DeviceHub hub{ioc, upstream, clock, metrics,
@@ -50,24 +54,12 @@ struct Hub {
 
   dspb::Device device(std::int64_t id, std::optional<std::int64_t> user = std::nullopt,
                       std::chrono::milliseconds left = std::chrono::milliseconds(0)) {
-    dspb::Device d;
-    d.set_id(id);
-    d.set_name("Washer");
-    d.set_type("washer");
-    d.set_hourly_cost("1.20");
-    if (user) {
-      d.set_running(true);
-      d.set_user_id(*user);
-      auto end = std::chrono::duration_cast<std::chrono::nanoseconds>(
-          (clock.now() + left).time_since_epoch());
-      d.mutable_end_time()->set_seconds(end.count() / 1'000'000'000);
-      d.mutable_end_time()->set_nanos(static_cast<std::int32_t>(end.count() % 1'000'000'000));
-      d.set_time_left(static_cast<double>(left.count()) / 1000.0);
-    }
-    return d;
+    auto d = testing::device(id);
+    if (!user) return d;
+    return testing::running(d, *user, clock.now() + left, static_cast<double>(left.count()) / 1000.0);
   }
 
-  std::shared_ptr<testing::FakeWatch> stream(std::size_t i = 0) { return backend.watches().at(i); }
+  std::shared_ptr<testing::FakeWatch> stream(std::size_t i = 0) { return watcher.watches().at(i); }
 };
 
 const char* kIdle1 = R"({"device_id":1,"time_left":0,"status":"idle","user_id":null})";
@@ -81,7 +73,7 @@ TEST_CASE("hub: one upstream stream per device however many sockets; state first
   for (int i = 0; i < 100; ++i) timeleft.push_back(h.watch(1, realtime::Feed::kTimeleft));
   for (int i = 0; i < 50; ++i) status.push_back(h.watch(1, realtime::Feed::kStatus));
   h.drain();
-  REQUIRE(h.backend.watches().size() == 1);
+  REQUIRE(h.watcher.watches().size() == 1);
   CHECK(h.stream()->device_id == 1);
   CHECK(h.metrics.open_streams() == 1);
   CHECK_FALSE(h.hub.knows(1));
@@ -101,7 +93,7 @@ TEST_CASE("hub: one upstream stream per device however many sockets; state first
   auto other = h.watch(2, realtime::Feed::kStatus);
   auto late = h.watch(1, realtime::Feed::kTimeleft);
   h.drain();
-  CHECK(h.backend.watches().size() == 2);
+  CHECK(h.watcher.watches().size() == 2);
   CHECK(h.metrics.open_streams() == 2);
   CHECK(late->texts() == std::vector<std::string>{kIdle1});
   CHECK(other->count() == 0);
@@ -197,7 +189,7 @@ TEST_CASE("hub: a socket arriving while the stream lingers reuses it") {
   h.hub.unsubscribe(1, t3);
   h.run_for(std::chrono::milliseconds(60));
   CHECK(h.stream()->cancelled());
-  CHECK(h.backend.watches().size() == 1);
+  CHECK(h.watcher.watches().size() == 1);
 }
 
 TEST_CASE("hub: teardown after the last subscriber, and a fresh stream for the next") {
@@ -214,7 +206,7 @@ TEST_CASE("hub: teardown after the last subscriber, and a fresh stream for the n
 
   auto next = h.watch(1, realtime::Feed::kTimeleft);
   h.drain();
-  REQUIRE(h.backend.watches().size() == 2);
+  REQUIRE(h.watcher.watches().size() == 2);
   CHECK(h.metrics.open_streams() == 1);
   CHECK(next->count() == 0);  // waits for the new stream's state, not the stale one
   h.stream(1)->push(Kind::KIND_SNAPSHOT, h.device(1, 3, std::chrono::seconds(10)));
@@ -234,14 +226,14 @@ TEST_CASE("hub: a failed stream is reopened with backoff; sockets keep the last 
   h.stream()->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "gone"));
   h.drain();
   CHECK(h.metrics.open_streams() == 0);
-  CHECK(h.backend.watches().size() == 1);  // not at once: backoff
+  CHECK(h.watcher.watches().size() == 1);  // not at once: backoff
   h.clock.advance(std::chrono::seconds(1));
   h.hub.tick(1);
   h.drain();
   CHECK(tl->last() == R"({"device_id":1,"time_left":99,"status":"running","user_id":5})");
 
   h.run_for(std::chrono::milliseconds(50));
-  REQUIRE(h.backend.watches().size() == 2);
+  REQUIRE(h.watcher.watches().size() == 2);
   CHECK(h.metrics.open_streams() == 1);
   // The same state again is no news; a change is.
   h.stream(1)->push(Kind::KIND_SNAPSHOT, h.device(1, 5, std::chrono::seconds(99)));
@@ -254,29 +246,23 @@ TEST_CASE("hub: a failed stream is reopened with backoff; sockets keep the last 
   // Failing again and again backs off up to the maximum, and stops when nobody watches.
   h.stream(1)->finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "gone"));
   h.run_for(std::chrono::milliseconds(100));
-  CHECK(h.backend.watches().size() >= 3);
+  CHECK(h.watcher.watches().size() >= 3);
 }
 
 TEST_CASE("hub: ticking by its own timer, aligned to whole seconds left") {
   fleet::SystemClock clock;
-  FakeBackend backend{clock};
-  upstream::Upstream upstream{backend, &backend};
+  testing::CannedUpstream canned;  // the hub makes no unary call
+  FakeWatcher watcher;
+  upstream::Upstream upstream{canned, &watcher};
   app::Metrics metrics;
   boost::asio::io_context ioc;
   realtime::DeviceHub hub{ioc, upstream, clock, metrics};
   auto tl = std::make_shared<FakeSocket>();
   hub.subscribe(1, realtime::Feed::kTimeleft, tl);
   ioc.poll();
-  dspb::Device d;
-  d.set_id(1);
-  d.set_hourly_cost("1.20");
-  d.set_running(true);
-  d.set_user_id(2);
-  auto end = std::chrono::duration_cast<std::chrono::microseconds>(
-      (clock.now() + std::chrono::milliseconds(10'300)).time_since_epoch());
-  d.mutable_end_time()->set_seconds(end.count() / 1'000'000);
-  d.mutable_end_time()->set_nanos(static_cast<std::int32_t>(end.count() % 1'000'000) * 1000);
-  backend.watches().at(0)->push(Kind::KIND_SNAPSHOT, d);
+  const auto d =
+      testing::running(testing::device(1), 2, clock.now() + std::chrono::milliseconds(10'300), 10.3);
+  watcher.watches().at(0)->push(Kind::KIND_SNAPSHOT, d);
   ioc.restart();
   ioc.run_for(std::chrono::milliseconds(2000));
   auto texts = tl->texts();

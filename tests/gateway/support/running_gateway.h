@@ -1,26 +1,23 @@
 #pragma once
-// The gateway's Beast server on a real socket (port 0) with the dispatcher, the hubs and the
-// in-memory fake services, run by one io thread.
+// The gateway's Beast server on a real socket (port 0) with the dispatcher, the hubs and canned
+// upstream replies, run by one io thread. GetUser knows the accounts a test puts in `accounts`.
 #include <boost/asio/io_context.hpp>
 #include <thread>
 
 #include "app/gateway.h"
-#include "app/metrics.h"
-#include "auth/key_store.h"
-#include "fake_backend.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
+#include "support/canned_services.h"
 
 namespace fleet::gateway::testing {
 
-class Running {
+class Running : public CannedServices {
  public:
   explicit Running(server::Limits limits = {.header_bytes = 8192, .body_bytes = 1024},
                    realtime::HubOptions hub = {})
       : devices(ioc, upstream, clock, metrics, hub), server(ioc, gateway, limits) {
-    keys.install(backend.public_key_pem());
-    backend.snapshot_on_watch = true;
+    keys.install(signer.public_key_pem());
     server.start(0);
     thread = std::thread([this] { ioc.run(); });
   }
@@ -31,11 +28,6 @@ class Running {
   }
   unsigned short port() const { return server.port(); }
 
-  fleet::SystemClock clock;
-  FakeBackend backend{clock};
-  upstream::Upstream upstream{backend, &backend};
-  auth::KeyStore keys{"fleetgate", clock};
-  app::Metrics metrics;
   boost::asio::io_context ioc;
   realtime::DeviceHub devices;
   realtime::ChatHub chat{clock};

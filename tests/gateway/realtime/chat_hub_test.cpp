@@ -4,7 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 
-#include "fake_socket.h"
+#include "support/fake_socket.h"
 
 using namespace fleet::gateway;
 using testing::FakeSocket;

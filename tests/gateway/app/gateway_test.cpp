@@ -1,0 +1,76 @@
+// The dispatcher (app/gateway.cpp, app/support.cpp): routing per surface with 404 and 405 in the
+// surface's body, validation before any upstream call, and upstream failures mapped per surface,
+// 5xx carrying only the generic text.
+#include <catch2/catch.hpp>
+
+#include "support/gateway_harness.h"
+
+using namespace fleet::gateway;
+using namespace fleet::gateway::testing;
+
+TEST_CASE("routing: 404 and 405 per surface") {
+  Harness h;
+  CHECK(h.call("GET", "/nope").body == R"({"detail":"Not Found"})");
+  CHECK(h.call("GET", "/api/nope").body ==
+        R"({"status":404,"message":"Route not found","data":null})");
+  CHECK(h.call("GET", "/pisync/nope").body == R"({"message":"Route not found"})");
+  CHECK(h.call("GET", "/v1/nope").body == R"({"detail":"Not Found"})");
+  auto wrong = h.call("GET", "/v1/auth/login");
+  CHECK(wrong.status == 405);
+  CHECK(wrong.body == R"({"detail":"Method Not Allowed"})");
+  CHECK(wrong.header("Allow") == "POST");
+  CHECK(h.call("GET", "/pisync/auth/login").body == R"({"message":"Method not allowed"})");
+  CHECK(h.call("PUT", "/api/auth/login").body ==
+        R"({"status":405,"message":"Method not allowed","data":null})");
+  auto methods = h.call("POST", "/user/1");
+  CHECK(methods.status == 405);
+  CHECK(methods.header("Allow") == "GET, PATCH, DELETE");
+  CHECK(h.canned.calls().empty());
+}
+
+TEST_CASE("validation happens before any upstream call") {
+  Harness h;
+  CHECK(h.call("POST", "/v1/auth/register", R"({"phone":"1"})").status == 422);
+  CHECK(h.call("POST", "/pisync/auth/login", R"({"username":"a"})").status == 400);
+  CHECK(h.call("POST", "/api/auth/register", R"({"name":"a"})").status == 400);
+  CHECK(h.as(h.admin, "GET", "/api/v1/users/?limit=5000").status == 422);
+  CHECK(h.as(h.admin, "PATCH", "/user/1", R"({"cash":"x"})").status == 422);
+  CHECK(h.canned.calls().empty());
+}
+
+TEST_CASE("upstream failures: 4xx pass their text, 5xx carry only the generic text") {
+  Harness h;
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::UNAVAILABLE,
+                                      "mariadb at 10.0.0.5 refused");
+  auto unavailable = h.call("POST", "/pisync/auth/login", R"({"username":"pi","password":"pw"})");
+  CHECK(unavailable.status == 503);
+  CHECK(unavailable.body == R"({"message":"Service unavailable"})");
+
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::DEADLINE_EXCEEDED, "slow");
+  auto slow = h.call("POST", "/v1/auth/login", R"({"phone":"1","password":"p"})");
+  CHECK(slow.status == 504);
+  CHECK(slow.body == R"({"detail":"Upstream timeout"})");
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::INTERNAL, "stack trace");
+  CHECK(h.call("POST", "/api/auth/login", R"({"email":"a@b.io","password":"p"})").body ==
+        R"({"status":500,"message":"Internal server error","data":null})");
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::UNKNOWN, "segfault in libfoo");
+  CHECK(h.call("POST", "/api/v1/auth/login", R"({"username":"a","password":"p"})").body ==
+        R"({"detail":"Internal server error"})");
+  // 4xx pass their client-safe text through.
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::INVALID_ARGUMENT, "Phone is not valid");
+  auto invalid = h.call("POST", "/v1/auth/login", R"({"phone":"1","password":"p"})");
+  CHECK(invalid.status == 400);
+  CHECK(invalid.body == R"({"detail":"Phone is not valid"})");
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::RESOURCE_EXHAUSTED, "Too many requests");
+  auto limited = h.call("POST", "/api/v1/auth/login", R"({"username":"a","password":"p"})");
+  CHECK(limited.status == 429);
+  CHECK(limited.body == R"({"detail":"Too many requests"})");
+
+  // A call nobody answers (UNIMPLEMENTED) is a 5xx too: its text stays in the log.
+  h.canned.remove<authpb::LoginRequest>();
+  auto unanswered = h.call("POST", "/pisync/auth/login", R"({"username":"pi","password":"pw"})");
+  CHECK(unanswered.status == 501);
+  CHECK(unanswered.body == R"({"message":"Internal server error"})");
+  CHECK(h.canned.unanswered() == std::vector<std::string>{"LoginRequest"});
+  h.canned.forget();
+}
