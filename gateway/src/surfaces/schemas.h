@@ -77,30 +77,32 @@ inline constexpr Field kRepairPatchUser[] = {
 // repair shop (repair-shop.md beyond auth and users). Money: exact decimals with two places,
 // DECIMAL(12,2) upstream, never negative. A PATCH field that the document does not show as
 // nullable refuses null (pydantic `x: T = default`); the nullable ones clear the column.
+// Descriptions and notes are TEXT upstream (65,535 bytes): at most 4 bytes a character.
+inline constexpr std::size_t kRepairTextMax = 16383;
 inline constexpr std::string_view kRepairOrderStatuses[] = {"Pending", "Repairing", "Completed",
                                                             "Cancelled"};
 inline constexpr std::string_view kRepairPaymentStatuses[] = {"Paid", "Due", "Unpaid", "Partial"};
 inline constexpr Field kRepairCatalogEntry[] = {  // device types and brands
-    {.name = "name", .required = true, .max_length = 100},
-    {.name = "description", .max_length = 1000}};
+    {.name = "name", .required = true, .max_length = 255},
+    {.name = "description", .max_length = kRepairTextMax}};
 inline constexpr Field kRepairCreateModel[] = {
     {.name = "brand_id", .type = Type::kInt, .required = true},
-    {.name = "name", .required = true, .max_length = 100},
+    {.name = "name", .required = true, .max_length = 255},
     {.name = "device_type_id", .type = Type::kInt, .required = true}};
 inline constexpr Field kRepairCreateDevice[] = {
     {.name = "brand_id", .type = Type::kInt, .required = true},
     {.name = "model_id", .type = Type::kInt, .required = true},
     {.name = "device_type_id", .type = Type::kInt, .required = true},
-    {.name = "serial_number", .required = true, .max_length = 100},
+    {.name = "serial_number", .required = true, .max_length = 255},
     {.name = "owner_id", .type = Type::kInt, .required = true},
-    {.name = "notes", .max_length = 2000}};
+    {.name = "notes", .max_length = kRepairTextMax}};
 inline constexpr Field kRepairPatchDevice[] = {
     {.name = "brand_id", .type = Type::kInt, .nullable = false},
     {.name = "model_id", .type = Type::kInt, .nullable = false},
     {.name = "device_type_id", .type = Type::kInt, .nullable = false},
-    {.name = "serial_number", .max_length = 100, .nullable = false},
+    {.name = "serial_number", .max_length = 255, .nullable = false},
     {.name = "owner_id", .type = Type::kInt, .nullable = false},
-    {.name = "notes", .max_length = 2000}};
+    {.name = "notes", .max_length = kRepairTextMax}};
 inline constexpr Field kRepairDevicesFilters[] = {
     {.name = "owner_id", .type = Type::kInt, .description = "Filter by owner ID"}};
 inline constexpr auto kRepairDevicesQuery = validation::with_page(kRepairDevicesFilters, 10, 100);
@@ -110,7 +112,7 @@ inline constexpr Field kRepairCreateOrder[] = {
     {.name = "problem_id", .type = Type::kInt},
     {.name = "cost", .type = Type::kDecimal, .required = true, .ge = 0.0},
     {.name = "discount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
-    {.name = "note", .max_length = 2000},
+    {.name = "note", .max_length = kRepairTextMax},
     {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairOrderStatuses},
     {.name = "estimated_completion_date", .type = Type::kDateTime, .date_as_midnight = true}};
 inline constexpr Field kRepairPatchOrder[] = {
@@ -119,7 +121,7 @@ inline constexpr Field kRepairPatchOrder[] = {
     {.name = "problem_id", .type = Type::kInt},
     {.name = "cost", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
     {.name = "discount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
-    {.name = "note", .max_length = 2000},
+    {.name = "note", .max_length = kRepairTextMax},
     {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairOrderStatuses},
     {.name = "estimated_completion_date", .type = Type::kDateTime, .date_as_midnight = true}};
 inline constexpr Field kRepairOrdersFilters[] = {
@@ -140,14 +142,14 @@ inline constexpr Field kRepairCreatePayment[] = {
     {.name = "due_amount", .type = Type::kDecimal, .required = true, .ge = 0.0},
     {.name = "amount", .type = Type::kDecimal, .required = true, .ge = 0.0},
     {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairPaymentStatuses},
-    {.name = "payment_method", .max_length = 50},
-    {.name = "transaction_id", .max_length = 100}};
+    {.name = "payment_method", .max_length = 255},
+    {.name = "transaction_id", .max_length = 255}};
 inline constexpr Field kRepairPatchPayment[] = {
     {.name = "due_amount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
     {.name = "amount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
     {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairPaymentStatuses},
-    {.name = "payment_method", .max_length = 50},
-    {.name = "transaction_id", .max_length = 100}};
+    {.name = "payment_method", .max_length = 255},
+    {.name = "transaction_id", .max_length = 255}};
 inline constexpr Field kRepairPaymentsFilters[] = {
     {.name = "status", .type = Type::kEnum, .choices = kRepairPaymentStatuses,
      .description = "Filter by status"},
