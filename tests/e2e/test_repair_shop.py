@@ -240,7 +240,7 @@ def test_models(api, op, alice, catalog):
     assert_422(api.post("/v1/devices/models", token=op["token"],
                         json={"name": "x", "device_type_id": 1}), ["body", "brand_id"], "missing")
     assert_422(api.post("/v1/devices/models", token=op["token"],
-                        json={**body, "brand_id": "one"}), ["body", "brand_id"], "int_parsing")
+                        json={**body, "brand_id": "one"}), ["body", "brand_id"], "int_type")
 
 
 # --- devices --------------------------------------------------------------------------------
@@ -265,7 +265,7 @@ def test_create_device(api, op, catalog, alice):
                         ("device_type_id", "Device type not found"),
                         ("owner_id", "Owner not found")):
         assert_detail(api.post("/v1/devices", token=op["token"],
-                               json=device_body(catalog, alice["id"], **{field: MISSING})),
+                               json={**device_body(catalog, alice["id"]), field: MISSING}),
                       404, text)
     # Schema failures.
     no_serial = device_body(catalog, alice["id"])
@@ -273,7 +273,7 @@ def test_create_device(api, op, catalog, alice):
     assert_422(api.post("/v1/devices", token=op["token"], json=no_serial),
                ["body", "serial_number"], "missing")
     assert_422(api.post("/v1/devices", token=op["token"],
-                        json=device_body(catalog, "me")), ["body", "owner_id"], "int_parsing")
+                        json=device_body(catalog, "me")), ["body", "owner_id"], "int_type")
     r = api.post("/v1/devices", token=op["token"], data="{not json",
                  headers={"Content-Type": "application/json"})
     assert assert_json(r, 422)["detail"][0]["type"] == "json_invalid"
@@ -348,7 +348,7 @@ def test_device_get_patch_delete(api, op, catalog, alice):
     assert_422(api.patch(path, token=op["token"], json={"serial_number": None}),
                ["body", "serial_number"], "string_type")
     assert_422(api.patch(path, token=op["token"], json={"owner_id": "x"}), ["body", "owner_id"],
-               "int_parsing")
+               "int_type")
     # The owner cannot change or delete it.
     assert_detail(api.patch(path, token=alice["token"], json={"notes": "mine"}), 403,
                   "Not enough permissions")
