@@ -3,6 +3,8 @@
 // a short repair list page) and keeps the connection alive. One io_context run by `--threads`
 // threads (default 1). No auth, no routing, no gRPC, no database, no logging: whatever an
 // endpoint of the gateway costs beyond this is the gateway's and its services'.
+// `--body-file PATH` answers that file's bytes instead (e.g. a page the gateway rendered, to
+// compare at the same response size).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,7 +14,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -29,7 +34,7 @@ constexpr std::string_view kBody =
     R"([{"id":1,"device_id":1,"customer_id":2,"cost":"250.00","discount":"0.00",)"
     R"("total_cost":"250.00","status":"Pending","created_at":"2025-01-10T10:00:00"}])";
 
-net::awaitable<void> serve(tcp::socket socket) {
+net::awaitable<void> serve(tcp::socket socket, const std::string& body) {
   beast::flat_buffer buffer;
   beast::error_code ec;
   for (;;) {
@@ -41,7 +46,7 @@ net::awaitable<void> serve(tcp::socket socket) {
     response.set(http::field::server, "bare");
     response.set(http::field::content_type, "application/json");
     response.keep_alive(request.keep_alive());
-    response.body() = kBody;
+    response.body() = body;
     response.prepare_payload();
     co_await http::async_write(socket, response, net::redirect_error(net::use_awaitable, ec));
     if (ec || !response.keep_alive()) break;
@@ -49,11 +54,11 @@ net::awaitable<void> serve(tcp::socket socket) {
   socket.shutdown(tcp::socket::shutdown_send, ec);
 }
 
-net::awaitable<void> listen(tcp::acceptor& acceptor) {
+net::awaitable<void> listen(tcp::acceptor& acceptor, const std::string& body) {
   for (;;) {
     auto socket = co_await acceptor.async_accept(net::use_awaitable);
     socket.set_option(tcp::no_delay(true));
-    net::co_spawn(acceptor.get_executor(), serve(std::move(socket)), net::detached);
+    net::co_spawn(acceptor.get_executor(), serve(std::move(socket), body), net::detached);
   }
 }
 
@@ -63,7 +68,8 @@ int main(int argc, char** argv) {
   fleet::bench::Args args("fleetgate-bare-http",
                           "answers every HTTP request with the same ~150-byte JSON body");
   args.option("port", "8091", "TCP port on 127.0.0.1")
-      .option("threads", "1", "io threads running the one io_context");
+      .option("threads", "1", "io threads running the one io_context")
+      .option("body-file", "", "answer this file's bytes instead of the built-in ~150-byte JSON");
   try {
     args.parse(argc, argv);
   } catch (const std::invalid_argument& e) {
@@ -74,15 +80,24 @@ int main(int argc, char** argv) {
     std::cout << args.usage();
     return 0;
   }
+  std::string body(kBody);
+  if (const auto file = args.str("body-file"); !file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::cerr << "cannot read " << file << "\n";
+      return 2;
+    }
+    body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   const auto threads = static_cast<int>(std::max(1LL, args.integer("threads")));
   net::io_context io(threads);
   tcp::acceptor acceptor(io, {net::ip::make_address("127.0.0.1"),
                               static_cast<unsigned short>(args.integer("port"))});
-  net::co_spawn(io, listen(acceptor), net::detached);
+  net::co_spawn(io, listen(acceptor, body), net::detached);
   net::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](auto, int) { io.stop(); });
   std::cerr << "fleetgate-bare-http on 127.0.0.1:" << acceptor.local_endpoint().port() << ", "
-            << threads << " thread(s), body " << kBody.size() << " bytes\n";
+            << threads << " thread(s), body " << body.size() << " bytes\n";
   std::vector<std::thread> pool;
   for (int i = 1; i < threads; ++i) pool.emplace_back([&] { io.run(); });
   io.run();
