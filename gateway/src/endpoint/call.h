@@ -16,8 +16,10 @@ namespace fleet::gateway::endpoint {
 namespace userpb = upstream::userpb;
 namespace authpb = upstream::authpb;
 namespace dspb = upstream::dspb;
+namespace repairpb = upstream::repairpb;
 using upstream::AuthRpc;
 using upstream::DeviceSessionRpc;
+using upstream::RepairShopRpc;
 using upstream::UserRpc;
 
 // A failed upstream call, for the row's error rules. `call` names the RPC for the log.

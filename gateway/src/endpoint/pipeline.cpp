@@ -78,11 +78,12 @@ void validate(const Endpoint& row, Call& call) {
   if (!key_issues.empty()) app::fail(400, "Invalid idempotency key");
 }
 
-std::string_view rule_text(const Endpoint& row, std::string_view text, const grpc::Status& status) {
+// A string, not a view: grpc::Status::error_message() returns its text by value.
+std::string rule_text(const Endpoint& row, std::string_view text, const grpc::Status& status) {
   if (text == kUpstreamText) return status.error_message();
-  if (text == kForbiddenText) return app::forbidden_text(row.surface);
-  if (text == kInvalidTokenText) return app::invalid_token_text(row.surface);
-  return text;
+  if (text == kForbiddenText) return std::string(app::forbidden_text(row.surface));
+  if (text == kInvalidTokenText) return std::string(app::invalid_token_text(row.surface));
+  return std::string(text);
 }
 
 }  // namespace
@@ -120,7 +121,7 @@ void fail_upstream(const Endpoint& row, const UpstreamFailure& failure) {
   for (const auto& rule : row.errors) {
     if (rule.code != status.error_code()) continue;
     if (!rule.reason.empty() && rule.reason != status.error_message()) continue;
-    app::fail(rule.status, std::string(rule_text(row, rule.text, status)));
+    app::fail(rule.status, rule_text(row, rule.text, status));
   }
   app::fail_upstream(status, failure.call());
 }

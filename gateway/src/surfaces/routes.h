@@ -9,6 +9,7 @@ endpoint::Table rental_rows();
 endpoint::Table rental_device_rows();  // rental's /device endpoints
 endpoint::Table users_v1_rows();
 endpoint::Table repair_rows();
+endpoint::Table repair_shop_rows();  // repair's catalog, devices, orders, payments, assignments
 endpoint::Table streetlight_rows();
 endpoint::Table pisync_rows();
 // /device/ws/timeleft/{device_id}, /device/ws/status/{device_id}, /api/v1/ws/{client_id}

@@ -74,6 +74,88 @@ inline constexpr Field kRepairPatchUser[] = {
     {.name = "is_active", .type = Type::kBool},
     {.name = "is_staff", .type = Type::kBool}};
 
+// repair shop (repair-shop.md beyond auth and users). Money: exact decimals with two places,
+// DECIMAL(12,2) upstream, never negative. A PATCH field that the document does not show as
+// nullable refuses null (pydantic `x: T = default`); the nullable ones clear the column.
+// Descriptions and notes are TEXT upstream (65,535 bytes): at most 4 bytes a character.
+inline constexpr std::size_t kRepairTextMax = 16383;
+inline constexpr std::string_view kRepairOrderStatuses[] = {"Pending", "Repairing", "Completed",
+                                                            "Cancelled"};
+inline constexpr std::string_view kRepairPaymentStatuses[] = {"Paid", "Due", "Unpaid", "Partial"};
+inline constexpr Field kRepairCatalogEntry[] = {  // device types and brands
+    {.name = "name", .required = true, .max_length = 255},
+    {.name = "description", .max_length = kRepairTextMax}};
+inline constexpr Field kRepairCreateModel[] = {
+    {.name = "brand_id", .type = Type::kInt, .required = true},
+    {.name = "name", .required = true, .max_length = 255},
+    {.name = "device_type_id", .type = Type::kInt, .required = true}};
+inline constexpr Field kRepairCreateDevice[] = {
+    {.name = "brand_id", .type = Type::kInt, .required = true},
+    {.name = "model_id", .type = Type::kInt, .required = true},
+    {.name = "device_type_id", .type = Type::kInt, .required = true},
+    {.name = "serial_number", .required = true, .max_length = 255},
+    {.name = "owner_id", .type = Type::kInt, .required = true},
+    {.name = "notes", .max_length = kRepairTextMax}};
+inline constexpr Field kRepairPatchDevice[] = {
+    {.name = "brand_id", .type = Type::kInt, .nullable = false},
+    {.name = "model_id", .type = Type::kInt, .nullable = false},
+    {.name = "device_type_id", .type = Type::kInt, .nullable = false},
+    {.name = "serial_number", .max_length = 255, .nullable = false},
+    {.name = "owner_id", .type = Type::kInt, .nullable = false},
+    {.name = "notes", .max_length = kRepairTextMax}};
+inline constexpr Field kRepairDevicesFilters[] = {
+    {.name = "owner_id", .type = Type::kInt, .description = "Filter by owner ID"}};
+inline constexpr auto kRepairDevicesQuery = validation::with_page(kRepairDevicesFilters, 10, 100);
+inline constexpr Field kRepairCreateOrder[] = {
+    {.name = "device_id", .type = Type::kInt, .required = true},
+    {.name = "customer_id", .type = Type::kInt, .required = true},
+    {.name = "problem_id", .type = Type::kInt},
+    {.name = "cost", .type = Type::kDecimal, .required = true, .ge = 0.0},
+    {.name = "discount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
+    {.name = "note", .max_length = kRepairTextMax},
+    {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairOrderStatuses},
+    {.name = "estimated_completion_date", .type = Type::kDateTime, .date_as_midnight = true}};
+inline constexpr Field kRepairPatchOrder[] = {
+    {.name = "device_id", .type = Type::kInt, .nullable = false},
+    {.name = "customer_id", .type = Type::kInt, .nullable = false},
+    {.name = "problem_id", .type = Type::kInt},
+    {.name = "cost", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
+    {.name = "discount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
+    {.name = "note", .max_length = kRepairTextMax},
+    {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairOrderStatuses},
+    {.name = "estimated_completion_date", .type = Type::kDateTime, .date_as_midnight = true}};
+inline constexpr Field kRepairOrdersFilters[] = {
+    {.name = "status", .type = Type::kEnum, .choices = kRepairOrderStatuses,
+     .description = "Filter by status"},
+    {.name = "customer_id", .type = Type::kInt, .description = "Filter by customer ID"},
+    {.name = "device_id", .type = Type::kInt, .description = "Filter by device ID"}};
+inline constexpr auto kRepairOrdersQuery = validation::with_page(kRepairOrdersFilters, 10, 100);
+inline constexpr Field kRepairAssign[] = {
+    {.name = "order_id", .type = Type::kInt, .required = true},
+    {.name = "user_id", .type = Type::kInt, .required = true}};
+inline constexpr Field kRepairAssignsFilters[] = {
+    {.name = "order_id", .type = Type::kInt, .description = "Filter by order ID"},
+    {.name = "user_id", .type = Type::kInt, .description = "Filter by user ID"}};
+inline constexpr auto kRepairAssignsQuery = validation::with_page(kRepairAssignsFilters, 10, 100);
+inline constexpr Field kRepairCreatePayment[] = {
+    {.name = "order_id", .type = Type::kInt, .required = true},
+    {.name = "due_amount", .type = Type::kDecimal, .required = true, .ge = 0.0},
+    {.name = "amount", .type = Type::kDecimal, .required = true, .ge = 0.0},
+    {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairPaymentStatuses},
+    {.name = "payment_method", .max_length = 255},
+    {.name = "transaction_id", .max_length = 255}};
+inline constexpr Field kRepairPatchPayment[] = {
+    {.name = "due_amount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
+    {.name = "amount", .type = Type::kDecimal, .ge = 0.0, .nullable = false},
+    {.name = "status", .type = Type::kEnum, .nullable = false, .choices = kRepairPaymentStatuses},
+    {.name = "payment_method", .max_length = 255},
+    {.name = "transaction_id", .max_length = 255}};
+inline constexpr Field kRepairPaymentsFilters[] = {
+    {.name = "status", .type = Type::kEnum, .choices = kRepairPaymentStatuses,
+     .description = "Filter by status"},
+    {.name = "order_id", .type = Type::kInt, .description = "Filter by order ID"}};
+inline constexpr auto kRepairPaymentsQuery = validation::with_page(kRepairPaymentsFilters, 10, 100);
+
 // streetlight
 inline constexpr Field kStreetlightRegister[] = {
     {.name = "name", .required = true},
