@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/money.h"
+#include "fleet/common/money.h"
 #include "fleet/common/clock.h"
 
 namespace fleet::device_session {

@@ -9,6 +9,7 @@
 #include "recorder.h"
 
 using namespace fleet::device_session;
+using fleet::Money;
 using namespace std::chrono_literals;
 using fleet::DomainError;
 using fleet::ErrorCode;

@@ -1,8 +1,9 @@
-#include "domain/money.h"
+#include "fleet/common/money.h"
 
+#include <limits>
 #include <stdexcept>
 
-namespace fleet::repair_shop {
+namespace fleet {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -44,6 +45,20 @@ Money Money::from_db(std::string_view text) {
   return *value;
 }
 
+Money Money::prorate(Money rate, std::int64_t numerator, std::int64_t denominator) {
+  if (denominator <= 0) throw std::invalid_argument("prorate: denominator must be positive");
+  const std::int64_t rate_cents = rate.cents_ < 0 ? -rate.cents_ : rate.cents_;
+  const std::int64_t count = numerator < 0 ? -numerator : numerator;
+  // Rates are at most DECIMAL(10,2) and counts at most a day of seconds: far from the limit.
+  constexpr auto kMax = std::numeric_limits<std::int64_t>::max() / 4;
+  if (count != 0 && rate_cents > kMax / count) throw std::overflow_error("prorate overflows");
+  const std::int64_t magnitude = rate_cents * count;
+  if (magnitude > kMax - denominator) throw std::overflow_error("prorate overflows");
+  const std::int64_t rounded = (2 * magnitude + denominator) / (2 * denominator);  // half up
+  const bool negative = (rate.cents_ < 0) != (numerator < 0);
+  return Money(negative ? -rounded : rounded);
+}
+
 std::string Money::str() const {
   const std::int64_t magnitude = cents_ < 0 ? -cents_ : cents_;
   std::string out = cents_ < 0 ? "-" : "";
@@ -54,4 +69,4 @@ std::string Money::str() const {
   return out;
 }
 
-}  // namespace fleet::repair_shop
+}  // namespace fleet
