@@ -151,8 +151,12 @@ void MariadbStreetlightRepository::ensure_lights(const std::vector<NewLight>& li
                                                  TimePoint now) {
   pool_.transact([&](db::Connection& conn) {
     for (const auto& l : lights) {
-      conn.execute("INSERT INTO cities (name) VALUES (?) ON DUPLICATE KEY UPDATE id = id",
-                   {l.city});
+      // Only when missing, so that a city's id takes no gaps from repeated seeding.
+      conn.execute(
+          "INSERT INTO cities (name) SELECT ? FROM DUAL"
+          " WHERE NOT EXISTS (SELECT 1 FROM cities WHERE name = ?)"
+          " ON DUPLICATE KEY UPDATE id = id",
+          {l.city, l.city});
       conn.execute(
           "INSERT INTO lights (light_id, name, city_id, latitude, longitude, address, status,"
           " is_automatic, brightness, last_status_change, error_details)"

@@ -54,6 +54,7 @@ TEST_CASE("demo lights are stored once, with their coordinates and statuses", "[
   s.lights().ensure_demo_lights();  // again: nothing new
   CHECK(s.count("SELECT COUNT(*) FROM lights") == 8);
   CHECK(s.count("SELECT COUNT(*) FROM cities") == 2);
+  CHECK(s.count("SELECT MAX(id) FROM cities") == 2);  // seeding again takes no ids
   auto delhi = s.lights().list_lights("Delhi");
   REQUIRE(delhi.size() == 5);
   CHECK(delhi[0].light_id == "SL001");
