@@ -71,7 +71,7 @@ TEST_CASE("summary counts the lights and follows a control at once") {
   CHECK(after.id == s.id);
 }
 
-TEST_CASE("a city without lights has no summary; a summary needs a city") {
+TEST_CASE("a city without lights has no summary, and a summary needs a city") {
   World w;
   auto e = refusal([&] { w.lights.city_summary("Atlantis"); });
   CHECK(e.code() == ErrorCode::kNotFound);

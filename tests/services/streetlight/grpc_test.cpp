@@ -159,7 +159,7 @@ TEST_CASE("GetLight and GetCitySummary: found, NOT_FOUND and INVALID_ARGUMENT te
   CHECK(summary.summary().lights_in_error() == 1);
 }
 
-TEST_CASE("ControlLight: status, manual, log; refusals are INVALID_ARGUMENT or NOT_FOUND",
+TEST_CASE("ControlLight: status, manual, log, and refusals are INVALID_ARGUMENT or NOT_FOUND",
           "[integration]") {
   Harness h;
   h.clock.advance(10s);
