@@ -586,6 +586,7 @@ class Stack:
                      "ADMIN_USERNAME": self.admin["username"],
                      "ADMIN_PASSWORD": self.admin["password"]},
             "device-session": {"DEMO_DEVICES": "on"},
+            "streetlight": {"DEMO_LIGHTS": "on"},
         }
         envs = {}
         for name, row in SERVICE_ROWS.items():

@@ -258,6 +258,116 @@ constexpr Named kSchemas[] = {
           "properties": {
             "token": {"type": "string"},
             "user": {"$ref": "#/components/schemas/StreetlightUser"}}}}})"},
+    {"StreetlightLight", R"({
+      "type": "object",
+      "required": ["id", "light_id", "name", "city", "latitude", "longitude", "address", "status",
+                   "is_automatic", "brightness", "last_status_change", "error_details"],
+      "properties": {
+        "id": {"type": "integer", "example": 1},
+        "light_id": {"type": "string", "example": "SL001"},
+        "name": {"type": "string", "example": "Light 1 - Main Road"},
+        "city": {"type": "string", "example": "Delhi"},
+        "latitude": {"type": "number", "example": 28.6139},
+        "longitude": {"type": "number", "example": 77.209},
+        "address": {"type": "string", "example": "Main Road, Delhi"},
+        "status": {"type": "string", "enum": ["on", "off", "error"]},
+        "is_automatic": {"type": "boolean", "description": "false once controlled by hand"},
+        "brightness": {"type": "integer", "minimum": 0, "maximum": 100},
+        "last_status_change": {"type": "string", "format": "date-time",
+                               "example": "2025-12-16T10:30:00Z"},
+        "error_details": {"type": "string", "nullable": true,
+                          "description": "set only while status is error"}}})"},
+    {"StreetlightControlLog", R"({
+      "type": "object",
+      "required": ["id", "light_id", "action", "performed_by", "control_type", "previous_status",
+                   "new_status", "created_at"],
+      "properties": {
+        "id": {"type": "integer"},
+        "light_id": {"type": "string", "example": "SL001"},
+        "action": {"type": "string", "enum": ["on", "off", "error"]},
+        "performed_by": {"type": "string", "example": "admin@streetlight.com"},
+        "control_type": {"type": "string", "enum": ["manual", "automatic"]},
+        "previous_status": {"type": "string", "enum": ["on", "off", "error"]},
+        "new_status": {"type": "string", "enum": ["on", "off", "error"]},
+        "created_at": {"type": "string", "format": "date-time"}}})"},
+    {"StreetlightLightList", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "example": "Lights retrieved successfully"},
+        "data": {"type": "array", "items": {"$ref": "#/components/schemas/StreetlightLight"}}}})"},
+    {"StreetlightLightDetail", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "example": "Light details retrieved"},
+        "data": {
+          "type": "object", "required": ["light", "recentLogs"],
+          "properties": {
+            "light": {"$ref": "#/components/schemas/StreetlightLight"},
+            "recentLogs": {"type": "array", "description": "newest first, at most 10",
+                           "items": {"$ref": "#/components/schemas/StreetlightControlLog"}}}}}})"},
+    {"StreetlightCitySummary", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "example": "City summary retrieved"},
+        "data": {
+          "type": "object",
+          "required": ["id", "city", "total_lights", "lights_on", "lights_off", "lights_in_error",
+                       "last_updated"],
+          "description": "counted from the lights when asked",
+          "properties": {
+            "id": {"type": "integer", "description": "the city's id"},
+            "city": {"type": "string", "example": "Delhi"},
+            "total_lights": {"type": "integer"},
+            "lights_on": {"type": "integer"},
+            "lights_off": {"type": "integer"},
+            "lights_in_error": {"type": "integer"},
+            "last_updated": {"type": "string", "format": "date-time",
+                             "description": "the latest status change among the lights"}}}}})"},
+    {"StreetlightMapLight", R"({
+      "type": "object", "required": ["light_id", "name", "location", "status"],
+      "properties": {
+        "light_id": {"type": "string", "example": "SL001"},
+        "name": {"type": "string"},
+        "location": {
+          "type": "object", "required": ["latitude", "longitude"],
+          "properties": {"latitude": {"type": "number"}, "longitude": {"type": "number"}}},
+        "status": {"type": "string", "enum": ["on", "off", "error"]}}})"},
+    {"StreetlightMap", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "example": "Map data retrieved"},
+        "data": {"type": "array",
+                 "items": {"$ref": "#/components/schemas/StreetlightMapLight"}}}})"},
+    {"StreetlightControl", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "enum": ["Light turned on", "Light turned off"]},
+        "data": {
+          "type": "object",
+          "required": ["light_id", "status", "is_automatic", "last_status_change"],
+          "properties": {
+            "light_id": {"type": "string", "example": "SL001"},
+            "status": {"type": "string", "enum": ["on", "off"]},
+            "is_automatic": {"type": "boolean", "enum": [false]},
+            "last_status_change": {"type": "string", "format": "date-time"}}}}})"},
+    {"StreetlightStatusUpdate", R"({
+      "type": "object", "required": ["status", "message", "data"],
+      "properties": {
+        "status": {"type": "integer", "example": 200},
+        "message": {"type": "string", "example": "Light status updated"},
+        "data": {
+          "type": "object",
+          "required": ["light_id", "status", "error_details", "last_status_change"],
+          "properties": {
+            "light_id": {"type": "string", "example": "SL001"},
+            "status": {"type": "string", "enum": ["on", "off", "error"]},
+            "error_details": {"type": "string", "nullable": true},
+            "last_status_change": {"type": "string", "format": "date-time"}}}}})"},
 
     // --- pisync
     {"PisyncAuth", R"({
