@@ -2,3 +2,4 @@
 CREATE DATABASE IF NOT EXISTS fleetgate_user;
 CREATE DATABASE IF NOT EXISTS fleetgate_auth;
 CREATE DATABASE IF NOT EXISTS fleetgate_device_session;
+CREATE DATABASE IF NOT EXISTS fleetgate_sync;

@@ -95,6 +95,8 @@ Upstream::Upstream(
       authpb::AuthService::NewStub(channel_of(channels, Binding<AuthRpc>::name));
   std::get<std::unique_ptr<dspb::DeviceSessionService::Stub>>(stubs_) =
       dspb::DeviceSessionService::NewStub(channel_of(channels, Binding<DeviceSessionRpc>::name));
+  std::get<std::unique_ptr<syncpb::SyncService::Stub>>(stubs_) =
+      syncpb::SyncService::NewStub(channel_of(channels, Binding<SyncRpc>::name));
   for (const auto& [name, channel] : channels) health_.emplace(name, healthpb::Health::NewStub(channel));
   grpc_watcher_ = std::make_unique<GrpcWatcher>(
       channel_of(channels, Binding<DeviceSessionRpc>::name), in_flight_);

@@ -26,6 +26,7 @@
 #include "auth/v1/auth.grpc.pb.h"
 #include "device_session/v1/device_session.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "sync/v1/sync.grpc.pb.h"
 #include "upstream/call.h"
 #include "user/v1/user.grpc.pb.h"
 
@@ -39,11 +40,13 @@ namespace userpb = ::fleetgate::user::v1;
 namespace authpb = ::fleetgate::auth::v1;
 namespace healthpb = ::grpc::health::v1;
 namespace dspb = ::fleetgate::device_session::v1;
+namespace syncpb = ::fleetgate::sync::v1;
 
 // The callback-API method sets, for `&UserRpc::GetUser` and the like.
 using UserRpc = userpb::UserService::StubInterface::async_interface;
 using AuthRpc = authpb::AuthService::StubInterface::async_interface;
 using DeviceSessionRpc = dspb::DeviceSessionService::StubInterface::async_interface;
+using SyncRpc = syncpb::SyncService::StubInterface::async_interface;
 
 template <typename T>
 using Call = boost::asio::awaitable<Reply<T>>;
@@ -73,6 +76,11 @@ template <>
 struct Binding<DeviceSessionRpc> {
   using Service = dspb::DeviceSessionService;
   static constexpr std::string_view name = "device-session";
+};
+template <>
+struct Binding<SyncRpc> {
+  using Service = syncpb::SyncService;
+  static constexpr std::string_view name = "sync";
 };
 
 // What an idempotent call forwards as metadata (x-idempotency-key, x-idempotency-fingerprint,
@@ -166,7 +174,8 @@ class Upstream {
   }
 
   std::tuple<std::unique_ptr<userpb::UserService::Stub>, std::unique_ptr<authpb::AuthService::Stub>,
-             std::unique_ptr<dspb::DeviceSessionService::Stub>>
+             std::unique_ptr<dspb::DeviceSessionService::Stub>,
+             std::unique_ptr<syncpb::SyncService::Stub>>
       stubs_;
   std::map<std::string, std::unique_ptr<healthpb::Health::Stub>, std::less<>> health_;
   std::chrono::milliseconds timeout_{5000};
