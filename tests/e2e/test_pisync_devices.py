@@ -153,7 +153,7 @@ def test_unknown_and_malformed_ids(pi):
     for device_id in (123, 0, -1, 9223372036854775807):
         assert_pisync_error(pi.get(f"/pisync/devices/{device_id}", token=pi.token), 404,
                             f"Device with ID {device_id} not found")
-    for raw in ("abc", "1.5", "101x", "99999999999999999999", "%20"):
+    for raw in ("abc", "1.5", "101x", "99999999999999999999"):
         assert_pisync_error(pi.get(f"/pisync/devices/{raw}", token=pi.token), 400,
                             "Invalid device ID")
     assert_pisync_error(pi.get("/pisync/devices/101/extra", token=pi.token), 404)

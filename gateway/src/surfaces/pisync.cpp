@@ -100,8 +100,8 @@ constexpr validation::Field kDeviceIdPath[] = {
 constexpr endpoint::ErrorRule kListDevicesErrors[] = {
     {grpc::StatusCode::INTERNAL, 500, "Server error while fetching devices"},
     {grpc::StatusCode::UNKNOWN, 500, "Server error while fetching devices"}};
+// NOT_FOUND "Device with ID {id} not found" is the default mapping (404 with the service's text).
 constexpr endpoint::ErrorRule kSyncDeviceErrors[] = {
-    {grpc::StatusCode::NOT_FOUND, 404, endpoint::kUpstreamText},
     {grpc::StatusCode::INTERNAL, 500, "Server error while syncing device"},
     {grpc::StatusCode::UNKNOWN, 500, "Server error while syncing device"}};
 
