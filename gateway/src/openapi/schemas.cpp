@@ -40,10 +40,7 @@ constexpr Named kSchemas[] = {
                  "description": "always null in an error"}}})"},
     {"PisyncError", R"({
       "type": "object", "required": ["message"],
-      "properties": {
-        "message": {"type": "string"},
-        "device": {"allOf": [{"$ref": "#/components/schemas/PisyncDevice"}],
-                   "description": "after a failed sync attempt (400, 404 or 500 with the message Sync failed: <error>): the device as the attempt left it"}}})"},
+      "properties": {"message": {"type": "string"}}})"},
 
     // --- shared
     {"Message", R"({
