@@ -499,6 +499,9 @@ class Process:
             return ""
 
 
+# The sync service's seed in every stack (SYNC_SEED): its outcomes are the same in every run.
+SYNC_SEED = "20250423"
+
 # The services of services/services.tsv, in start order, then the gateway; stopped in reverse.
 SERVICE_ROWS = {row["name"]: row for row in read_services()}
 SERVICES = (*SERVICE_ROWS, "gateway")
@@ -587,6 +590,8 @@ class Stack:
                      "ADMIN_PASSWORD": self.admin["password"]},
             "device-session": {"DEMO_DEVICES": "on"},
             "streetlight": {"DEMO_LIGHTS": "on"},
+            # pisync devices 101-105; a fixed seed, so that sync outcomes repeat run after run.
+            "sync": {"DEMO_SYNC_DEVICES": "on", "SYNC_SEED": SYNC_SEED},
         }
         envs = {}
         for name, row in SERVICE_ROWS.items():

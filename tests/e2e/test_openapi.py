@@ -41,6 +41,7 @@ CONTRACT_OPERATIONS = {
     ("delete", "/v1/users/{user_id}"),
     ("post", "/api/auth/register"), ("post", "/api/auth/login"),
     ("post", "/pisync/auth/register"), ("post", "/pisync/auth/login"),
+    ("get", "/pisync/devices"), ("get", "/pisync/devices/{id}"),
 }
 
 

@@ -4,3 +4,4 @@ CREATE DATABASE IF NOT EXISTS fleetgate_auth;
 CREATE DATABASE IF NOT EXISTS fleetgate_device_session;
 CREATE DATABASE IF NOT EXISTS fleetgate_repair_shop;
 CREATE DATABASE IF NOT EXISTS fleetgate_streetlight;
+CREATE DATABASE IF NOT EXISTS fleetgate_sync;

@@ -375,6 +375,36 @@ constexpr Named kSchemas[] = {
       "properties": {
         "message": {"type": "string", "example": "Login successful."},
         "token": {"type": "string"}}})"},
+    {"PisyncDevice", R"({
+      "type": "object",
+      "required": ["device_id", "name", "type", "last_sync_at", "sync_status_code",
+                   "error_message", "last_attempt_at"],
+      "properties": {
+        "device_id": {"type": "integer", "example": 101},
+        "name": {"type": "string", "example": "Raspberry Pi 4B"},
+        "type": {"type": "string", "example": "Pi4"},
+        "last_sync_at": {"type": "string", "format": "date-time", "nullable": true,
+                         "description": "the last successful attempt; null: never synced",
+                         "example": "2025-04-23T14:30:25.000Z"},
+        "sync_status_code": {"type": "integer", "nullable": true, "enum": [200, 400, 404, 500, null],
+                             "description": "of the last attempt; null: never attempted"},
+        "error_message": {"type": "string", "nullable": true,
+                          "description": "of the last attempt; null after a success",
+                          "example": "Connection Timeout"},
+        "last_attempt_at": {"type": "string", "format": "date-time", "nullable": true,
+                            "description": "null: never attempted",
+                            "example": "2025-04-23T14:30:25.000Z"}}})"},
+    {"PisyncDeviceList", R"({
+      "type": "object", "required": ["count", "devices"],
+      "properties": {
+        "count": {"type": "integer", "example": 5},
+        "devices": {"type": "array", "items": {"$ref": "#/components/schemas/PisyncDevice"}}}})"},
+    {"PisyncSync", R"({
+      "type": "object", "required": ["message", "device"],
+      "description": "A sync attempt. The same shape answers a failed attempt, with the failure's status (400 Connection Timeout or Authentication Failure, 404 Server Not Reachable, 500 Unknown Sync Error) and the message Sync failed: <error>.",
+      "properties": {
+        "message": {"type": "string", "example": "Device synced successfully"},
+        "device": {"$ref": "#/components/schemas/PisyncDevice"}}})"},
 };
 
 json::object parse_all() {

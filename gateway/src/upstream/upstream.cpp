@@ -95,10 +95,12 @@ Upstream::Upstream(
       authpb::AuthService::NewStub(channel_of(channels, Binding<AuthRpc>::name));
   std::get<std::unique_ptr<dspb::DeviceSessionService::Stub>>(stubs_) =
       dspb::DeviceSessionService::NewStub(channel_of(channels, Binding<DeviceSessionRpc>::name));
-  std::get<std::unique_ptr<repairpb::RepairShopService::Stub>,(stubs_) =
+  std::get<std::unique_ptr<repairpb::RepairShopService::Stub>>(stubs_) =
       repairpb::RepairShopService::NewStub(channel_of(channels, Binding<RepairShopRpc>::name));
   std::get<std::unique_ptr<slpb::StreetlightService::Stub>>(stubs_) =
       slpb::StreetlightService::NewStub(channel_of(channels, Binding<StreetlightRpc>::name));
+  std::get<std::unique_ptr<syncpb::SyncService::Stub>>(stubs_) =
+      syncpb::SyncService::NewStub(channel_of(channels, Binding<SyncRpc>::name));
   for (const auto& [name, channel] : channels) health_.emplace(name, healthpb::Health::NewStub(channel));
   grpc_watcher_ = std::make_unique<GrpcWatcher>(
       channel_of(channels, Binding<DeviceSessionRpc>::name), in_flight_);

@@ -28,6 +28,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "repair_shop/v1/repair_shop.grpc.pb.h"
 #include "streetlight/v1/streetlight.grpc.pb.h"
+#include "sync/v1/sync.grpc.pb.h"
 #include "upstream/call.h"
 #include "user/v1/user.grpc.pb.h"
 
@@ -43,6 +44,7 @@ namespace healthpb = ::grpc::health::v1;
 namespace dspb = ::fleetgate::device_session::v1;
 namespace repairpb = ::fleetgate::repair_shop::v1;
 namespace slpb = ::fleetgate::streetlight::v1;
+namespace syncpb = ::fleetgate::sync::v1;
 
 // The callback-API method sets, for `&UserRpc::GetUser` and the like.
 using UserRpc = userpb::UserService::StubInterface::async_interface;
@@ -50,6 +52,7 @@ using AuthRpc = authpb::AuthService::StubInterface::async_interface;
 using DeviceSessionRpc = dspb::DeviceSessionService::StubInterface::async_interface;
 using RepairShopRpc = repairpb::RepairShopService::StubInterface::async_interface;
 using StreetlightRpc = slpb::StreetlightService::StubInterface::async_interface;
+using SyncRpc = syncpb::SyncService::StubInterface::async_interface;
 
 template <typename T>
 using Call = boost::asio::awaitable<Reply<T>>;
@@ -89,6 +92,11 @@ template <>
 struct Binding<StreetlightRpc> {
   using Service = slpb::StreetlightService;
   static constexpr std::string_view name = "streetlight";
+};
+template <>
+struct Binding<SyncRpc> {
+  using Service = syncpb::SyncService;
+  static constexpr std::string_view name = "sync";
 };
 
 // What an idempotent call forwards as metadata (x-idempotency-key, x-idempotency-fingerprint,
@@ -184,7 +192,8 @@ class Upstream {
   std::tuple<std::unique_ptr<userpb::UserService::Stub>, std::unique_ptr<authpb::AuthService::Stub>,
              std::unique_ptr<dspb::DeviceSessionService::Stub>,
              std::unique_ptr<repairpb::RepairShopService::Stub>,
-             std::unique_ptr<slpb::StreetlightService::Stub>>
+             std::unique_ptr<slpb::StreetlightService::Stub>,
+             std::unique_ptr<syncpb::SyncService::Stub>>
       stubs_;
   std::map<std::string, std::unique_ptr<healthpb::Health::Stub>, std::less<>> health_;
   std::chrono::milliseconds timeout_{5000};

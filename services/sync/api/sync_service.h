@@ -1,0 +1,32 @@
+#pragma once
+// The gRPC face of sync: decodes requests, calls the domain on the worker pool, encodes
+// responses. A failed sync attempt is a successful call whose response carries the outcome; only
+// an unknown device (NOT_FOUND) and infrastructure failures are gRPC errors. No rules live here.
+#include "domain/sync.h"
+#include "fleet/rpc/server.h"
+#include "sync/v1/sync.grpc.pb.h"
+
+namespace fleet::sync {
+
+namespace v1 = fleetgate::sync::v1;
+
+class SyncService final : public v1::SyncService::CallbackService {
+ public:
+  SyncService(Sync& sync, rpc::WorkerPool& workers) : sync_(sync), workers_(workers) {}
+
+  grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
+                                        const v1::ListDevicesRequest* request,
+                                        v1::ListDevicesResponse* response) override;
+  grpc::ServerUnaryReactor* SyncDevice(grpc::CallbackServerContext* context,
+                                       const v1::SyncDeviceRequest* request,
+                                       v1::SyncDeviceResponse* response) override;
+  grpc::ServerUnaryReactor* ListAttempts(grpc::CallbackServerContext* context,
+                                         const v1::ListAttemptsRequest* request,
+                                         v1::ListAttemptsResponse* response) override;
+
+ private:
+  Sync& sync_;
+  rpc::WorkerPool& workers_;
+};
+
+}  // namespace fleet::sync
