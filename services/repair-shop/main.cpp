@@ -57,7 +57,7 @@ void run() {
   RepairShopService service(shop, *user_stub, idempotency,
                             &MariadbRepairShopRepository::transaction_on, host.workers());
   host.start({&service});
-  host.server().set_serving(true);
+  host.set_serving(true);
   fleet::log::info("repair_shop_started",
                    {{"port", host.server().port()}, {"user_addr", settings.user_addr}});
   // Drains the workers before the service and the domain they refer to go away.
