@@ -40,6 +40,9 @@ CONTRACT_OPERATIONS = {
     ("get", "/v1/users/{user_id}"), ("patch", "/v1/users/{user_id}"),
     ("delete", "/v1/users/{user_id}"),
     ("post", "/api/auth/register"), ("post", "/api/auth/login"),
+    ("get", "/api/lights/list"), ("get", "/api/lights/detail"), ("get", "/api/lights/summary"),
+    ("get", "/api/lights/map"), ("post", "/api/lights/control"),
+    ("post", "/api/lights/update-status"),
     ("post", "/pisync/auth/register"), ("post", "/pisync/auth/login"),
     ("get", "/pisync/devices"), ("get", "/pisync/devices/{id}"),
 }
