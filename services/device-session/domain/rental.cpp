@@ -72,9 +72,10 @@ StartOutcome Rental::start(Transaction& tx, const StartCommand& command) {
     throw DomainError(ErrorCode::kInvalidArgument, "Duration must be between 1 and 1440 minutes");
   }
   check_user(command.user_id);
-  const auto now = clock_.now();
   auto device = tx.lock_device(command.device_id);
   if (!device) throw not_found();
+  // After the lock: a start that waited for another one on this device begins after it.
+  const auto now = clock_.now();
 
   StartOutcome outcome;
   if (device->has_session()) {
@@ -117,9 +118,9 @@ StartOutcome Rental::start(Transaction& tx, const StartCommand& command) {
 }
 
 StopOutcome Rental::stop(Transaction& tx, const StopCommand& command) {
-  const auto now = clock_.now();
   auto device = tx.lock_device(command.device_id);
   if (!device) throw not_found();
+  const auto now = clock_.now();  // after the lock, as in start()
   if (!device->running_at(now)) {
     throw DomainError(ErrorCode::kFailedPrecondition, "Device is not running");
   }

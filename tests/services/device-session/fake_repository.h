@@ -25,9 +25,11 @@ struct State {
 
 class FakeTransaction final : public Transaction {
  public:
-  explicit FakeTransaction(State& s) : s_(s) {}
+  explicit FakeTransaction(State& s, const std::function<void()>* on_lock = nullptr)
+      : s_(s), on_lock_(on_lock) {}
 
   std::optional<DeviceRecord> lock_device(std::int64_t id) override {
+    if (on_lock_ && *on_lock_) (*on_lock_)();  // e.g. time passes while waiting for the lock
     const auto it = s_.devices.find(id);
     if (it == s_.devices.end()) return std::nullopt;
     return with_charge(it->second);
@@ -83,14 +85,18 @@ class FakeTransaction final : public Transaction {
 
  private:
   State& s_;
+  const std::function<void()>* on_lock_;
 };
 
 class FakeRepository final : public Repository {
  public:
+  // Runs whenever a transaction locks a device row.
+  std::function<void()> on_lock_device;
+
   void transact(const std::function<void(Transaction&)>& work) override {
     std::lock_guard lock(mutex_);
     State copy = state_;
-    FakeTransaction tx(copy);
+    FakeTransaction tx(copy, &on_lock_device);
     work(tx);
     state_ = std::move(copy);
     ++commits;

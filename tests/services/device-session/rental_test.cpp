@@ -303,3 +303,22 @@ TEST_CASE("the sweeper frees a device when its time is up, woken by the start", 
   CHECK_FALSE(w.repo.state().devices.at(kWasher).session_id);
   sweeper.stop();
 }
+
+TEST_CASE("start and stop read the clock after the device row is locked", "[rental]") {
+  // Issue 11, item 7: a start that read the time before waiting for the lock could record a
+  // start earlier than the end of the session it waited for.
+  World w;
+  w.repo.set_wallet(kAnn, money("10.00"));
+  const auto before_lock = w.clock.now();
+  w.repo.on_lock_device = [&] { w.clock.advance(std::chrono::seconds(5)); };
+  const auto started = w.start(kDryer, kAnn, 60);
+  const auto session = w.repo.state().sessions.at(1).session;
+  CHECK(session.started_at == before_lock + std::chrono::seconds(5));
+  CHECK(session.end_time == session.started_at + std::chrono::minutes(60));
+  CHECK(started.device.record.end_time == session.end_time);
+
+  // A stop also takes its time after the lock: 5 more seconds have gone by then.
+  const auto stopped = w.stop(kDryer, kAnn);
+  CHECK(stopped.device.as_of == before_lock + std::chrono::seconds(10));
+  CHECK(w.repo.state().sessions.at(1).ended_at == before_lock + std::chrono::seconds(10));
+}
