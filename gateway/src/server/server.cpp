@@ -40,6 +40,20 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
+// RFC 9112 §3.2.2: a server accepts the absolute form ("http://host/path?q") of a request
+// target; routing uses its origin form ("/path?q").
+std::string origin_form(std::string_view target) {
+  for (std::string_view scheme : {"http://", "https://"}) {
+    if (target.size() >= scheme.size() && beast::iequals(target.substr(0, scheme.size()), scheme)) {
+      const auto rest = target.substr(scheme.size());
+      const auto path = rest.find_first_of("/?");
+      if (path == std::string_view::npos) return "/";
+      return rest[path] == '/' ? std::string(rest.substr(path)) : "/" + std::string(rest.substr(path));
+    }
+  }
+  return std::string(target);
+}
+
 // Errors after which the peer is gone or silent: close without answering.
 bool is_quiet_close(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
@@ -82,6 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read(beast::error_code ec, std::size_t) {
     started_ = std::chrono::steady_clock::now();
+    head_ = false;
     if (ec) {
       // The start line and the fields read so far are kept even when the message is refused
       // (a body over the limit is refused as soon as Content-Length is seen).
@@ -106,9 +121,22 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
     auto message = parser_->release();
+    keep_alive_ = message.keep_alive();
+    version_ = message.version();
+    head_ = message.method() == bhttp::verb::head;
+    // RFC 9112 §6.1: a coding other than chunked cannot be read; unless chunked is the last one
+    // the length of the body is unknown, so the connection cannot be reused either way.
+    if (!message[bhttp::field::transfer_encoding].empty() &&
+        !beast::iequals(message[bhttp::field::transfer_encoding], "chunked")) {
+      method_ = std::string(message.method_string());
+      request_id_ = http::request_id_for(message["X-Request-Id"]);
+      return reply_and_close(message.chunked() ? 501 : 400,
+                             message.chunked() ? "Transfer-Encoding not supported" : "Bad request");
+    }
     http::Request request;
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
+    // HEAD is served as GET without the body (RFC 9110 §9.3.2).
+    request.method = head_ ? std::string("GET") : std::string(message.method_string());
+    request.target = origin_form(message.target());
     http::split_target(request.target, request.path, request.query);
     for (const auto& field : message) {
       request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
@@ -116,9 +144,7 @@ class Session : public std::enable_shared_from_this<Session> {
     request.body = std::move(message.body());
     request.request_id = http::request_id_for(message["X-Request-Id"]);
     request.remote_address = remote_;
-    keep_alive_ = message.keep_alive();
-    version_ = message.version();
-    method_ = request.method;
+    method_ = std::string(message.method_string());
     path_ = request.path;
     request_id_ = request.request_id;
 
@@ -199,6 +225,7 @@ class Session : public std::enable_shared_from_this<Session> {
     out.body() = std::move(response.body);
     out.keep_alive(!close);
     out.prepare_payload();
+    if (head_) out.body().clear();  // the GET's Content-Length, and no body
     stream_.expires_after(server_->limits.idle_timeout);
     bhttp::async_write(stream_, out,
                        beast::bind_front_handler(&Session::on_write, shared_from_this()));
@@ -244,6 +271,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;
   std::string remote_;
   std::string method_, path_, request_id_;
+  bool head_ = false;  // the request is a HEAD: the answer carries no body
   unsigned version_ = 11;
   bool keep_alive_ = true;
   bool close_after_write_ = false;

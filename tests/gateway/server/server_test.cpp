@@ -47,6 +47,18 @@ class Connection {
       return head.substr(start, head.find("\r\n", start) - start);
     }
   };
+  // A reply without a body whatever its Content-Length says (the answer to a HEAD).
+  Reply read_head() {
+    while (buffer_.find("\r\n\r\n") == std::string::npos && fill()) {
+    }
+    Reply reply;
+    auto end = buffer_.find("\r\n\r\n");
+    if (end == std::string::npos) return reply;
+    reply.head = buffer_.substr(0, end + 2);
+    buffer_.erase(0, end + 4);
+    reply.status = std::stoi(reply.head.substr(9, 3));
+    return reply;
+  }
   Reply read() {
     while (buffer_.find("\r\n\r\n") == std::string::npos && fill()) {
     }
@@ -155,5 +167,56 @@ TEST_CASE("server: oversized header 431, malformed request 400") {
     auto reply = c.read();
     CHECK(reply.status == 400);
     CHECK_FALSE(reply.header("X-Request-Id").empty());
+  }
+}
+
+TEST_CASE("server: HEAD is GET without a body; the connection stays usable (issue 11 item 8)") {
+  Running gateway;
+  Connection c(gateway.port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto get = c.read();
+  REQUIRE(get.status == 200);
+  c.send("HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto head = c.read_head();
+  CHECK(head.status == 200);
+  CHECK(head.header("Content-Length") == std::to_string(get.body.size()));
+  CHECK(head.header("Content-Type") == get.header("Content-Type"));
+  // No body was sent: the next answer on the connection starts right away.
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto again = c.read();
+  CHECK(again.status == 200);
+  CHECK(again.body == get.body);
+}
+
+TEST_CASE("server: an absolute-form target is routed by its path (issue 11 item 8)") {
+  Running gateway;
+  Connection c(gateway.port());
+  c.send("GET http://localhost:8000/healthz HTTP/1.1\r\nHost: localhost:8000\r\n\r\n");
+  const auto reply = c.read();
+  CHECK(reply.status == 200);
+  CHECK(reply.body == R"({"status":"ok"})");
+  c.send("GET HTTPS://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n");
+  CHECK(c.read().status == 404);  // "/" is no route, but it is routed, not refused
+}
+
+TEST_CASE("server: a Transfer-Encoding other than chunked is refused, then close (issue 11 item 8)") {
+  Running gateway;
+  {
+    Connection c(gateway.port());
+    c.send("POST /auth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n"
+           "Content-Type: application/x-www-form-urlencoded\r\n\r\nusername=a&password=b");
+    const auto reply = c.read();
+    CHECK(reply.status == 400);
+    CHECK(reply.body == R"({"detail":"Bad request"})");
+    CHECK(c.closed());
+  }
+  {
+    Connection c(gateway.port());
+    c.send("POST /auth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n"
+           "\r\n3\r\nabc\r\n0\r\n\r\n");
+    const auto reply = c.read();
+    CHECK(reply.status == 501);
+    CHECK(reply.body == R"({"detail":"Transfer-Encoding not supported"})");
+    CHECK(c.closed());
   }
 }
