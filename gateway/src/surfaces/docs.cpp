@@ -1,5 +1,6 @@
 #include "surfaces/docs.h"
 
+#include <array>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -29,9 +30,11 @@ constexpr Asset kAssets[] = {
     {"redoc.standalone.js", "redoc/bundles/redoc.standalone.js", "text/javascript; charset=utf-8"},
 };
 
+// Read once at start, so that no request touches the file system on an io thread; assets
+// installed later are served after a restart.
 struct State {
   std::string document;
-  std::filesystem::path assets;
+  std::array<std::optional<std::string>, std::size(kAssets)> assets;  // by kAssets index
 };
 
 std::mutex state_mutex;
@@ -42,11 +45,12 @@ std::shared_ptr<const State> current() {
   return state;
 }
 
-const Asset* find_asset(std::string_view name) {
-  for (const auto& asset : kAssets) {
-    if (asset.name == name) return &asset;
+// The index of the asset named `name` in kAssets.
+std::optional<std::size_t> find_asset(std::string_view name) {
+  for (std::size_t i = 0; i < std::size(kAssets); ++i) {
+    if (kAssets[i].name == name) return i;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::optional<std::string> read_file(const std::filesystem::path& path) {
@@ -74,11 +78,10 @@ http::Response page(std::string body) {
   return response;
 }
 
-// A page's assets are all there (an install may come after the gateway started).
+// A page's assets were all there at start.
 bool installed(const State& s, std::initializer_list<std::string_view> names) {
-  std::error_code ec;
   for (auto name : names) {
-    if (!std::filesystem::is_regular_file(s.assets / find_asset(name)->file, ec)) return false;
+    if (!s.assets[*find_asset(name)]) return false;
   }
   return true;
 }
@@ -150,15 +153,16 @@ Awaitable redoc(Context&) {
 }
 
 Awaitable asset(Context& ctx) {
-  const Asset* found = find_asset(ctx.params.get("file").value_or(""));
-  if (found == nullptr) co_return detail(404, "Not Found");
-  auto body = read_file(current()->assets / found->file);
+  const auto found = find_asset(ctx.params.get("file").value_or(""));
+  if (!found) co_return detail(404, "Not Found");
+  const auto state = current();
+  const auto& body = state->assets[*found];
   if (!body) co_return detail(503, kNotInstalled);
   http::Response response;
-  response.set_header("Content-Type", std::string(found->content_type));
+  response.set_header("Content-Type", std::string(kAssets[*found].content_type));
   response.set_header("Cache-Control", "public, max-age=86400");
   response.set_header("X-Content-Type-Options", "nosniff");
-  response.body = std::move(*body);
+  response.body = *body;
   co_return response;
 }
 
@@ -173,8 +177,11 @@ std::filesystem::path docs_assets_dir() {
 
 void add_docs_routes(app::Routes& routes, std::vector<endpoint::Table> tables,
                      std::filesystem::path assets_dir) {
-  auto built = std::make_shared<const State>(
-      State{openapi::openapi_json(tables), std::move(assets_dir)});
+  State loaded{openapi::openapi_json(tables), {}};
+  for (std::size_t i = 0; i < std::size(kAssets); ++i) {
+    loaded.assets[i] = read_file(assets_dir / kAssets[i].file);
+  }
+  auto built = std::make_shared<const State>(std::move(loaded));
   {
     std::lock_guard lock(state_mutex);
     state = std::move(built);

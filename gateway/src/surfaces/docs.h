@@ -5,8 +5,9 @@
 //   GET /redoc                ReDoc
 //   GET /docs/assets/{file}   their scripts and styles, from a whitelist
 // The assets are the npm packages swagger-ui-dist and redoc, installed into DOCS_ASSETS_DIR by
-// deploy/dev/web-assets.sh; the pages load nothing from anywhere but the gateway. Without the
-// assets /docs and /redoc answer 503 and everything else is served as usual.
+// deploy/dev/web-assets.sh, and read into memory when the routes are added (no request touches
+// the file system); the pages load nothing from anywhere but the gateway. Without the assets
+// /docs and /redoc answer 503 and everything else is served as usual.
 #include <filesystem>
 #include <vector>
 
@@ -19,7 +20,7 @@ namespace fleet::gateway::surfaces {
 std::filesystem::path docs_assets_dir();
 
 // Builds the document of `tables` (throws std::logic_error on a table mistake, see
-// openapi/document.h) and adds the four routes. The document and the directory are shared by
+// openapi/document.h), reads the assets and adds the four routes. Document and assets are shared by
 // every table these routes are added to: call it before serving, not while requests run.
 void add_docs_routes(app::Routes& routes, std::vector<endpoint::Table> tables,
                      std::filesystem::path assets_dir = docs_assets_dir());
