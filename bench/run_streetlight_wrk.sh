@@ -8,6 +8,8 @@ set -euo pipefail
 # shellcheck source=deploy/dev/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/../deploy/dev/lib.sh"
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/lib_vs_bare.sh
+source "$bench_dir/lib_vs_bare.sh"
 
 usage() {
   cat <<'USAGE'
@@ -53,15 +55,7 @@ while (($#)); do
   shift
 done
 
-for tool in wrk curl jq; do
-  command -v "$tool" >/dev/null || fg_die "$tool is missing (apt-get install -y $tool)"
-done
-build_dir=${FLEETGATE_BUILD_DIR:-$FG_REPO/build}
-bare_bin=$build_dir/bin/fleetgate-bare-http
-if [[ ! -x $bare_bin ]]; then
-  fg_say "building fleetgate-bare-http"
-  cmake --build "$build_dir" --target fleetgate-bare-http >/dev/null
-fi
+fg_bench_check_tools
 
 base=http://$host:$port
 login=$(curl -sS -m 10 -H 'Content-Type: application/json' -X POST "$base/api/auth/login" \
@@ -72,98 +66,4 @@ token=$(jq -r '.data.token // empty' <<<"$login")
 auth=(-H "Authorization: Bearer $token")
 code=$(curl -sS -m 10 -o /tmp/fleetgate-bench-lights.json -w '%{http_code}' "${auth[@]}" "$base$path")
 [[ $code == 200 ]] || fg_die "GET $path answered $code, not 200"
-page_bytes=$(wc -c </tmp/fleetgate-bench-lights.json)
-
-out=/tmp/fleetgate-bench-$(date -u +%Y%m%dT%H%M%S)
-mkdir -p "$out"
-cp /tmp/fleetgate-bench-lights.json "$out/page.json"
-# Two ceilings: the constant ~150-byte JSON, and the gateway's own page served as a constant.
-bare_port=$(fg_free_port)
-"$bare_bin" --port "$bare_port" --threads "$bare_threads" 2>"$out/bare.log" &
-bare_pid=$!
-page_port=$(fg_free_port)
-"$bare_bin" --port "$page_port" --threads "$bare_threads" --body-file "$out/page.json" \
-  2>"$out/bare-page.log" &
-page_pid=$!
-trap 'kill "$bare_pid" "$page_pid" 2>/dev/null || true' EXIT
-for p in "$bare_port" "$page_port"; do
-  for _ in $(seq 50); do fg_port_busy "$p" && break; sleep 0.1; done
-done
-bare_bytes=$(curl -sS -m 5 "http://127.0.0.1:$bare_port$path" | wc -c)
-run_dir=$FG_REPO/.dev/run
-pid_of() { cat "$run_dir/$1.pid" 2>/dev/null || true; }
-gw_pid=$(pid_of fleetgate-gateway)
-svc_pids="$(pid_of fleetgate-streetlight) $(pid_of fleetgate-user) $(pid_of mariadbd)"
-hz=$(getconf CLK_TCK)
-# CPU ticks (user + system) of the given pids; of the whole machine (busy, not idle) with "all".
-ticks() {
-  if [[ $1 == all ]]; then
-    awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat
-    return
-  fi
-  local total=0 pid
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] || continue
-    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
-  done
-  echo "$total"
-}
-
-# One wrk run; prints "req/s p50 p90 p99 non200 server% services% machine%" (ms; CPU as % of
-# one core over the run).
-run() {
-  local name=$1 url=$2 server=$3 log=$out/$1-$4.txt
-  local s0 v0 m0 t0 s1 v1 m1 t1
-  s0=$(ticks "$server"); v0=$(ticks $svc_pids); m0=$(ticks all); t0=$(date +%s.%N)
-  BENCH_TOKEN=$token BENCH_PATH=$path wrk -t"$threads" -c"$connections" -d"${duration}s" \
-    --latency -s "$bench_dir/wrk/device_all.lua" "$url" >"$log" 2>&1
-  s1=$(ticks "$server"); v1=$(ticks $svc_pids); m1=$(ticks all); t1=$(date +%s.%N)
-  local rps p50 p90 p99 other
-  rps=$(awk '/^requests\/s/ {gsub(",", "", $2); print $2}' "$log")
-  read -r p50 p90 p99 < <(awk '/^latency ms:/ {print $4, $6, $8}' "$log")
-  other=$(awk '/^status counts:/ {n = 0; for (i = 3; i <= NF; i++) { split($i, a, "=");
-    if (a[1] != 200) n += a[2] } print n}' "$log")
-  awk -v r="$rps" -v a="$p50" -v b="$p90" -v c="$p99" -v o="$other" -v s=$((s1 - s0)) \
-    -v v=$((v1 - v0)) -v m=$((m1 - m0)) -v hz="$hz" -v t="$(echo "$t1 - $t0" | bc)" \
-    'BEGIN { printf "%s %s %s %s %s %.0f %.0f %.0f\n", r, a, b, c, o, 100 * s / hz / t,
-             100 * v / hz / t, 100 * m / hz / t }'
-}
-
-fg_say "GET $path: gateway page $page_bytes bytes, bare $bare_bytes bytes, bare-page $page_bytes" \
-  "bytes; $rounds rounds of ${duration}s, $connections connections, $threads wrk thread(s);" \
-  "results in $out"
-printf '| round | server | requests/s | p50 ms | p90 ms | p99 ms | non-200 | server CPU | services CPU | machine CPU |\n'
-printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
-: >"$out/results"
-for ((r = 1; r <= rounds; r++)); do
-  for side in bare bare-page gateway; do
-    case $side in
-      bare) url=http://127.0.0.1:$bare_port; server=$bare_pid ;;
-      bare-page) url=http://127.0.0.1:$page_port; server=$page_pid ;;
-      gateway) url=$base; server=$gw_pid ;;
-    esac
-    read -r rps p50 p90 p99 other scpu vcpu mcpu < <(run "$side" "$url" "$server" "$r")
-    [[ $side == gateway ]] || vcpu=-
-    printf '| %d | %s | %s | %s | %s | %s | %s | %s%% | %s | %s%% |\n' "$r" "$side" "$rps" "$p50" \
-      "$p90" "$p99" "$other" "$scpu" "$vcpu$([[ $vcpu == - ]] || echo %)" "$mcpu"
-    echo "$r $side $rps $p50 $p90 $p99 $other $scpu $vcpu $mcpu" >>"$out/results"
-  done
-done
-echo "(CPU: % of one core over the run; services = streetlight + user + MariaDB; machine = all"
-echo " processes, 200% = both cores, so machine minus server, services and wrk is other people's)"
-
-# Ratios from the medians of the rounds.
-median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
-col() { awk -v s="$1" -v c="$2" '$2 == s {print $c}' "$out/results" | median; }
-echo
-for side in bare bare-page gateway; do
-  printf 'median of %d rounds, %-9s %8s req/s, p50 %s ms, p99 %s ms\n' "$rounds" "$side:" \
-    "$(col "$side" 3)" "$(col "$side" 4)" "$(col "$side" 6)"
-done
-for ceiling in bare bare-page; do
-  awk -v g="$(col gateway 3)" -v b="$(col "$ceiling" 3)" -v gp="$(col gateway 4)" \
-    -v bp="$(col "$ceiling" 4)" -v g9="$(col gateway 6)" -v b9="$(col "$ceiling" 6)" -v n="$ceiling" \
-    'BEGIN { printf "gateway / %s: throughput %.3f, p50 latency %.1fx, p99 latency %.1fx\n",
-             n, g / b, gp / bp, g9 / b9 }'
-done
-echo "gateway pid ${gw_pid:-?}, threads: $(awk '/^Threads/ {print $2}' "/proc/${gw_pid:-0}/status" 2>/dev/null || echo ?) (GATEWAY_THREADS as started); bare: $bare_threads io thread(s)"
+fg_bench_vs_bare "$token" "$path" /tmp/fleetgate-bench-lights.json "streetlight + user + MariaDB" fleetgate-streetlight fleetgate-user mariadbd
