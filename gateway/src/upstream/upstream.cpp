@@ -1,4 +1,4 @@
-// Upstream over gRPC callback-API stubs, and the WatchDevice stream reactor.
+// Upstream over gRPC callback-API stubs.
 #include "upstream/upstream.h"
 
 #include <grpcpp/channel.h>
@@ -7,58 +7,20 @@
 namespace fleet::gateway::upstream {
 namespace {
 
-// One WatchDevice stream. The reactor owns itself from start() until gRPC's OnDone (gRPC needs
-// it alive until then); whoever holds the Watch handle may cancel at any time. One read is
-// outstanding at a time, so event_ is only touched by the read in progress.
-class WatchStream final : public grpc::ClientReadReactor<dspb::DeviceEvent>, public Watch {
- public:
-  static std::shared_ptr<WatchStream> start(dspb::DeviceSessionService::Stub* stub,
-                                            std::int64_t device_id, WatchCallbacks callbacks,
-                                            InFlight* in_flight) {
-    auto stream = std::shared_ptr<WatchStream>(new WatchStream(std::move(callbacks), in_flight));
-    stream->self_ = stream;
-    stream->request_.set_device_id(device_id);
-    if (in_flight) in_flight->begin();
-    stub->async()->WatchDevice(&stream->context_, &stream->request_, stream.get());
-    stream->StartRead(&stream->event_);
-    stream->StartCall();
-    return stream;
-  }
-
-  void cancel() override { context_.TryCancel(); }
-
-  void OnReadDone(bool ok) override {
-    if (!ok) return;  // the stream is over; OnDone follows
-    callbacks_.on_event(event_);
-    StartRead(&event_);
-  }
-
-  void OnDone(const grpc::Status& status) override {
-    callbacks_.on_done(status);
-    callbacks_ = {};
-    InFlight* in_flight = in_flight_;
-    self_.reset();  // may destroy this
-    if (in_flight) in_flight->end();
-  }
-
- private:
-  WatchStream(WatchCallbacks callbacks, InFlight* in_flight)
-      : callbacks_(std::move(callbacks)), in_flight_(in_flight) {}
-
-  grpc::ClientContext context_;
-  dspb::WatchDeviceRequest request_;
-  dspb::DeviceEvent event_;
-  WatchCallbacks callbacks_;
-  InFlight* in_flight_;
-  std::shared_ptr<WatchStream> self_;
-};
-
 class GrpcWatcher final : public Watcher {
  public:
   GrpcWatcher(std::shared_ptr<grpc::Channel> channel, InFlight* in_flight)
       : stub_(dspb::DeviceSessionService::NewStub(std::move(channel))), in_flight_(in_flight) {}
   std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks) override {
-    return WatchStream::start(stub_.get(), device_id, std::move(callbacks), in_flight_);
+    dspb::WatchDeviceRequest request;
+    request.set_device_id(device_id);
+    auto* async = stub_->async();
+    return StreamReactor<dspb::WatchDeviceRequest, dspb::DeviceEvent>::start(
+        [async](grpc::ClientContext* context, const dspb::WatchDeviceRequest* req,
+                grpc::ClientReadReactor<dspb::DeviceEvent>* reactor) {
+          async->WatchDevice(context, req, reactor);
+        },
+        request, std::move(callbacks), in_flight_);
   }
 
  private:
@@ -107,8 +69,8 @@ Upstream::Upstream(
   watcher_ = grpc_watcher_.get();
 }
 
-Upstream::Upstream(Interceptor& interceptor, Watcher* watcher)
-    : interceptor_(&interceptor), watcher_(watcher) {}
+Upstream::Upstream(Interceptor& interceptor, Watcher* watcher, StreamInterceptor* streams)
+    : interceptor_(&interceptor), stream_interceptor_(streams), watcher_(watcher) {}
 
 Upstream::~Upstream() = default;
 

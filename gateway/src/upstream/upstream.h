@@ -30,6 +30,7 @@
 #include "streetlight/v1/streetlight.grpc.pb.h"
 #include "sync/v1/sync.grpc.pb.h"
 #include "upstream/call.h"
+#include "upstream/stream.h"
 #include "user/v1/user.grpc.pb.h"
 
 namespace grpc {
@@ -123,18 +124,8 @@ class Interceptor {
   virtual RawReply answer(const google::protobuf::Message& request, const Metadata& metadata) = 0;
 };
 
-// One open WatchDevice stream. The callbacks run on gRPC threads: on_event for each message,
-// then on_done exactly once, after which neither runs again. cancel() is thread-safe and may be
-// called at any time, also after on_done.
-struct WatchCallbacks {
-  std::function<void(const dspb::DeviceEvent&)> on_event;
-  std::function<void(const grpc::Status&)> on_done;
-};
-class Watch {
- public:
-  virtual ~Watch() = default;
-  virtual void cancel() = 0;
-};
+// One open WatchDevice stream (upstream/stream.h).
+using WatchCallbacks = StreamCallbacks<dspb::DeviceEvent>;
 // Opens WatchDevice streams; the real one over gRPC, tests' own in memory.
 class Watcher {
  public:
@@ -149,8 +140,10 @@ class Upstream {
   // Channels by service name (services.tsv); every call and stream counts in `in_flight`.
   Upstream(const std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>>& channels,
            std::chrono::milliseconds timeout, InFlight& in_flight);
-  // Tests: every call is answered by `interceptor`, streams by `watcher` (if any).
-  explicit Upstream(Interceptor& interceptor, Watcher* watcher = nullptr);
+  // Tests: every call is answered by `interceptor`, WatchDevice streams by `watcher` and other
+  // streams by `streams` (if given; else they end UNAVAILABLE at once).
+  explicit Upstream(Interceptor& interceptor, Watcher* watcher = nullptr,
+                    StreamInterceptor* streams = nullptr);
   ~Upstream();
 
   template <typename Async, typename Request, typename Response>
@@ -164,6 +157,27 @@ class Upstream {
           (async->*method)(context, req, resp, std::move(done));
         },
         request, CallOptions{timeout_, request_id, metadata}, in_flight_);
+  }
+
+  // A server stream without deadline, open until cancelled or failed (upstream/stream.h);
+  // null when it ended at once.
+  template <typename Async, typename Request, typename Event>
+  std::shared_ptr<Watch> stream(StreamMethod<Async, Request, Event> method, const Request& request,
+                                StreamCallbacks<Event> callbacks) {
+    if (interceptor_ != nullptr) {
+      if (stream_interceptor_ != nullptr) {
+        return stream_interceptor_->open(request, raw_callbacks(std::move(callbacks)));
+      }
+      callbacks.on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no stream interceptor"));
+      return nullptr;
+    }
+    auto* async = std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
+    return StreamReactor<Request, Event>::start(
+        [async, method](grpc::ClientContext* context, const Request* req,
+                        grpc::ClientReadReactor<Event>* reactor) {
+          (async->*method)(context, req, reactor);
+        },
+        request, std::move(callbacks), in_flight_);
   }
 
   std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks);
@@ -199,6 +213,7 @@ class Upstream {
   std::chrono::milliseconds timeout_{5000};
   InFlight* in_flight_ = nullptr;
   Interceptor* interceptor_ = nullptr;
+  StreamInterceptor* stream_interceptor_ = nullptr;
   Watcher* watcher_ = nullptr;
   std::unique_ptr<Watcher> grpc_watcher_;
 };
