@@ -64,23 +64,7 @@ me=$(jq -r '.user_id // empty' <<<"$login")
 [[ -n $token ]] || fg_die "POST /auth/token as $user failed: $login"
 auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
 
-# At least 20 orders, so that every request renders a full page.
-have=$(curl -sS -m 10 "${auth[@]}" "$base/v1/orders?limit=20" | jq 'length')
-if ((have < 20)); then
-  fg_say "creating $((20 - have)) orders (one bench device of account $me)"
-  t=$(date +%s)
-  post() { curl -sS -m 10 "${auth[@]}" -X POST "$base$1" -d "$2"; }
-  type_id=$(post /v1/devices/types "{\"name\":\"Bench laptop $t\"}" | jq -e .id)
-  brand_id=$(post /v1/devices/brands "{\"name\":\"Bench brand $t\"}" | jq -e .id)
-  model_id=$(post /v1/devices/models \
-    "{\"brand_id\":$brand_id,\"name\":\"Bench model $t\",\"device_type_id\":$type_id}" | jq -e .id)
-  device_id=$(post /v1/devices "{\"brand_id\":$brand_id,\"model_id\":$model_id,\
-\"device_type_id\":$type_id,\"serial_number\":\"BENCH-$t\",\"owner_id\":$me}" | jq -e .id)
-  for ((i = have; i < 20; i++)); do
-    post /v1/orders "{\"device_id\":$device_id,\"customer_id\":$me,\"cost\":\"$((100 + i)).00\",\
-\"discount\":\"10.00\",\"note\":\"bench order $i\"}" | jq -e .id >/dev/null
-  done
-fi
+fg_bench_seed_orders "$base" "$token" "$me"
 code=$(curl -sS -m 10 -o /tmp/fleetgate-bench-page.json -w '%{http_code}' "${auth[@]}" "$base$path")
 [[ $code == 200 ]] || fg_die "GET $path answered $code, not 200"
 fg_bench_vs_bare "$token" "$path" /tmp/fleetgate-bench-page.json "repair-shop + user + MariaDB" fleetgate-repair-shop fleetgate-user mariadbd
