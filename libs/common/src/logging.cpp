@@ -1,5 +1,6 @@
 #include "fleet/common/logging.h"
 
+#include <spdlog/async.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -33,8 +34,14 @@ void emit(spdlog::level::level_enum level, std::string_view event, Fields fields
 
 }  // namespace
 
+// Lines are written by one background thread from a bounded queue, so a request never waits
+// for stderr: a synchronous flushed write per access line cost the gateway ~20% of its
+// throughput. When the queue is full the oldest line is dropped rather than blocking a caller.
+constexpr std::size_t kQueuedLines = 16384;
+
 void init(std::string_view service) {
-  auto logger = spdlog::stderr_logger_mt(std::string(service));
+  spdlog::init_thread_pool(kQueuedLines, 1);
+  auto logger = spdlog::create_async_nb<spdlog::sinks::stderr_sink_mt>(std::string(service));
   logger->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%fZ\",\"level\":\"%l\",\"service\":\"" +
                           std::string(service) + "\",%v}",
                       spdlog::pattern_time_type::utc);
