@@ -110,3 +110,87 @@ def test_the_image_ships_the_health_check_and_the_docs_assets():
                         r"/(\S+)$", DOCKERFILE, re.M)
     assert served and all(any(f.startswith(dst + "/") and src == dst for src, dst in copied)
                           for f in served), (served, copied)
+
+
+DEMO_USERS_SCRIPT = ROOT / "deploy" / "docker" / "demo-users.sh"
+
+
+def test_demo_users_run_once_after_the_gateway_is_healthy_with_variables_the_script_reads(compose):
+    svc = compose["services"]["demo-users"]
+    assert svc["restart"] == "no" and conditions(svc) == {"gateway": "service_healthy"}
+    mounted = {v.split(":")[1]: v.split(":")[0] for v in svc["volumes"]}
+    script = svc["command"][-1]
+    assert svc["command"][0] == "sh" and (ROOT / mounted[script]).resolve() == DEMO_USERS_SCRIPT
+    reads = set(re.findall(r"\$\{(\w+)", DEMO_USERS_SCRIPT.read_text()))
+    assert set(svc["environment"]) == reads
+    gateway = compose["services"]["gateway"]["environment"]["GATEWAY_PORT"]
+    assert svc["environment"]["GATEWAY_URL"] == f"http://gateway:{gateway}"
+
+
+class FakeGateway:
+    """Answers POST /pisync/auth/register with the status chosen per username."""
+
+    def __init__(self, answers: dict[str, tuple[int, str]]):
+        import http.server
+        import json
+        import threading
+
+        self.registered: list[str] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                assert self.path == "/pisync/auth/register" and body["password"]
+                outer.registered.append(body["username"])
+                status, message = answers.get(body["username"], (201, "created"))
+                payload = json.dumps({"message": message}).encode()
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def run_script(self, **env) -> "subprocess.CompletedProcess":
+        import os
+        import subprocess
+
+        return subprocess.run(["sh", str(DEMO_USERS_SCRIPT)], capture_output=True, text=True,
+                              timeout=60, env={**os.environ, "GATEWAY_URL": self.url, **env})
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("answers, ok", [
+    ({}, True),                                                    # a first up: both created
+    ({"john_doe": (400, "Username already exists"),
+      "jane_smith": (400, "Username already exists")}, True),      # a later up
+    ({"jane_smith": (400, "password too short")}, False),          # any other refusal fails
+    ({"john_doe": (500, "boom")}, False),
+])
+def test_demo_users_script_registers_both_users_and_tolerates_existing_ones(answers, ok):
+    gateway = FakeGateway(answers)
+    try:
+        done = gateway.run_script()
+    finally:
+        gateway.close()
+    assert (done.returncode == 0) == ok, done.stderr
+    if ok:
+        assert gateway.registered == ["john_doe", "jane_smith"]
+
+
+def test_demo_users_off_registers_nobody():
+    gateway = FakeGateway({})
+    try:
+        done = gateway.run_script(DEMO_USERS="off")
+    finally:
+        gateway.close()
+    assert done.returncode == 0 and gateway.registered == []
