@@ -157,6 +157,7 @@ def test_services_expose_the_container_port_under_its_name(rendered):
     for name, deployment in of_kind(rendered, "Deployment").items():
         ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
         for port in of_kind(rendered, "Service")[name]["spec"]["ports"]:
+            assert port.get("name"), f"{name}: an unnamed Service port"
             assert port["targetPort"] in ports and port["port"] == ports[port["targetPort"]], name
 
 
