@@ -11,7 +11,8 @@ FG_BIN_DIR=$FG_BUILD_DIR/bin
 FG_DEV_DIR=$FG_REPO/.dev
 
 # TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use (docker-compose
-# and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon).
+# and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon; kubectl, for
+# deploy/k8s, is added by fg_missing_packages when missing).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -41,6 +42,9 @@ fg_missing_packages() {
   done
   # npm comes with Debian's npm package, or inside another vendor's nodejs that conflicts with it.
   command -v npm >/dev/null 2>&1 || printf '%s\n' npm
+  # kubectl (tests/deploy renders deploy/k8s with `kubectl kustomize`): Debian's kubernetes-client,
+  # unless one from elsewhere (a cloud SDK, upstream's package) is already on PATH.
+  command -v kubectl >/dev/null 2>&1 || printf '%s\n' kubernetes-client
 }
 
 # Installs the missing packages with apt-get; does nothing (and needs no root) when none is.

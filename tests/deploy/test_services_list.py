@@ -35,8 +35,8 @@ def depends_on(service: dict) -> set[str]:
     return set(deps) if isinstance(deps, list) else set(deps.keys())
 
 
-def test_compose_has_exactly_the_listed_services_plus_mariadb_and_gateway(compose):
-    assert set(compose["services"]) == {*NAMES, "mariadb", "gateway"}
+def test_compose_has_exactly_the_listed_services_plus_mariadb_gateway_and_demo_users(compose):
+    assert set(compose["services"]) == {*NAMES, "mariadb", "gateway", "demo-users"}
 
 
 @pytest.mark.parametrize("name", NAMES)
