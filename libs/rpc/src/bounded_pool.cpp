@@ -24,8 +24,10 @@ BoundedPool::Ticket BoundedPool::try_admit() {
 }
 
 grpc::ServerUnaryReactor* refuse_overloaded(grpc::CallbackServerContext* context) {
+  // Debug only: under a flood this runs thousands of times a second, and the caller (the
+  // gateway) already logs each refused request with its 429.
   log::ScopedRequestId scope(request_id(*context));
-  log::warn("overloaded_refused", {});
+  log::debug("overloaded_refused", {});
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, kTooManyRequests));
   return reactor;
