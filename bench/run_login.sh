@@ -20,6 +20,7 @@ usage: bench/run_login.sh [options]
   --connections C       login connections [8]
   --read-path PATH      the read [/device/1]
   --read-connections C  read connections [64]
+  --flood-connections C login connections of the flood run, 0 to skip it [64]
 USAGE
 }
 
@@ -32,6 +33,7 @@ rounds=1
 connections=8
 read_path=/device/1
 read_connections=64
+flood_connections=64
 while (($#)); do
   case $1 in
     --host) host=$2; shift ;;
@@ -43,6 +45,7 @@ while (($#)); do
     --connections) connections=$2; shift ;;
     --read-path) read_path=$2; shift ;;
     --read-connections) read_connections=$2; shift ;;
+    --flood-connections) flood_connections=$2; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; exit 2 ;;
   esac
@@ -79,9 +82,9 @@ ticks() {
   fi
 }
 
-logins() { # LOG SECONDS
+logins() { # LOG SECONDS [CONNECTIONS]
   # A login may wait for its place in auth's hashing pool: wrk's 2 s timeout would drop it.
-  BENCH_USER=$user BENCH_PASSWORD=$password wrk -t1 -c"$connections" -d"$2s" --timeout 10s --latency \
+  BENCH_USER=$user BENCH_PASSWORD=$password wrk -t1 -c"${3:-$connections}" -d"$2s" --timeout 10s --latency \
     -s "$bench_dir/wrk/login.lua" "$base" >"$1" 2>&1
 }
 reads() { # LOG
@@ -102,19 +105,23 @@ read_figures() {
        END {print q, a, b, n}' "$1"
 }
 
-fg_say "logins: $connections connections as $user; reads: GET $read_path, $read_connections" \
-  "connections; ${duration}s per run, $rounds round(s); wrk logs in $out"
+fg_say "logins: $connections connections as $user (flood: $flood_connections); reads: GET" \
+  "$read_path, $read_connections connections; ${duration}s per run, $rounds round(s); wrk logs in $out"
+runs=(reads logins both)
+((flood_connections > 0)) && runs+=(flood)
 printf '| round | run | logins/s | login p50 ms | login p99 ms | 429/s | login timeouts | reads/s | read p50 ms | read p99 ms | read non-200 | auth CPU | machine CPU | load before |\n'
 printf '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n'
 : >"$out/results"
 for ((r = 1; r <= rounds; r++)); do
-  for run in reads logins both; do
+  for run in "${runs[@]}"; do
     login_log=$out/$run-$r-login.txt read_log=$out/$run-$r-read.txt
     load=$(cut -d' ' -f1 /proc/loadavg)  # other people's builds share these cores
     a0=$(ticks "$auth_pid"); m0=$(ticks all); t0=$(date +%s.%N)
     case $run in
       reads) reads "$read_log" ;;
       logins) logins "$login_log" "$duration" ;;
+      # More connections than auth admits (AUTH_HASH_THREADS + AUTH_HASH_QUEUE): the rest get 429.
+      flood) logins "$login_log" "$duration" "$flood_connections" ;;
       both)
         # The logins start first and outlast the reads, so every read runs under login load.
         logins "$login_log" $((duration + 2)) &
@@ -137,6 +144,7 @@ done
 echo "(CPU: % of one core over the run, 200% = both cores; auth = fleetgate-auth from"
 echo " .dev/run, machine = every process, wrk and other people's work included; load = 1-minute"
 echo " load average before the run)"
+echo "(flood: the latencies mix the admitted logins and the refusals)"
 echo "auth: $(grep -o '"hash_threads":"[0-9]*","hash_queue":"[0-9]*"' "$FG_REPO/.dev/logs/auth.log" 2>/dev/null | tail -n 1)"
 
 median() { sort -g | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
@@ -144,6 +152,8 @@ col() { awk -v s="$1" -v c="$2" '$2 == s && $c != "-" {print $c}' "$out/results"
 echo
 printf 'median of %d round(s): logins alone %s/s (p50 %s ms, p99 %s ms); with reads %s/s\n' \
   "$rounds" "$(col logins 3)" "$(col logins 4)" "$(col logins 5)" "$(col both 3)"
+((flood_connections > 0)) && printf 'flood of %d connections: %s logins/s, %s refused/s (429)\n' \
+  "$flood_connections" "$(col flood 3)" "$(col flood 6)"
 printf 'reads alone %s req/s (p50 %s ms, p99 %s ms); while logins run %s req/s (p50 %s ms, p99 %s ms)\n' \
   "$(col reads 7)" "$(col reads 8)" "$(col reads 9)" "$(col both 7)" "$(col both 8)" "$(col both 9)"
 awk -v a="$(col reads 7)" -v b="$(col both 7)" \
