@@ -2,6 +2,7 @@
 // key, serves AuthService, and reports SERVING once the admin account has a credential.
 #include <sodium.h>
 
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <stop_token>
@@ -16,6 +17,7 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/idempotency/store.h"
+#include "fleet/rpc/bounded_pool.h"
 #include "fleet/rpc/server.h"
 #include "fleet/service/host.h"
 #include "repository/mariadb_auth_repository.h"
@@ -37,6 +39,10 @@ struct Settings {
   std::string signing_key_file;  // empty: keep the key in the database
   std::string admin_username;
   std::string admin_password;
+  // The argon2id pool (Register, Login, SetPassword): its threads and how many calls may wait
+  // for one before the next is refused with RESOURCE_EXHAUSTED.
+  unsigned hash_threads = 1;
+  std::size_t hash_queue = 16;
 
   static Settings from_env() {
     constexpr std::int64_t kTenYears = 10LL * 366 * 24 * 3600;
@@ -53,6 +59,11 @@ struct Settings {
     s.signing_key_file = config::get_or("AUTH_SIGNING_KEY_FILE", "");
     s.admin_username = config::require("ADMIN_USERNAME");
     s.admin_password = config::require("ADMIN_PASSWORD");
+    // One core is left to gRPC, the database calls and everything else.
+    const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    s.hash_threads =
+        static_cast<unsigned>(config::get_int("AUTH_HASH_THREADS", std::max(1u, cores - 1), 1, 64));
+    s.hash_queue = static_cast<std::size_t>(config::get_int("AUTH_HASH_QUEUE", 16, 0, 10000));
     if (s.admin_password.size() > auth::kMaxPasswordBytes) {
       throw config::ConfigError("ADMIN_PASSWORD: must be at most 1024 bytes");
     }
@@ -111,13 +122,18 @@ void run() {
 
   // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.
   fleet::idempotency::Store idempotency(host.pool(), clock);
+  // Hashing has threads of its own, so the other RPCs never wait behind it (19 MiB each).
+  auto hashing =
+      std::make_unique<fleet::rpc::BoundedPool>(settings.hash_threads, settings.hash_queue);
   auth::AuthService service(
-      domain, *user_stub, host.workers(),
+      domain, *user_stub, host.workers(), *hashing,
       auth::ExactlyOnceRegister{idempotency, &auth::MariadbAuthRepository::transaction_on});
   host.start({&service});
   log::info("auth_started", {{"port", host.server().port()},
                              {"user_addr", settings.user_addr},
-                             {"rotation", settings.options.refresh_token_rotation ? "on" : "off"}});
+                             {"rotation", settings.options.refresh_token_rotation ? "on" : "off"},
+                             {"hash_threads", static_cast<std::int64_t>(settings.hash_threads)},
+                             {"hash_queue", static_cast<std::int64_t>(settings.hash_queue)}});
 
   // Health stays NOT_SERVING until the admin can sign in.
   std::jthread bootstrap([&](std::stop_token stop) {
@@ -127,6 +143,7 @@ void run() {
   });
   // Drains the workers before the service and the domain they refer to go away.
   host.run_until_signal();
+  hashing.reset();  // drains admitted hashing work while the service it refers to still exists
   bootstrap.request_stop();
 }
 

@@ -1,6 +1,7 @@
 """Fixtures: `api` is a client of a stack shared by the whole pytest session (one per test file
 under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
-`idle_devices` frees the demo devices around a test; `own_db_stack` is a stack on a MariaDB
+`idle_devices` frees the demo devices around a test; `narrow_api` is a client of a stack whose
+auth has one hashing thread and no queue; `own_db_stack` is a stack on a MariaDB
 server of its own, which its tests may stop, kill and start again. Teardown stops the processes, drops their
 databases and fails if a log line carries a secret."""
 import os
@@ -60,6 +61,15 @@ def idle_devices(api):
 @pytest.fixture(scope="module")
 def rot_api(request):
     s = _run_stack("e2e-rotation", {"REFRESH_TOKEN_ROTATION": "on"})
+    yield Api(s)
+    _finish(s, request.session)
+
+
+@pytest.fixture(scope="module")
+def narrow_api(request):
+    """A client of a stack whose auth hashes on one thread with no queue: a second concurrent
+    login, registration or password change is already refused (RESOURCE_EXHAUSTED, 429)."""
+    s = _run_stack("e2e-hash-pool", {"AUTH_HASH_THREADS": "1", "AUTH_HASH_QUEUE": "0"})
     yield Api(s)
     _finish(s, request.session)
 

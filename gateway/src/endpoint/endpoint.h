@@ -65,6 +65,13 @@ struct ErrorRule {
   std::string_view reason = {};  // the upstream message to match; empty matches any
 };
 
+// The auth service refuses a call that hashes a password (login, registration, password change)
+// at once when its argon2id pool is full: 429 in the surface's body, with Retry-After
+// (render::error_response). Rows that hash list it, so the docs show it too.
+inline constexpr ErrorRule kTooManyRequests{grpc::StatusCode::RESOURCE_EXHAUSTED, 429,
+                                            "Too many requests"};
+inline constexpr ErrorRule kHashingErrors[] = {kTooManyRequests};
+
 // What a response carries, for the docs: a named schema (see openapi/schemas.h), an array of
 // one, or nothing (204).
 struct ResponseDoc {

@@ -7,6 +7,10 @@
 namespace fleet::gateway::render {
 namespace json = boost::json;
 
+namespace {
+constexpr const char* kRetryAfterSeconds = "1";
+}  // namespace
+
 bool uses_detail(Surface surface) {
   return surface == Surface::kRental || surface == Surface::kUsersV1 || surface == Surface::kRepair;
 }
@@ -28,6 +32,8 @@ http::Response error_response(Surface surface, int status, std::string_view text
   }
   auto response = http::json_response(status, body);
   if (status == 401 && uses_detail(surface)) response.set_header("WWW-Authenticate", "Bearer");
+  // A refusal under load (auth's hashing pool is full): a client may try again in a second.
+  if (status == 429) response.set_header("Retry-After", kRetryAfterSeconds);
   return response;
 }
 

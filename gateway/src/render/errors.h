@@ -40,7 +40,8 @@ class ValidationError : public std::runtime_error {
 
 bool uses_detail(Surface surface);  // rental, users-v1, repair
 
-// The surface's error body; a 401 on the FastAPI surfaces carries WWW-Authenticate: Bearer.
+// The surface's error body; a 401 on the FastAPI surfaces carries WWW-Authenticate: Bearer, and
+// a 429 on every surface Retry-After: 1.
 http::Response error_response(Surface surface, int status, std::string_view text);
 
 // 422 {"detail":[{"type","loc","msg"}, …]} (FastAPI surfaces only).

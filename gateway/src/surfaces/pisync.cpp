@@ -108,15 +108,16 @@ constexpr endpoint::ErrorRule kSyncDeviceErrors[] = {
 // --- rows ----------------------------------------------------------------------------------
 
 constexpr endpoint::ErrorRule kLoginErrors[] = {
-    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid username or password."}};
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid username or password."},
+    endpoint::kTooManyRequests};
 constexpr auto S = Surface::kPisync;
 using endpoint::Body;
 
 constexpr endpoint::Endpoint kRows[] = {
     {.method = "POST", .path = "/pisync/auth/register", .surface = S,
      .summary = "Register and sign in", .body_kind = Body::kJson, .body = kPisyncCredentials,
-     .success = 201, .idempotent = true, .response = {"PisyncAuth"},
-     .problem = pisync_credentials_problem, .run = register_user},
+     .success = 201, .idempotent = true, .errors = endpoint::kHashingErrors,
+     .response = {"PisyncAuth"}, .problem = pisync_credentials_problem, .run = register_user},
     {.method = "POST", .path = "/pisync/auth/login", .surface = S,
      .summary = "Sign in with username and password", .body_kind = Body::kJson,
      .body = kPisyncCredentials, .errors = kLoginErrors, .response = {"PisyncAuth"},

@@ -140,7 +140,8 @@ Awaitable delete_user(Call& call) {
 
 constexpr validation::Field kUid[] = {{.name = "uid", .type = validation::Type::kInt, .required = true}};
 constexpr endpoint::ErrorRule kLoginErrors[] = {
-    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"}};
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"},
+    endpoint::kTooManyRequests};
 constexpr auto kSelfOrAdmin = endpoint::self_or("uid", ROLE_ADMIN);
 constexpr auto kAdmin = endpoint::at_least(ROLE_ADMIN);
 constexpr auto S = Surface::kRental;
@@ -157,7 +158,8 @@ constexpr endpoint::Endpoint kRows[] = {
      .path_params = kUid, .response = {"RentalUser"}, .run = get_user},
     {.method = "POST", .path = "/user", .surface = S, .summary = "Create an account (admin)",
      .access = kAdmin, .body_kind = endpoint::Body::kJson, .body = kRentalCreateUser,
-     .idempotent = true, .response = {"RentalUser"}, .run = create_user},
+     .idempotent = true, .errors = endpoint::kHashingErrors, .response = {"RentalUser"},
+     .run = create_user},
     {.method = "PATCH", .path = "/user/{uid}", .surface = S,
      .summary = "Rename an account, or set its cash (admin)", .access = kSelfOrAdmin,
      .path_params = kUid, .body_kind = endpoint::Body::kJson, .body = kRentalPatchUser,

@@ -141,7 +141,8 @@ constexpr validation::Field kUserId[] = {
     {.name = "user_id", .type = validation::Type::kInt, .required = true}};
 constexpr endpoint::ErrorRule kLoginErrors[] = {
     {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid credentials"},
-    {grpc::StatusCode::PERMISSION_DENIED, 403, "User is inactive"}};
+    {grpc::StatusCode::PERMISSION_DENIED, 403, "User is inactive"},
+    endpoint::kTooManyRequests};
 // A refresh token the auth service does not accept is 401 with the document's text.
 constexpr std::string_view kBadRefresh = "Invalid or expired refresh token";
 constexpr endpoint::ErrorRule kRefreshErrors[] = {
@@ -155,7 +156,8 @@ using endpoint::Body;
 constexpr endpoint::Endpoint kRows[] = {
     {.method = "POST", .path = "/v1/auth/register", .surface = S,
      .summary = "Register a customer account", .body_kind = Body::kJson, .body = kRepairRegister,
-     .success = 201, .idempotent = true, .response = {"RepairUser"}, .run = register_user},
+     .success = 201, .idempotent = true, .errors = endpoint::kHashingErrors,
+     .response = {"RepairUser"}, .run = register_user},
     {.method = "POST", .path = "/v1/auth/login", .surface = S,
      .summary = "Sign in with phone and password", .body_kind = Body::kJson,
      .body = kRepairLogin, .errors = kLoginErrors, .response = {"RepairLogin"}, .run = login},
@@ -173,7 +175,7 @@ constexpr endpoint::Endpoint kRows[] = {
     {.method = "POST", .path = "/v1/users", .surface = S, .summary = "Create an account (admin)",
      .access = endpoint::at_least(userpb::ROLE_ADMIN), .body_kind = Body::kJson,
      .body = kRepairCreateUser, .success = 201, .idempotent = true,
-     .response = {"RepairUser"}, .run = create_user},
+     .errors = endpoint::kHashingErrors, .response = {"RepairUser"}, .run = create_user},
     {.method = "GET", .path = "/v1/users/{user_id}", .surface = S,
      .summary = "Read an account (staff, or oneself)",
      .access = endpoint::self_or("user_id", userpb::ROLE_OPERATOR), .path_params = kUserId,

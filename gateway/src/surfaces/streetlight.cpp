@@ -322,9 +322,9 @@ constexpr validation::Field kUpdateStatusBody[] = {
 constexpr auto kOperator = endpoint::at_least(userpb::ROLE_OPERATOR);
 
 constexpr endpoint::ErrorRule kRegisterErrors[] = {
-    {grpc::StatusCode::ALREADY_EXISTS, 400, "User already exists"}};
+    {grpc::StatusCode::ALREADY_EXISTS, 400, "User already exists"}, endpoint::kTooManyRequests};
 constexpr endpoint::ErrorRule kLoginErrors[] = {
-    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid credentials"}};
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Invalid credentials"}, endpoint::kTooManyRequests};
 constexpr auto S = Surface::kStreetlight;
 using endpoint::Body;
 

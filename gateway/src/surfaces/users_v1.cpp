@@ -81,7 +81,8 @@ Awaitable delete_user(Call& call) {
 constexpr validation::Field kUserId[] = {
     {.name = "user_id", .type = validation::Type::kInt, .required = true}};
 constexpr endpoint::ErrorRule kLoginErrors[] = {
-    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"}};
+    {grpc::StatusCode::UNAUTHENTICATED, 401, "Incorrect username or password"},
+    endpoint::kTooManyRequests};
 constexpr auto kSelfOrSuperuser = endpoint::self_or("user_id", userpb::ROLE_ADMIN);
 constexpr auto kSuperuser = endpoint::at_least(userpb::ROLE_ADMIN);
 constexpr auto S = Surface::kUsersV1;
@@ -94,7 +95,8 @@ constexpr endpoint::Endpoint kRows[] = {
      .response = {"Token"}, .run = login},
     {.method = "POST", .path = "/api/v1/auth/register", .surface = S,
      .summary = "Create an account and sign in", .body_kind = Body::kJson,
-     .body = kUsersV1Register, .idempotent = true, .response = {"Token"}, .run = register_user},
+     .body = kUsersV1Register, .idempotent = true, .errors = endpoint::kHashingErrors,
+     .response = {"Token"}, .run = register_user},
     {.method = "GET", .path = "/api/v1/users/", .surface = S,
      .summary = "List accounts (superuser)", .access = kSuperuser, .query = kUsersV1ListQuery,
      .response = {"UsersV1User", true}, .run = list_users},
@@ -107,7 +109,7 @@ constexpr endpoint::Endpoint kRows[] = {
     {.method = "PUT", .path = "/api/v1/users/{user_id}", .surface = S,
      .summary = "Update an account (oneself, or a superuser)", .access = kSelfOrSuperuser,
      .path_params = kUserId, .body_kind = Body::kJson, .body = kUsersV1Update,
-     .response = {"UsersV1User"}, .run = update_user},
+     .errors = endpoint::kHashingErrors, .response = {"UsersV1User"}, .run = update_user},
     {.method = "DELETE", .path = "/api/v1/users/{user_id}", .surface = S,
      .summary = "Delete an account (oneself, or a superuser)", .access = kSelfOrSuperuser,
      .path_params = kUserId, .response = {"Message"}, .run = delete_user},

@@ -47,7 +47,7 @@ grpc::ServerUnaryReactor* AuthService::Register(grpc::CallbackServerContext* con
                                                 const pb::RegisterRequest* request,
                                                 pb::RegisterResponse* response) {
   if (!exactly_once_) {
-    return rpc::run_unary(context, workers_, [=, this] {
+    return rpc::run_bounded_unary(context, hashing_, [=, this] {
       GrpcUserDirectory users(users_, context);
       fill(*response,
            domain_.register_account(users, new_account_of(request->account()), request->password(),
@@ -58,10 +58,13 @@ grpc::ServerUnaryReactor* AuthService::Register(grpc::CallbackServerContext* con
   // The response (access token included) is built inside the effect, so a replay returns the
   // very same bytes. The effect runs again if the transaction is retried after a deadlock: the
   // account an earlier attempt created (its credential rolled back) is undone first.
+  // The ticket rides in the effect, so the place in the hashing pool is held until it has run.
+  rpc::BoundedPool::Ticket ticket = hashing_.try_admit();
+  if (!ticket) return rpc::refuse_overloaded(context);
   auto created = std::make_shared<std::int64_t>(0);
   return idempotency::run_unary(
-      context, workers_, exactly_once_->store, response, exactly_once_->open_transaction,
-      [=, this](CredentialTransaction& tx) {
+      context, hashing_.workers(), exactly_once_->store, response, exactly_once_->open_transaction,
+      [=, this, ticket = std::move(ticket)](CredentialTransaction& tx) {
         GrpcUserDirectory users(users_, context);
         if (*created != 0) domain_.undo_registration(users, std::exchange(*created, 0));
         auto result = domain_.register_account(
@@ -85,7 +88,7 @@ grpc::ServerUnaryReactor* AuthService::Register(grpc::CallbackServerContext* con
 grpc::ServerUnaryReactor* AuthService::Login(grpc::CallbackServerContext* context,
                                              const pb::LoginRequest* request,
                                              pb::LoginResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] {
+  return rpc::run_bounded_unary(context, hashing_, [=, this] {
     GrpcUserDirectory users(users_, context);
     auto result = domain_.login(users, identifier_of(*request), request->password(),
                                 request->issue_refresh_token());
@@ -117,7 +120,7 @@ grpc::ServerUnaryReactor* AuthService::Logout(grpc::CallbackServerContext* conte
 grpc::ServerUnaryReactor* AuthService::SetPassword(grpc::CallbackServerContext* context,
                                                    const pb::SetPasswordRequest* request,
                                                    pb::SetPasswordResponse*) {
-  return rpc::run_unary(context, workers_, [=, this] {
+  return rpc::run_bounded_unary(context, hashing_, [=, this] {
     domain_.set_password(request->user_id(), request->password());
   });
 }

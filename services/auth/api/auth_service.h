@@ -1,6 +1,10 @@
 #pragma once
-// The gRPC face of the auth service: each method hands its request to the domain on the worker
-// pool (fleet::rpc::run_unary) and copies the result into the response. No rules live here.
+// The gRPC face of the auth service: each method hands its request to the domain on a worker
+// pool and copies the result into the response. No rules live here. The methods that run
+// argon2id (Register, Login, SetPassword) go to `hashing`, a bounded pool of their own: when it
+// is full they are refused at once with RESOURCE_EXHAUSTED "Too many requests", and they never
+// take a thread of `workers`, so Refresh, Logout, DeleteCredentials and GetPublicKey answer
+// while every hashing thread is busy.
 // Register, the effectful POST of every surface, is exactly-once per idempotency key
 // (libs/idempotency, PLATFORM.md "Idempotency") when given an ExactlyOnce: the new account's
 // credential is stored in the same transaction that completes the key.
@@ -12,6 +16,7 @@
 #include "domain/credential_repository.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/idempotency/unary.h"
+#include "fleet/rpc/bounded_pool.h"
 #include "fleet/rpc/server.h"
 #include "user/v1/user.grpc.pb.h"
 
@@ -29,9 +34,13 @@ class AuthService final : public fleetgate::auth::v1::AuthService::CallbackServi
  public:
   // Without `exactly_once` Register ignores idempotency metadata (tests on in-memory storage).
   AuthService(AuthDomain& domain, fleetgate::user::v1::UserService::StubInterface& users,
-              rpc::WorkerPool& workers,
+              rpc::WorkerPool& workers, rpc::BoundedPool& hashing,
               std::optional<ExactlyOnceRegister> exactly_once = std::nullopt)
-      : domain_(domain), users_(users), workers_(workers), exactly_once_(std::move(exactly_once)) {}
+      : domain_(domain),
+        users_(users),
+        workers_(workers),
+        hashing_(hashing),
+        exactly_once_(std::move(exactly_once)) {}
 
   grpc::ServerUnaryReactor* Register(grpc::CallbackServerContext* context,
                                      const fleetgate::auth::v1::RegisterRequest* request,
@@ -60,6 +69,7 @@ class AuthService final : public fleetgate::auth::v1::AuthService::CallbackServi
   AuthDomain& domain_;
   fleetgate::user::v1::UserService::StubInterface& users_;
   rpc::WorkerPool& workers_;
+  rpc::BoundedPool& hashing_;
   std::optional<ExactlyOnceRegister> exactly_once_;
 };
 

@@ -120,11 +120,24 @@ AuthDomain::LoggedIn AuthDomain::login(UserDirectory& users, const LoginIdentifi
     log::info("login_failed", {{"reason", "inactive"}, {"user_id", account->id}});
     throw DomainError(ErrorCode::kPermissionDenied, "User is inactive");
   }
+  if (hasher_.needs_rehash(*hash)) upgrade_hash(account->id, *hash, password);
   LoggedIn result{*account, signer_.sign(account->id, role_claim(*account)), {}};
   if (issue_refresh_token)
     result.refresh_token = store_new_refresh_token(account->id, new_family_id());
   log::info("login", {{"user_id", account->id}});
   return result;
+}
+
+void AuthDomain::upgrade_hash(std::int64_t user_id, const std::string& old_hash,
+                              std::string_view password) {
+  // The login has already succeeded: a failure here only postpones the upgrade to the next one.
+  try {
+    const bool replaced =
+        credentials_.replace_password_hash(user_id, old_hash, hasher_.hash(password), clock_.now());
+    log::info(replaced ? "password_rehashed" : "password_rehash_skipped", {{"user_id", user_id}});
+  } catch (const std::exception& e) {
+    log::warn("password_rehash_failed", {{"user_id", user_id}, {"cause", e.what()}});
+  }
 }
 
 std::string AuthDomain::store_new_refresh_token(std::int64_t user_id,

@@ -64,6 +64,8 @@ class AuthDomain {
     std::string access_token;
     std::string refresh_token;  // empty unless asked for
   };
+  // A stored hash made with other parameters than the hasher's is replaced by a new one at a
+  // successful login (never at a failed one).
   LoggedIn login(UserDirectory& users, const LoginIdentifier& identifier, std::string_view password,
                  bool issue_refresh_token);
 
@@ -89,6 +91,8 @@ class AuthDomain {
 
  private:
   std::string store_new_refresh_token(std::int64_t user_id, const std::string& family_id);
+  // Stores a hash of `password` with the current parameters in place of `old_hash`.
+  void upgrade_hash(std::int64_t user_id, const std::string& old_hash, std::string_view password);
 
   CredentialRepository& credentials_;
   const PasswordHasher& hasher_;

@@ -57,6 +57,11 @@ class CredentialRepository {
   virtual std::optional<std::string> find_password_hash(std::int64_t user_id) = 0;
   // Inserts or replaces the hash and revokes all of the user's refresh tokens, atomically.
   virtual void set_password_hash(std::int64_t user_id, const std::string& hash, TimePoint now) = 0;
+  // Replaces the hash only while it is still `old_hash` (a password change in between wins),
+  // keeping the refresh tokens: the password did not change, only its hash's parameters.
+  // Returns whether it replaced it.
+  virtual bool replace_password_hash(std::int64_t user_id, const std::string& old_hash,
+                                     const std::string& new_hash, TimePoint now) = 0;
   // Stores the hash only if the user has none; returns whether it did.
   virtual bool insert_password_hash_if_absent(std::int64_t user_id, const std::string& hash,
                                               TimePoint now) = 0;

@@ -24,9 +24,8 @@ PasswordHasher::PasswordHasher() {
 
 std::string PasswordHasher::hash(std::string_view password) const {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str_alg(out, password.data(), password.size(),
-                            crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
-                            crypto_pwhash_ALG_ARGON2ID13) != 0) {
+  if (crypto_pwhash_str_alg(out, password.data(), password.size(), kHashOpsLimit,
+                            kHashMemLimitBytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
     throw std::runtime_error("argon2id hashing failed (out of memory?)");
   }
   return std::string(out);
@@ -34,6 +33,13 @@ std::string PasswordHasher::hash(std::string_view password) const {
 
 bool PasswordHasher::verify(const std::string& hash, std::string_view password) const {
   return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+bool PasswordHasher::needs_rehash(const std::string& hash) const {
+  // The argon2id variant, so that an argon2i hash with the same parameters is replaced too:
+  // 0: argon2id with these parameters; 1: other parameters; -1: not an argon2id string.
+  return crypto_pwhash_argon2id_str_needs_rehash(hash.c_str(), kHashOpsLimit, kHashMemLimitBytes) !=
+         0;
 }
 
 void PasswordHasher::verify_dummy(std::string_view password) const {

@@ -102,6 +102,19 @@ void MariadbAuthRepository::set_password_hash(db::Connection& conn, std::int64_t
                {at, user_id});
 }
 
+bool MariadbAuthRepository::replace_password_hash(std::int64_t user_id, const std::string& old_hash,
+                                                  const std::string& new_hash, TimePoint now) {
+  // One conditional UPDATE: atomic on its own, and a concurrent SetPassword is never undone.
+  bool replaced = false;
+  pool_.transact([&](db::Connection& conn) {
+    replaced = conn.execute(
+                   "UPDATE credentials SET password_hash = ?, updated_at = ?"
+                   " WHERE user_id = ? AND password_hash = ?",
+                   {new_hash, db::format_datetime(now), user_id, old_hash}) == 1;
+  });
+  return replaced;
+}
+
 bool MariadbAuthRepository::insert_password_hash_if_absent(std::int64_t user_id,
                                                            const std::string& hash, TimePoint now) {
   const std::string at = db::format_datetime(now);

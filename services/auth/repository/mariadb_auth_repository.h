@@ -21,6 +21,8 @@ class MariadbAuthRepository final : public CredentialRepository, public SigningK
   // A CredentialTransaction on `conn`: the factory that main() gives the adapter for
   // exactly-once registration (idempotency::TransactionFactory).
   static std::unique_ptr<CredentialTransaction> transaction_on(db::Connection& conn);
+  bool replace_password_hash(std::int64_t user_id, const std::string& old_hash,
+                             const std::string& new_hash, TimePoint now) override;
   bool insert_password_hash_if_absent(std::int64_t user_id, const std::string& hash,
                                       TimePoint now) override;
   void delete_credentials(std::int64_t user_id) override;

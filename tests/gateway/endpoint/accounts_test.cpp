@@ -73,3 +73,72 @@ TEST_CASE("accounts: a bounded list asks for exactly its page") {
   CHECK(body_of(h.as(h.admin, "GET", "/api/v1/users/?limit=0")).as_array().empty());
   CHECK(pages(h).back() == std::pair<std::int64_t, std::int64_t>{2400, 1000});
 }
+
+TEST_CASE("accounts: auth's full hashing pool is a quick 429 with Retry-After on every login and "
+          "registration row, in each surface's body") {
+  Harness h;
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::RESOURCE_EXHAUSTED, "Too many requests");
+  h.canned.fail<authpb::RegisterRequest>(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                         "Too many requests");
+  const std::string detail = R"({"detail":"Too many requests"})";
+  const std::string streetlight = R"({"status":429,"message":"Too many requests","data":null})";
+  const std::string pisync = R"({"message":"Too many requests"})";
+  const Harness::Headers form = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  struct Case {
+    std::string what;
+    http::Response response;
+    std::string body;
+  };
+  const std::vector<Case> cases = {
+      {"rental login", h.call("POST", "/auth/token", "username=a&password=p", form), detail},
+      {"rental create user",
+       h.as(h.admin, "POST", "/user", R"({"name":"carol","password":"pw"})"), detail},
+      {"users-v1 login", h.call("POST", "/api/v1/auth/login", R"({"username":"a","password":"p"})"),
+       detail},
+      {"users-v1 register",
+       h.call("POST", "/api/v1/auth/register",
+              R"({"email":"d@example.com","username":"dave","password":"pw1"})"),
+       detail},
+      {"repair login", h.call("POST", "/v1/auth/login", R"({"phone":"5555555555","password":"p"})"),
+       detail},
+      {"repair register",
+       h.call("POST", "/v1/auth/register",
+              R"({"full_name":"Eve","phone":"5555555555","email":"eve@example.com","password":"pw"})"),
+       detail},
+      {"repair create user",
+       h.as(h.admin, "POST", "/v1/users",
+            R"({"full_name":"Eve","phone":"5555555555","email":"eve@example.com","password":"pw"})"),
+       detail},
+      {"streetlight login",
+       h.call("POST", "/api/auth/login", R"({"email":"sam@example.com","password":"pw"})"),
+       streetlight},
+      {"streetlight register",
+       h.call("POST", "/api/auth/register",
+              R"({"name":"Sam","email":"sam@example.com","password":"pw","city":"Delhi"})"),
+       streetlight},
+      {"pisync login", h.call("POST", "/pisync/auth/login", R"({"username":"pi","password":"pw"})"),
+       pisync},
+      {"pisync register",
+       h.call("POST", "/pisync/auth/register", R"({"username":"pi","password":"pw"})"), pisync},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    CHECK(c.response.status == 429);
+    CHECK(c.response.body == c.body);
+    CHECK(c.response.header("Retry-After") == "1");
+  }
+  CHECK(h.canned.count<authpb::LoginRequest>() == 5);
+  CHECK(h.canned.count<authpb::RegisterRequest>() == 6);
+}
+
+TEST_CASE("accounts: a password change refused by auth's full hashing pool is 429 too") {
+  Harness h;
+  h.canned.reply<userpb::UpdateUserRequest>(updated_response(h.alice));
+  h.canned.fail<authpb::SetPasswordRequest>(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                            "Too many requests");
+  auto put = h.as(h.alice, "PUT", "/api/v1/users/" + std::to_string(h.alice.id()),
+                  R"({"password":"new-pw"})");
+  CHECK(put.status == 429);
+  CHECK(put.body == R"({"detail":"Too many requests"})");
+  CHECK(put.header("Retry-After") == "1");
+}

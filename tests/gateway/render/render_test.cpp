@@ -109,6 +109,14 @@ TEST_CASE("error bodies per surface") {
   CHECK(error_response(Surface::kPisync, 413, "Request body too large").body ==
         R"({"message":"Request body too large"})");
 
+  // A refusal under load tells the client when to try again, on every surface.
+  for (auto surface : {Surface::kRental, Surface::kUsersV1, Surface::kRepair, Surface::kStreetlight,
+                       Surface::kPisync}) {
+    CHECK(error_response(surface, 429, "Too many requests").header("Retry-After") == "1");
+  }
+  CHECK(rental.header("Retry-After").empty());
+  CHECK(error_response(Surface::kPisync, 503, "Service unavailable").header("Retry-After").empty());
+
   CHECK(generic_text(500) == "Internal server error");
   CHECK(generic_text(503) == "Service unavailable");
   CHECK(generic_text(504) == "Upstream timeout");

@@ -1,4 +1,6 @@
 // Unit tests of the auth domain with in-memory fakes, a ManualClock and real argon2id.
+#include <sodium.h>
+
 #include <catch2/catch.hpp>
 #include <thread>
 
@@ -24,6 +26,16 @@ const PasswordHasher& hasher() {
 }
 
 constexpr std::string_view kPassword = "correct horse battery staple";
+
+// A hash as stored before the OWASP setting: libsodium's "interactive" preset (m=64 MiB).
+std::string interactive_hash(std::string_view password) {
+  char out[crypto_pwhash_STRBYTES];
+  REQUIRE(crypto_pwhash_str_alg(out, password.data(), password.size(),
+                                crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                                crypto_pwhash_ALG_ARGON2ID13) == 0);
+  return out;
+}
 
 struct Fixture {
   explicit Fixture(bool rotation = false)
@@ -371,6 +383,54 @@ TEST_CASE("delete_credentials removes the hash and the refresh tokens", "[auth]"
   CHECK_THROWS_AS(f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, false),
                   DomainError);
   CHECK_NOTHROW(f.domain.delete_credentials(alice.id));  // idempotent
+}
+
+TEST_CASE("hashes are made with OWASP's argon2id setting: m=19 MiB, t=2, p=1", "[auth]") {
+  const auto hash = hasher().hash("pw");
+  CHECK(hash.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+  CHECK_FALSE(hasher().needs_rehash(hash));
+  CHECK(hasher().needs_rehash(interactive_hash("pw")));  // libsodium's 64 MiB preset
+  CHECK(hasher().needs_rehash("not a hash"));
+}
+
+TEST_CASE("a successful login replaces a hash made with other parameters, keeping refresh tokens",
+          "[auth][rehash]") {
+  Fixture f;
+  const auto alice = f.add_user("alice");
+  const std::string old_hash = interactive_hash(kPassword);
+  f.repo.hashes[alice.id] = old_hash;
+  const auto refresh = f.login_refresh("alice");
+
+  // The login that found the old hash replaced it; its own refresh token still works.
+  const std::string& upgraded = f.repo.hashes.at(alice.id);
+  CHECK(upgraded.rfind("$argon2id$v=19$m=19456,t=2,p=1$", 0) == 0);
+  CHECK(hasher().verify(upgraded, kPassword));
+  CHECK_NOTHROW(f.domain.refresh(f.users, refresh));
+  // Current hashes are left alone.
+  const std::string current = upgraded;
+  f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, false);
+  CHECK(f.repo.hashes.at(alice.id) == current);
+}
+
+TEST_CASE("a failed login rehashes nothing", "[auth][rehash]") {
+  Fixture f;
+  const auto alice = f.add_user("alice");
+  const std::string old_hash = interactive_hash(kPassword);
+  f.repo.hashes[alice.id] = old_hash;
+  CHECK_THROWS_AS(f.domain.login(f.users, {Kind::kUsername, "alice"}, "wrong", false),
+                  DomainError);
+  CHECK(f.repo.hashes.at(alice.id) == old_hash);
+}
+
+TEST_CASE("a login whose rehash cannot be stored still succeeds", "[auth][rehash]") {
+  Fixture f;
+  const auto alice = f.add_user("alice");
+  const std::string old_hash = interactive_hash(kPassword);
+  f.repo.hashes[alice.id] = old_hash;
+  f.repo.fail_writes = true;
+  CHECK(f.domain.login(f.users, {Kind::kUsername, "alice"}, kPassword, false).account.id ==
+        alice.id);
+  CHECK(f.repo.hashes.at(alice.id) == old_hash);  // upgraded at a later login
 }
 
 TEST_CASE("argon2id hashes carry their own salt", "[auth]") {

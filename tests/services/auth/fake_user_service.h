@@ -3,6 +3,7 @@
 // auth adapter's GrpcUserDirectory is exercised as in production.
 #include <grpcpp/grpcpp.h>
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,24 @@ class FakeUserService final : public upb::UserService::Service {
   FakeUserDirectory directory;
   std::mutex mutex;
   std::vector<std::string> request_ids;
+
+  // While held, every call waits until release(): a Login then keeps its hashing thread busy.
+  void hold() {
+    std::lock_guard lock(mutex);
+    held_ = true;
+  }
+  void release() {
+    {
+      std::lock_guard lock(mutex);
+      held_ = false;
+    }
+    changed_.notify_all();
+  }
+  // Waits until `count` calls are held.
+  void wait_for_held_calls(int count) {
+    std::unique_lock lock(mutex);
+    changed_.wait(lock, [&] { return held_calls_ >= count; });
+  }
 
   grpc::Status CreateUser(grpc::ServerContext* c, const upb::CreateUserRequest* r,
                           upb::CreateUserResponse* out) override {
@@ -51,6 +70,10 @@ class FakeUserService final : public upb::UserService::Service {
   }
 
  private:
+  std::condition_variable changed_;
+  bool held_ = false;
+  int held_calls_ = 0;
+
   static Account found(std::optional<Account> account) {
     if (!account) throw fleet::DomainError(fleet::ErrorCode::kNotFound, "User not found");
     return *account;
@@ -63,6 +86,13 @@ class FakeUserService final : public upb::UserService::Service {
       request_ids.emplace_back(it == context->client_metadata().end()
                                    ? std::string()
                                    : std::string(it->second.data(), it->second.size()));
+    }
+    {
+      std::unique_lock lock(mutex);
+      ++held_calls_;
+      changed_.notify_all();
+      changed_.wait(lock, [&] { return !held_; });
+      --held_calls_;
     }
     try {
       fn();

@@ -102,6 +102,15 @@ class FakeCredentialRepository final : public CredentialRepository, public Signi
       if (t.record.user_id == user_id && !t.record.revoked_at) t.record.revoked_at = now;
     }
   }
+  bool replace_password_hash(std::int64_t user_id, const std::string& old_hash,
+                             const std::string& new_hash, TimePoint) override {
+    std::lock_guard lock(mutex_);
+    if (fail_writes) throw std::runtime_error("database write failed");
+    auto it = hashes.find(user_id);
+    if (it == hashes.end() || it->second != old_hash) return false;
+    it->second = new_hash;
+    return true;
+  }
   bool insert_password_hash_if_absent(std::int64_t user_id, const std::string& hash,
                                       TimePoint) override {
     std::lock_guard lock(mutex_);

@@ -29,12 +29,14 @@ using fleet::rpc::testing::InProcessServer;
 namespace {
 
 struct Harness {
-  Harness()
+  // hash_threads and hash_queue size the argon2id pool (Register, Login, SetPassword).
+  explicit Harness(unsigned hash_threads = 2, std::size_t hash_queue = 8)
       : key(load_or_create_signing_key(repo, clock)),
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
         domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate"}),
         workers(2),
-        service(domain, *users.stub, workers),
+        hashing(hash_threads, hash_queue),
+        service(domain, *users.stub, workers, hashing),
         served(service, "auth-test"),
         auth_server(served.server()),
         channel(served.channel()),
@@ -65,6 +67,7 @@ struct Harness {
   fleet::token::Signer signer;
   AuthDomain domain;
   fleet::rpc::WorkerPool workers;
+  fleet::rpc::BoundedPool hashing;
   ServedFakeUserService users;
   AuthService service;
   InProcessServer<apb::AuthService> served;
@@ -171,6 +174,65 @@ TEST_CASE("refusals keep their codes and texts over gRPC", "[auth][grpc]") {
   CHECK(h.auth->DeleteCredentials(h.ctx().get(), del, &del_response).ok());
   CHECK(h.auth->Login(h.ctx().get(), login, &response).error_code() ==
         grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_CASE("a full hashing pool refuses at once while the other RPCs still answer",
+          "[auth][grpc][overload]") {
+  Harness h(/*hash_threads=*/1, /*hash_queue=*/0);
+  h.register_user("alice", "5550001");
+  apb::LoginRequest login;
+  login.set_username("alice");
+  login.set_password("pw-alice");
+
+  // A login holds the one hashing thread: it waits inside its user lookup.
+  h.users.service.hold();
+  grpc::Status held_status;
+  std::thread held([&] {
+    apb::LoginResponse response;
+    held_status = h.auth->Login(h.ctx().get(), login, &response);
+  });
+  h.users.service.wait_for_held_calls(1);
+
+  // Every hashing RPC is refused at once, not queued behind it.
+  const auto started = std::chrono::steady_clock::now();
+  apb::LoginResponse refused_login;
+  auto status = h.auth->Login(h.ctx().get(), login, &refused_login);
+  CHECK(status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(status.error_message() == "Too many requests");
+  apb::RegisterRequest registration;
+  registration.mutable_account()->set_username("bob");
+  registration.set_password("pw-bob");
+  apb::RegisterResponse registered;
+  CHECK(h.auth->Register(h.ctx().get(), registration, &registered).error_code() ==
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+  apb::SetPasswordRequest set_password;
+  set_password.set_user_id(1);
+  set_password.set_password("new-pw");
+  apb::SetPasswordResponse set_response;
+  CHECK(h.auth->SetPassword(h.ctx().get(), set_password, &set_response).error_code() ==
+        grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // The others run on the ordinary workers and answer meanwhile.
+  apb::GetPublicKeyResponse key;
+  CHECK(h.auth->GetPublicKey(h.ctx().get(), {}, &key).ok());
+  apb::RefreshRequest refresh;
+  refresh.set_refresh_token("not-a-token");
+  apb::RefreshResponse refreshed;
+  CHECK(h.auth->Refresh(h.ctx().get(), refresh, &refreshed).error_code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+  apb::LogoutRequest logout;
+  logout.set_refresh_token("not-a-token");
+  apb::LogoutResponse logged_out;
+  CHECK(h.auth->Logout(h.ctx().get(), logout, &logged_out).error_code() ==
+        grpc::StatusCode::UNAUTHENTICATED);
+  CHECK(std::chrono::steady_clock::now() - started < 2s);  // nothing waited for the held login
+
+  // Once the held login is done its place is free again.
+  h.users.service.release();
+  held.join();
+  CHECK(held_status.ok());
+  apb::LoginResponse again;
+  CHECK(h.auth->Login(h.ctx().get(), login, &again).ok());
 }
 
 TEST_CASE("GetPublicKey hands out the verification key", "[auth][grpc]") {

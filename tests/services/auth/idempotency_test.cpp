@@ -48,7 +48,8 @@ struct Harness {
         domain(repo, hasher, signer, clock, {3600s, false, "fleetgate"}),
         store(pool, clock),
         workers(2),
-        service(domain, *users.stub, workers,
+        hashing(2, 8),
+        service(domain, *users.stub, workers, hashing,
                 ExactlyOnceRegister{store,
                                     [this](fleet::db::Connection& conn) {
                                       return std::make_unique<InjectedCredentials>(*this, conn);
@@ -101,6 +102,7 @@ struct Harness {
   AuthDomain domain;
   fleet::idempotency::Store store;
   fleet::rpc::WorkerPool workers;
+  fleet::rpc::BoundedPool hashing;
   std::atomic<int> fail_credentials{0};
   std::atomic<int> lose_connection_after_credential{0};
   ServedFakeUserService users;
