@@ -7,9 +7,9 @@
 
 namespace fleet::rpc {
 
-BoundedPool::BoundedPool(unsigned threads, std::size_t max_queued)
+BoundedPool::BoundedPool(unsigned threads, std::size_t max_queued, int nice)
     : capacity_(std::max(1u, threads) + max_queued),
-      workers_(std::make_unique<WorkerPool>(std::max(1u, threads))) {}
+      workers_(std::make_unique<WorkerPool>(std::max(1u, threads), nice)) {}
 
 BoundedPool::~BoundedPool() { workers_.reset(); }
 

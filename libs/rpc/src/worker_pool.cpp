@@ -1,3 +1,6 @@
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -38,9 +41,14 @@ struct WorkerPool::Impl {
   }
 };
 
-WorkerPool::WorkerPool(unsigned threads) : impl_(std::make_unique<Impl>()) {
+WorkerPool::WorkerPool(unsigned threads, int nice) : impl_(std::make_unique<Impl>()) {
   for (unsigned i = 0; i < std::max(1u, threads); ++i) {
-    impl_->threads.emplace_back([impl = impl_.get()] { impl->run(); });
+    impl_->threads.emplace_back([impl = impl_.get(), nice] {
+      if (nice > 0 && setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), nice) != 0) {
+        log::warn("worker_priority_unchanged", {{"nice", nice}});
+      }
+      impl->run();
+    });
   }
 }
 

@@ -2,6 +2,9 @@
 // when the admitted work is done.
 #include "fleet/rpc/bounded_pool.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <condition_variable>
 #include <future>
@@ -103,4 +106,18 @@ TEST_CASE("a bounded pool's threads are its own: other pools run while it is ful
   workers.post([&] { other_ran.set_value(); });
   CHECK(other_ran.get_future().wait_for(5s) == std::future_status::ready);
   gate.open();
+}
+
+TEST_CASE("a pool's threads run at the nice value it was given, the caller's is unchanged",
+          "[rpc][bounded_pool]") {
+  const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  BoundedPool pool(1, 0, 10);
+  auto ticket = pool.try_admit();
+  REQUIRE(ticket);
+  std::promise<int> seen;
+  pool.workers().post([&seen, ticket = std::move(ticket)] {
+    seen.set_value(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())));
+  });
+  CHECK(seen.get_future().get() == std::min(own + 10, 19));
+  CHECK(getpriority(PRIO_PROCESS, static_cast<id_t>(gettid())) == own);
 }

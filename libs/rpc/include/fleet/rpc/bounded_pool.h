@@ -20,7 +20,8 @@ namespace fleet::rpc {
 
 class BoundedPool {
  public:
-  BoundedPool(unsigned threads, std::size_t max_queued);
+  // nice: as WorkerPool's.
+  BoundedPool(unsigned threads, std::size_t max_queued, int nice = 0);
   ~BoundedPool();  // drains admitted work, then joins
 
   // Proof of a place in the pool, released when the last copy is destroyed. The task that was

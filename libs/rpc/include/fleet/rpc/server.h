@@ -18,7 +18,9 @@ void block_shutdown_signals();
 // A fixed pool of threads for blocking work (database calls), so gRPC's own threads never block.
 class WorkerPool {
  public:
-  explicit WorkerPool(unsigned threads);
+  // nice > 0 runs the threads at a lower priority than the rest of the process (Linux threads
+  // have their own nice value), so that their work only takes CPU the others leave.
+  explicit WorkerPool(unsigned threads, int nice = 0);
   ~WorkerPool();  // drains queued work, then joins
   void post(std::function<void()> task);
 
