@@ -195,8 +195,7 @@ void DeviceModel::keep_device(const dspb::Device& device) {
   devices_.emplace(device.id(), stored(device));
 }
 
-void DeviceModel::keep_wallet(std::int64_t user_id, const std::string& cash,
-                              std::int64_t version) {
+void DeviceModel::keep_wallet(std::int64_t user_id, const std::string& cash, std::int64_t version) {
   const auto it = wallets_.find(user_id);
   if (it != wallets_.end()) {
     // Equal versions are the same balance; a fill never goes back.

@@ -49,7 +49,9 @@ boost::asio::awaitable<std::vector<std::string>> cash_of(
       call.fail(500, std::string(render::generic_text(500)));
     }
     if (ticket) model->fill(*ticket, wallets);
-    for (auto i = start; i < end; ++i) cash[missing[i]] = wallets.wallets(static_cast<int>(i - start)).cash();
+    for (auto i = start; i < end; ++i) {
+      cash[missing[i]] = wallets.wallets(static_cast<int>(i - start)).cash();
+    }
   }
   co_return cash;
 }

@@ -20,8 +20,7 @@ class DeviceSessionService final : public v1::DeviceSessionService::CallbackServ
   // (MariadbDeviceSessionRepository::transaction_on in main).
   DeviceSessionService(Rental& rental, DeviceHub& hub, idempotency::Store& idempotency,
                        idempotency::TransactionFactory<Transaction> open_transaction,
-                       rpc::WorkerPool& workers,
-                       std::size_t feed_capacity = kDefaultFeedCapacity)
+                       rpc::WorkerPool& workers, std::size_t feed_capacity = kDefaultFeedCapacity)
       : rental_(rental),
         hub_(hub),
         idempotency_(idempotency),

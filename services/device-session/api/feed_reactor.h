@@ -10,8 +10,7 @@
 
 namespace fleet::device_session {
 
-class FeedReactor final : public grpc::ServerWriteReactor<v1::DeviceFeedEvent>,
-                          public FeedWatcher {
+class FeedReactor final : public grpc::ServerWriteReactor<v1::DeviceFeedEvent>, public FeedWatcher {
  public:
   // Creates the reactor and subscribes it to every change (held back until begin()).
   static std::shared_ptr<FeedReactor> open(DeviceHub& hub, std::size_t capacity);

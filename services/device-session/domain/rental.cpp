@@ -99,13 +99,13 @@ StartOutcome Rental::start(Transaction& tx, const StartCommand& command) {
   const auto session_id =
       tx.open_session({device->id, command.user_id, now, end_time, /*charged=*/cost});
   const auto entry = tx.add_ledger({.user_id = command.user_id,
-                 .kind = LedgerKind::kCharge,
-                 .amount = -cost,
-                 .balance_after = balance,
-                 .device_id = device->id,
-                 .session_id = session_id,
-                 .actor_user_id = std::nullopt,
-                 .created_at = now});
+                                    .kind = LedgerKind::kCharge,
+                                    .amount = -cost,
+                                    .balance_after = balance,
+                                    .device_id = device->id,
+                                    .session_id = session_id,
+                                    .actor_user_id = std::nullopt,
+                                    .created_at = now});
   tx.mark_running(device->id, command.user_id, end_time, session_id);
 
   device->user_id = command.user_id;
@@ -142,13 +142,13 @@ StopOutcome Rental::stop(Transaction& tx, const StopCommand& command) {
 
   tx.set_cash(user_id, balance, now);
   const auto entry = tx.add_ledger({.user_id = user_id,
-                 .kind = LedgerKind::kRefund,
-                 .amount = refund,
-                 .balance_after = balance,
-                 .device_id = device->id,
-                 .session_id = session_id,
-                 .actor_user_id = command.actor_user_id,
-                 .created_at = now});
+                                    .kind = LedgerKind::kRefund,
+                                    .amount = refund,
+                                    .balance_after = balance,
+                                    .device_id = device->id,
+                                    .session_id = session_id,
+                                    .actor_user_id = command.actor_user_id,
+                                    .created_at = now});
   tx.close_session(session_id, now, EndReason::kStopped, refund);
   tx.mark_idle(device->id);
 
@@ -213,14 +213,15 @@ Wallet Rental::set_cash(std::int64_t user_id, std::string_view cash, std::int64_
     }
     tx.set_cash(user_id, *amount, now);
     after.cash = *amount;
-    after.version = tx.add_ledger({.user_id = user_id,
-                   .kind = LedgerKind::kAdjustment,
-                   .amount = *amount - before,
-                   .balance_after = *amount,
-                   .device_id = std::nullopt,
-                   .session_id = std::nullopt,
-                   .actor_user_id = actor_user_id > 0 ? std::optional(actor_user_id) : std::nullopt,
-                   .created_at = now});
+    after.version = tx.add_ledger(
+        {.user_id = user_id,
+         .kind = LedgerKind::kAdjustment,
+         .amount = *amount - before,
+         .balance_after = *amount,
+         .device_id = std::nullopt,
+         .session_id = std::nullopt,
+         .actor_user_id = actor_user_id > 0 ? std::optional(actor_user_id) : std::nullopt,
+         .created_at = now});
   });
   if (changed) publish({}, {after});
   return after;

@@ -16,8 +16,8 @@ namespace {
 using namespace std::chrono_literals;
 using Feed = dspb::WatchDevicesRequest;
 
-dspb::DeviceFeedEvent device_event(const dspb::Device& device,
-                                   dspb::DeviceEvent::Kind kind = dspb::DeviceEvent::KIND_SNAPSHOT) {
+dspb::DeviceFeedEvent device_event(
+    const dspb::Device& device, dspb::DeviceEvent::Kind kind = dspb::DeviceEvent::KIND_SNAPSHOT) {
   dspb::DeviceFeedEvent event;
   event.mutable_device()->set_kind(kind);
   *event.mutable_device()->mutable_device() = device;
@@ -124,8 +124,9 @@ TEST_CASE("device read model: a start or stop is seen by the next read, late eve
   started.set_charged_amount("1.50");
   *started.mutable_wallet() = wallet(h.alice.id(), "8.50", 11);
   h.canned.reply<dspb::StartDeviceRequest>(started);
-  REQUIRE(h.as(h.alice, "POST", "/device/start/2", R"({"user_id":3,"duration_minutes":60})")
-              .status == 200);
+  REQUIRE(
+      h.as(h.alice, "POST", "/device/start/2", R"({"user_id":3,"duration_minutes":60})").status ==
+      200);
   // The feed has not told yet; the read sees the start anyway, and the new cash.
   auto read = body_of(h.as(h.alice, "GET", "/device/2"));
   CHECK(read.at("user_id") == h.alice.id());
@@ -136,7 +137,8 @@ TEST_CASE("device read model: a start or stop is seen by the next read, late eve
 
   // Older news from the feed changes nothing.
   h.streams.push<Feed>(device_event(dryer(3)));
-  h.streams.push<Feed>(device_event(running_dryer(h.alice.id(), 4), dspb::DeviceEvent::KIND_STARTED));
+  h.streams.push<Feed>(
+      device_event(running_dryer(h.alice.id(), 4), dspb::DeviceEvent::KIND_STARTED));
   dspb::DeviceFeedEvent late_wallet;
   *late_wallet.mutable_wallet() = wallet(h.alice.id(), "10.00", 10);
   h.streams.push<Feed>(late_wallet);
