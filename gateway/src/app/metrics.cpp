@@ -57,6 +57,12 @@ std::string Metrics::render() const {
       "# HELP fleetgate_read_model_reads_total Reads answered from a read model (hit) or sent "
       "upstream (miss).\n"
       "# TYPE fleetgate_read_model_reads_total counter\n";
+  out +=
+      "# HELP fleetgate_device_model_current 1 while the device read model answers reads (its "
+      "feed live, its snapshot received).\n"
+      "# TYPE fleetgate_device_model_current gauge\n"
+      "fleetgate_device_model_current " +
+      std::string(device_model_current_.load() ? "1" : "0") + "\n";
   constexpr std::string_view kModels[] = {"device", "wallet"};
   for (std::size_t m = 0; m < 2; ++m) {
     for (int hit = 1; hit >= 0; --hit) {

@@ -30,6 +30,8 @@ class Metrics {
   std::uint64_t read_model_reads(ReadModel model, bool hit) const {
     return read_model_[index(model)][hit ? 1 : 0].load();
   }
+  // Whether the device read model is current (its feed live and its snapshot received).
+  void device_model_current(bool current) { device_model_current_ = current; }
 
   std::int64_t open_streams() const { return streams_.load(); }
   std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
@@ -48,6 +50,7 @@ class Metrics {
   std::atomic<std::uint64_t> dropped_slow_{0};
   std::atomic<std::int64_t> streams_{0};
   std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
+  std::atomic<bool> device_model_current_{false};
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

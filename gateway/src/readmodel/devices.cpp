@@ -68,6 +68,7 @@ void DeviceModel::on_event(const dspb::DeviceFeedEvent& event) {
     case dspb::DeviceFeedEvent::kSnapshotEnd:
       ++generation_;
       current_ = !too_many_;
+      metrics_.device_model_current(current_);
       break;
     case dspb::DeviceFeedEvent::kWallet: {
       // Any fill in flight may have read the balance before this change.
@@ -95,6 +96,7 @@ void DeviceModel::drop_all() {
   devices_.clear();
   wallets_.clear();
   ++generation_;
+  metrics_.device_model_current(false);
 }
 
 bool DeviceModel::current() const {
@@ -190,6 +192,7 @@ void DeviceModel::keep_device(const dspb::Device& device) {
   if (devices_.size() >= limits_.max_devices) {
     too_many_ = true;
     current_ = false;
+    metrics_.device_model_current(false);
     return;
   }
   devices_.emplace(device.id(), stored(device));

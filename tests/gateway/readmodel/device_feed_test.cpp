@@ -108,6 +108,7 @@ TEST_CASE("device read model: reads from memory once the snapshot has ended") {
   CHECK(h.call("GET", "/device/2").status == 401);
 
   auto metrics = h.call("GET", "/metrics").body;
+  CHECK(metrics.find("fleetgate_device_model_current 1\n") != std::string::npos);
   CHECK(metrics.find("fleetgate_read_model_reads_total{model=\"device\",result=\"hit\"} 3") !=
         std::string::npos);
   CHECK(metrics.find("fleetgate_read_model_reads_total{model=\"device\",result=\"miss\"} 2") !=
@@ -202,6 +203,8 @@ TEST_CASE("device read model: a lost feed sends reads upstream until a new snaps
   CHECK(h.canned.count<dspb::GetDeviceRequest>() == 0);
 
   h.streams.finish<Feed>(grpc::Status(grpc::StatusCode::UNAVAILABLE, "device-session down"));
+  CHECK(h.call("GET", "/metrics").body.find("fleetgate_device_model_current 0\n") !=
+        std::string::npos);
   dspb::GetDeviceResponse upstream_reply;
   *upstream_reply.mutable_device() = running_dryer(h.bob.id(), 6);
   h.canned.reply<dspb::GetDeviceRequest>(upstream_reply);
