@@ -20,6 +20,7 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/services.h"
+#include "readmodel/device_feed.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
@@ -114,7 +115,9 @@ int main() {
   app::Metrics metrics;
   realtime::DeviceHub devices(ioc, upstream, *clock, metrics);
   realtime::ChatHub chat(*clock);
-  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat});
+  readmodel::DeviceModel device_model(*clock, metrics);
+  auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
+  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model});
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -157,6 +160,7 @@ int main() {
   // Upstream streams end once cancelled; their last callbacks post into the io_context, so it
   // must outlive them as it outlives pending calls.
   devices.shutdown();
+  device_feed->stop();
   if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
     fleet::log::warn("upstream_calls_outstanding_at_exit");
   }

@@ -19,6 +19,9 @@ namespace fleet::gateway::realtime {
 class DeviceHub;
 class ChatHub;
 }  // namespace fleet::gateway::realtime
+namespace fleet::gateway::readmodel {
+class DeviceModel;
+}
 
 namespace fleet::gateway::app {
 
@@ -30,6 +33,8 @@ struct Services {
   Metrics& metrics;
   realtime::DeviceHub& devices;  // countdown fan-out
   realtime::ChatHub& chat;       // users-v1 chat
+  // Rental devices and wallets in memory (readmodel/devices.h); null: always upstream.
+  readmodel::DeviceModel* device_model = nullptr;
 };
 
 struct Context {

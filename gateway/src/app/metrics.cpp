@@ -54,6 +54,24 @@ std::string Metrics::render() const {
       "fleetgate_ws_dropped_slow_total " +
       std::to_string(dropped_slow_.load()) + "\n";
   out +=
+      "# HELP fleetgate_read_model_reads_total Reads answered from a read model (hit) or sent "
+      "upstream (miss).\n"
+      "# TYPE fleetgate_read_model_reads_total counter\n";
+  out +=
+      "# HELP fleetgate_device_model_current 1 while the device read model answers reads (its "
+      "feed live, its snapshot received).\n"
+      "# TYPE fleetgate_device_model_current gauge\n"
+      "fleetgate_device_model_current " +
+      std::string(device_model_current_.load() ? "1" : "0") + "\n";
+  constexpr std::string_view kModels[] = {"device", "wallet"};
+  for (std::size_t m = 0; m < 2; ++m) {
+    for (int hit = 1; hit >= 0; --hit) {
+      out += "fleetgate_read_model_reads_total{model=\"" + std::string(kModels[m]) +
+             "\",result=\"" + (hit ? "hit" : "miss") + "\"} " +
+             std::to_string(read_model_[m][static_cast<std::size_t>(hit)].load()) + "\n";
+    }
+  }
+  out +=
       "# HELP fleetgate_http_requests_total HTTP responses by surface and status.\n"
       "# TYPE fleetgate_http_requests_total counter\n";
   for (std::size_t s = 0; s < kSurfaces; ++s) {

@@ -9,6 +9,8 @@
 namespace fleet::gateway::app {
 
 enum class SocketKind { kTimeleft, kStatus, kChat };
+// The gateway's in-memory read models (readmodel/): devices and rental wallets.
+enum class ReadModel { kDevice, kWallet };
 
 class Metrics {
  public:
@@ -23,6 +25,14 @@ class Metrics {
   void stream_opened() { streams_++; }
   void stream_closed() { streams_--; }
 
+  // A read answered from a read model (hit) or sent upstream (miss).
+  void read_model(ReadModel model, bool hit) { read_model_[index(model)][hit ? 1 : 0]++; }
+  std::uint64_t read_model_reads(ReadModel model, bool hit) const {
+    return read_model_[index(model)][hit ? 1 : 0].load();
+  }
+  // Whether the device read model is current (its feed live and its snapshot received).
+  void device_model_current(bool current) { device_model_current_ = current; }
+
   std::int64_t open_streams() const { return streams_.load(); }
   std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
   std::uint64_t dropped_slow() const { return dropped_slow_.load(); }
@@ -34,10 +44,13 @@ class Metrics {
   static constexpr std::size_t kSurfaces = 6;  // five surfaces and ops
   static constexpr int kMinStatus = 100, kMaxStatus = 599;
   static std::size_t index(SocketKind kind) { return static_cast<std::size_t>(kind); }
+  static std::size_t index(ReadModel model) { return static_cast<std::size_t>(model); }
 
   std::array<std::atomic<std::int64_t>, 3> sockets_{};
   std::atomic<std::uint64_t> dropped_slow_{0};
   std::atomic<std::int64_t> streams_{0};
+  std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
+  std::atomic<bool> device_model_current_{false};
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

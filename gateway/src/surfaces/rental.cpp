@@ -2,10 +2,12 @@
 // A user reads, updates and deletes only their own account; an admin any. Only an admin
 // changes cash, and only an admin lists or creates accounts. `cash` is the account's wallet in
 // device-session (PLATFORM.md "Money and time"): read with GetWallets, set with SetCash (which
-// records the adjustment in the ledger), rendered as the exact decimal.
+// records the adjustment in the ledger), rendered as the exact decimal. Balances come from the
+// device read model's wallet cache where it has them (readmodel/devices.h).
 #include <charconv>
 #include <limits>
 
+#include "readmodel/devices.h"
 #include "render/accounts.h"
 #include "render/devices.h"
 #include "render/errors.h"
@@ -22,20 +24,34 @@ constexpr std::string_view kNoWallet = "0.00";
 // GetWallets answers at most this many accounts per call (device-session's limit).
 constexpr std::size_t kWalletsPerCall = 10000;
 
-// The wallets of `accounts`, in their order: one GetWallets call per 10,000 accounts.
+// The wallets of `accounts`, in their order: those the read model has, and the others with one
+// GetWallets call per 10,000 accounts, whose replies fill the model (if still current).
 boost::asio::awaitable<std::vector<std::string>> cash_of(
     Call& call, const std::vector<userpb::Account>& accounts) {
-  std::vector<std::string> cash;
-  cash.reserve(accounts.size());
-  for (std::size_t start = 0; start < accounts.size(); start += kWalletsPerCall) {
+  auto* model = call.ctx.services.device_model;
+  std::vector<std::string> cash(accounts.size());
+  std::vector<std::size_t> missing;  // indexes into accounts
+  for (std::size_t i = 0; i < accounts.size(); ++i) {
+    auto cached = model ? model->cash(accounts[i].id()) : std::nullopt;
+    if (cached) {
+      cash[i] = std::move(*cached);
+    } else {
+      missing.push_back(i);
+    }
+  }
+  for (std::size_t start = 0; start < missing.size(); start += kWalletsPerCall) {
     dspb::GetWalletsRequest request;
-    const auto end = std::min(accounts.size(), start + kWalletsPerCall);
-    for (auto i = start; i < end; ++i) request.add_user_ids(accounts[i].id());
+    const auto end = std::min(missing.size(), start + kWalletsPerCall);
+    for (auto i = start; i < end; ++i) request.add_user_ids(accounts[missing[i]].id());
+    const auto ticket = model ? model->wallet_ticket() : std::nullopt;
     auto wallets = co_await call.rpc(&DeviceSessionRpc::GetWallets, request);
     if (wallets.wallets_size() != static_cast<int>(end - start)) {
       call.fail(500, std::string(render::generic_text(500)));
     }
-    for (const auto& wallet : wallets.wallets()) cash.push_back(wallet.cash());
+    if (ticket) model->fill(*ticket, wallets);
+    for (auto i = start; i < end; ++i) {
+      cash[missing[i]] = wallets.wallets(static_cast<int>(i - start)).cash();
+    }
   }
   co_return cash;
 }
@@ -129,6 +145,8 @@ Awaitable patch_user(Call& call) {
   set.set_cash(*cash);
   set.set_actor_user_id(call.me().id());
   auto changed = co_await call.rpc(&DeviceSessionRpc::SetCash, set);
+  // The new balance for the next read, before answering.
+  if (auto* model = call.ctx.services.device_model) model->apply(changed.wallet());
   co_return call.raw_json(render::rental_user_json(account, changed.wallet().cash()));
 }
 

@@ -3,6 +3,10 @@
 // stop is byte for byte the first response. Reading needs a signed-in account; a user starts a
 // device only for themselves (an admin for anyone), and device-session lets only an admin or
 // the session's user stop it. Starts and stops honour X-Idempotency-Key.
+// Reads come from the device read model while it is current (readmodel/devices.h), else from
+// device-session; a start or stop applies its reply to the model before answering, so the
+// caller's next read sees it.
+#include "readmodel/devices.h"
 #include "render/accounts.h"
 #include "render/devices.h"
 #include "surfaces/routes.h"
@@ -12,8 +16,21 @@
 namespace fleet::gateway::surfaces {
 namespace {
 
+readmodel::DeviceModel* model_of(const Call& call) { return call.ctx.services.device_model; }
+
+// The device and wallet of a start or stop reply, for the caller's next read.
+void remember(const Call& call, const dspb::Device& device, const dspb::Wallet& wallet) {
+  if (auto* model = model_of(call)) {
+    model->apply(device);
+    if (wallet.user_id() > 0) model->apply(wallet);
+  }
+}
+
 // GET /device/all
 Awaitable list_devices(Call& call) {
+  if (auto* model = model_of(call)) {
+    if (auto all = model->devices()) co_return call.raw_json(render::devices_json(*all));
+  }
   const dspb::ListDevicesRequest request;
   auto devices = co_await call.rpc(&DeviceSessionRpc::ListDevices, request);
   co_return call.raw_json(render::devices_json(devices));
@@ -23,6 +40,17 @@ Awaitable list_devices(Call& call) {
 Awaitable get_device(Call& call) {
   dspb::GetDeviceRequest request;
   request.set_device_id(call.path_int("device_id"));
+  if (auto* model = model_of(call)) {
+    auto read = model->device(request.device_id());
+    if (read.found == readmodel::DeviceModel::Found::kFound) {
+      co_return call.raw_json(render::device_json(read.device));
+    }
+    if (read.found == readmodel::DeviceModel::Found::kUnknown) {
+      // What device-session answers for it, so the row's mapping gives the same 404.
+      throw endpoint::UpstreamFailure(grpc::Status(grpc::StatusCode::NOT_FOUND, "Device not found"),
+                                      dspb::GetDeviceRequest::descriptor()->name());
+    }
+  }
   auto found = co_await call.rpc(&DeviceSessionRpc::GetDevice, request);
   co_return call.raw_json(render::device_json(found.device()));
 }
@@ -40,6 +68,7 @@ Awaitable start_device(Call& call) {
   request.set_user_id(user_id);
   request.set_duration_minutes(static_cast<std::int32_t>(*call.body.integer("duration_minutes")));
   auto started = co_await call.effect(&DeviceSessionRpc::StartDevice, request);
+  remember(call, started.device(), started.wallet());
   co_return call.raw_json(render::device_json(started.device()));
 }
 
@@ -50,6 +79,7 @@ Awaitable stop_device(Call& call) {
   request.set_actor_user_id(call.me().id());
   request.set_actor_is_admin(render::is_admin(call.me().role()));
   auto stopped = co_await call.effect(&DeviceSessionRpc::StopDevice, request);
+  remember(call, stopped.device(), stopped.wallet());
   co_return call.raw_json(render::stop_json(stopped));
 }
 

@@ -34,6 +34,7 @@ void to_proto(const DeviceView& view, v1::Device* out) {
   }
   out->set_time_left(view.time_left());
   rpc::set_timestamp(out->mutable_as_of(), view.as_of);
+  out->set_version(d.version);
 }
 
 void to_proto(const DeviceEvent& event, v1::DeviceEvent* out) {
@@ -45,6 +46,18 @@ void to_proto(const DeviceEvent& event, v1::DeviceEvent* out) {
 void to_proto(const Wallet& wallet, v1::Wallet* out) {
   out->set_user_id(wallet.user_id);
   out->set_cash(wallet.cash.str());
+  out->set_version(wallet.version);
+}
+
+void to_proto(const FeedEvent& event, v1::DeviceFeedEvent* out) {
+  out->Clear();
+  if (const auto* device = std::get_if<DeviceEvent>(&event)) {
+    to_proto(*device, out->mutable_device());
+  } else if (const auto* wallet = std::get_if<Wallet>(&event)) {
+    to_proto(*wallet, out->mutable_wallet());
+  } else {
+    out->mutable_snapshot_end();
+  }
 }
 
 void to_proto(const LedgerEntry& entry, v1::LedgerEntry* out) {

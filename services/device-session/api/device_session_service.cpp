@@ -1,6 +1,7 @@
 #include "api/device_session_service.h"
 
 #include "api/convert.h"
+#include "api/feed_reactor.h"
 #include "api/watch_reactor.h"
 #include "fleet/common/error.h"
 #include "fleet/common/logging.h"
@@ -9,7 +10,11 @@
 
 namespace fleet::device_session {
 
-using Events = std::vector<DeviceEvent>;
+// What a start or stop publishes once its transaction committed.
+struct Events {
+  std::vector<DeviceEvent> devices;
+  std::vector<Wallet> wallets;
+};
 
 grpc::ServerUnaryReactor* DeviceSessionService::ListDevices(grpc::CallbackServerContext* context,
                                                             const v1::ListDevicesRequest*,
@@ -38,9 +43,10 @@ grpc::ServerUnaryReactor* DeviceSessionService::StartDevice(grpc::CallbackServer
             tx, {request->device_id(), request->user_id(), request->duration_minutes()});
         to_proto(outcome.device, response->mutable_device());
         response->set_charged_amount(outcome.charged.str());
-        *events = std::move(outcome.events);
+        to_proto(outcome.wallet, response->mutable_wallet());
+        *events = {std::move(outcome.events), {outcome.wallet}};
       },
-      [this, events] { rental_.publish(*events); });
+      [this, events] { rental_.publish(events->devices, events->wallets); });
 }
 
 grpc::ServerUnaryReactor* DeviceSessionService::StopDevice(grpc::CallbackServerContext* context,
@@ -54,9 +60,10 @@ grpc::ServerUnaryReactor* DeviceSessionService::StopDevice(grpc::CallbackServerC
             tx, {request->device_id(), request->actor_user_id(), request->actor_is_admin()});
         to_proto(outcome.device, response->mutable_device());
         response->set_refund_amount(outcome.refund.str());
-        *events = std::move(outcome.events);
+        to_proto(outcome.wallet, response->mutable_wallet());
+        *events = {std::move(outcome.events), {outcome.wallet}};
       },
-      [this, events] { rental_.publish(*events); });
+      [this, events] { rental_.publish(events->devices, events->wallets); });
 }
 
 grpc::ServerUnaryReactor* DeviceSessionService::GetWallets(grpc::CallbackServerContext* context,
@@ -102,6 +109,32 @@ grpc::ServerWriteReactor<v1::DeviceEvent>* DeviceSessionService::WatchDevice(
     } catch (const std::exception& e) {
       log::error("watch_snapshot_failed", {{"cause", e.what()}});
       reactor->end(Watcher::End::kFailed);
+    }
+  });
+  return reactor.get();
+}
+
+}  // namespace fleet::device_session
+
+namespace fleet::device_session {
+
+grpc::ServerWriteReactor<v1::DeviceFeedEvent>* DeviceSessionService::WatchDevices(
+    grpc::CallbackServerContext* context, const v1::WatchDevicesRequest*) {
+  // Subscribed before the snapshot is read, as in WatchDevice: a change committed after the
+  // read follows it; one that is in both carries the same version and the reader ignores it.
+  auto reactor = FeedReactor::open(hub_, feed_capacity_);
+  workers_.post([this, reactor, id = rpc::request_id(*context)] {
+    log::ScopedRequestId scope(id);
+    try {
+      std::vector<FeedEvent> snapshot;
+      for (auto& device : rental_.list_devices()) {
+        snapshot.emplace_back(DeviceEvent{DeviceEvent::Kind::kSnapshot, std::move(device), 0});
+      }
+      snapshot.emplace_back(SnapshotEnd{});
+      reactor->begin(std::move(snapshot));
+    } catch (const std::exception& e) {
+      log::error("feed_snapshot_failed", {{"cause", e.what()}});
+      reactor->end(WatchEnd::kFailed);
     }
   });
   return reactor.get();

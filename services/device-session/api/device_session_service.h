@@ -20,12 +20,16 @@ class DeviceSessionService final : public v1::DeviceSessionService::CallbackServ
   // (MariadbDeviceSessionRepository::transaction_on in main).
   DeviceSessionService(Rental& rental, DeviceHub& hub, idempotency::Store& idempotency,
                        idempotency::TransactionFactory<Transaction> open_transaction,
-                       rpc::WorkerPool& workers)
+                       rpc::WorkerPool& workers, std::size_t feed_capacity = kDefaultFeedCapacity)
       : rental_(rental),
         hub_(hub),
         idempotency_(idempotency),
         open_transaction_(std::move(open_transaction)),
-        workers_(workers) {}
+        workers_(workers),
+        feed_capacity_(feed_capacity) {}
+
+  // Events a WatchDevices watcher may have waiting before it is ended as too slow.
+  static constexpr std::size_t kDefaultFeedCapacity = 1024;
 
   grpc::ServerUnaryReactor* ListDevices(grpc::CallbackServerContext* context,
                                         const v1::ListDevicesRequest* request,
@@ -50,6 +54,8 @@ class DeviceSessionService final : public v1::DeviceSessionService::CallbackServ
                                        v1::ListLedgerResponse* response) override;
   grpc::ServerWriteReactor<v1::DeviceEvent>* WatchDevice(
       grpc::CallbackServerContext* context, const v1::WatchDeviceRequest* request) override;
+  grpc::ServerWriteReactor<v1::DeviceFeedEvent>* WatchDevices(
+      grpc::CallbackServerContext* context, const v1::WatchDevicesRequest* request) override;
 
  private:
   Rental& rental_;
@@ -57,6 +63,7 @@ class DeviceSessionService final : public v1::DeviceSessionService::CallbackServ
   idempotency::Store& idempotency_;
   idempotency::TransactionFactory<Transaction> open_transaction_;
   rpc::WorkerPool& workers_;
+  const std::size_t feed_capacity_;
 };
 
 }  // namespace fleet::device_session

@@ -1,28 +1,9 @@
 #include "api/watch_reactor.h"
 
+#include "api/watch_status.h"
 #include "fleet/common/logging.h"
 
 namespace fleet::device_session {
-namespace {
-
-grpc::Status status_of(Watcher::End reason) {
-  using grpc::StatusCode;
-  switch (reason) {
-    case Watcher::End::kCancelled:
-      return grpc::Status(StatusCode::CANCELLED, "Cancelled");
-    case Watcher::End::kOverflow:
-      return grpc::Status(StatusCode::RESOURCE_EXHAUSTED, "Watcher fell behind");
-    case Watcher::End::kNotFound:
-      return grpc::Status(StatusCode::NOT_FOUND, "Device not found");
-    case Watcher::End::kShutdown:
-      return grpc::Status(StatusCode::UNAVAILABLE, "Service shutting down");
-    case Watcher::End::kFailed:
-      break;
-  }
-  return grpc::Status(StatusCode::UNAVAILABLE, "Service unavailable");
-}
-
-}  // namespace
 
 std::shared_ptr<WatchReactor> WatchReactor::open(DeviceHub& hub, std::int64_t device_id,
                                                  std::size_t capacity) {
@@ -39,7 +20,7 @@ void WatchReactor::start_write(const DeviceEvent& event) {
 
 void WatchReactor::finish(End reason) {
   if (reason == End::kOverflow) log::warn("watcher_overflow", {{"device_id", device_id_}});
-  Finish(status_of(reason));
+  Finish(watch_status(reason));
 }
 
 void WatchReactor::OnDone() {

@@ -3,59 +3,22 @@
 #include <vector>
 
 namespace fleet::device_session {
+namespace {
 
-void Watcher::deliver(const DeviceEvent& event) {
-  std::unique_lock lock(mutex_);
-  if (finished_ || ending_) return;
-  if (queue_.size() >= capacity_) {
-    ending_ = End::kOverflow;
-    queue_.clear();
-  } else {
-    queue_.push_back(event);
+// Hands `event` to every live watcher of `watchers`, forgetting those that are gone.
+template <typename W, typename Event>
+void deliver_all(std::map<DeviceHub::Ticket, std::weak_ptr<W>>& watchers, const Event& event) {
+  for (auto it = watchers.begin(); it != watchers.end();) {
+    if (auto watcher = it->second.lock()) {
+      watcher->deliver(event);
+      ++it;
+    } else {
+      it = watchers.erase(it);
+    }
   }
-  pump(lock);
 }
 
-void Watcher::begin(const DeviceEvent& snapshot) {
-  std::unique_lock lock(mutex_);
-  if (started_ || finished_ || ending_) return;
-  queue_.push_front(snapshot);
-  started_ = true;
-  pump(lock);
-}
-
-void Watcher::end(End reason) {
-  std::unique_lock lock(mutex_);
-  if (finished_ || ending_) return;
-  ending_ = reason;
-  queue_.clear();
-  pump(lock);
-}
-
-void Watcher::write_done(bool ok) {
-  std::unique_lock lock(mutex_);
-  writing_.reset();
-  if (!ok && !ending_) ending_ = End::kCancelled;
-  pump(lock);
-}
-
-void Watcher::pump(std::unique_lock<std::mutex>& lock) {
-  if (finished_ || writing_) return;
-  if (ending_) {
-    finished_ = true;
-    const End reason = *ending_;
-    lock.unlock();
-    finish(reason);
-    return;
-  }
-  if (!started_ || queue_.empty()) return;
-  writing_ = std::move(queue_.front());
-  queue_.pop_front();
-  // writing_ is left alone until write_done, which cannot come before start_write is called.
-  const DeviceEvent& event = *writing_;
-  lock.unlock();
-  start_write(event);
-}
+}  // namespace
 
 DeviceHub::Ticket DeviceHub::subscribe(std::int64_t device_id, std::weak_ptr<Watcher> watcher) {
   std::lock_guard lock(mutex_);
@@ -80,18 +43,37 @@ void DeviceHub::publish(const DeviceEvent& event) {
   Device& device = devices_[event.device.record.id];
   if (event.sequence <= device.last_sequence) return;
   device.last_sequence = event.sequence;
-  for (auto it = device.watchers.begin(); it != device.watchers.end();) {
-    if (auto watcher = it->second.lock()) {
-      watcher->deliver(event);
-      ++it;
-    } else {
-      it = device.watchers.erase(it);
-    }
-  }
+  deliver_all(device.watchers, event);
+  deliver_all(feed_, FeedEvent{event});
+}
+
+void DeviceHub::publish(const Wallet& wallet) {
+  std::lock_guard lock(mutex_);
+  deliver_all(feed_, FeedEvent{wallet});
+}
+
+DeviceHub::Ticket DeviceHub::subscribe_all(std::weak_ptr<FeedWatcher> watcher) {
+  std::lock_guard lock(mutex_);
+  const Ticket ticket = next_ticket_++;
+  feed_.emplace(ticket, std::move(watcher));
+  return ticket;
+}
+
+void DeviceHub::unsubscribe_all(Ticket ticket) {
+  std::lock_guard lock(mutex_);
+  feed_.erase(ticket);
+}
+
+std::size_t DeviceHub::feed_watchers() const {
+  std::lock_guard lock(mutex_);
+  std::size_t live = 0;
+  for (const auto& [ticket, weak] : feed_) live += weak.expired() ? 0 : 1;
+  return live;
 }
 
 void DeviceHub::end_all(Watcher::End reason) {
   std::vector<std::shared_ptr<Watcher>> all;
+  std::vector<std::shared_ptr<FeedWatcher>> feed;
   {
     std::lock_guard lock(mutex_);
     for (auto& [id, device] : devices_) {
@@ -99,8 +81,12 @@ void DeviceHub::end_all(Watcher::End reason) {
         if (auto watcher = weak.lock()) all.push_back(std::move(watcher));
       }
     }
+    for (auto& [ticket, weak] : feed_) {
+      if (auto watcher = weak.lock()) feed.push_back(std::move(watcher));
+    }
   }
   for (auto& watcher : all) watcher->end(reason);
+  for (auto& watcher : feed) watcher->end(reason);
 }
 
 std::size_t DeviceHub::watchers(std::int64_t device_id) const {

@@ -1,59 +1,22 @@
 #pragma once
-// Live device changes for watchers (the WatchDevice stream). The service publishes each start,
-// stop and expiry after its commit; the hub hands it to that device's watchers in order.
+// Live device changes for watchers (the WatchDevice and WatchDevices streams). The service
+// publishes each start, stop, expiry and wallet change after its commit; the hub hands it to
+// that device's watchers and to every feed watcher, in order.
 // Each watcher has a bounded queue: one that falls behind is ended, never buffered without limit.
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 
 #include "domain/model.h"
+#include "domain/watcher.h"
 
 namespace fleet::device_session {
 
-// One watcher's stream as a state machine, independent of gRPC: the snapshot first, then events
-// in order, one write outstanding at a time, and exactly one finish. The gRPC reactor implements
-// start_write and finish; tests implement them with a recorder.
-class Watcher {
- public:
-  enum class End { kCancelled, kOverflow, kNotFound, kShutdown, kFailed };
-  static constexpr std::size_t kDefaultCapacity = 32;
-
-  explicit Watcher(std::size_t capacity = kDefaultCapacity) : capacity_(capacity) {}
-  virtual ~Watcher() = default;
-  Watcher(const Watcher&) = delete;
-  Watcher& operator=(const Watcher&) = delete;
-
-  // An event from the hub. Held back until begin(); more than `capacity` events waiting ends
-  // the watcher with kOverflow.
-  void deliver(const DeviceEvent& event);
-  // The state when the watch began: written before anything delivered so far.
-  void begin(const DeviceEvent& snapshot);
-  // Ends the stream once the write in progress (if any) completes; idempotent.
-  void end(End reason);
-  // The transport completed the outstanding write; !ok means the stream is broken.
-  void write_done(bool ok);
-
- protected:
-  // Never more than one outstanding; `event` stays valid until write_done.
-  virtual void start_write(const DeviceEvent& event) = 0;
-  // Called exactly once, never while a write is outstanding.
-  virtual void finish(End reason) = 0;
-
- private:
-  // Starts the next write or the finish, outside the lock (unlocks it).
-  void pump(std::unique_lock<std::mutex>& lock);
-
-  const std::size_t capacity_;
-  std::mutex mutex_;
-  std::deque<DeviceEvent> queue_;
-  std::optional<DeviceEvent> writing_;  // the event of the outstanding write
-  std::optional<End> ending_;
-  bool started_ = false;
-  bool finished_ = false;
-};
+// A WatchDevice stream (one device) and a WatchDevices stream (the feed of all devices and
+// wallets), as state machines (domain/watcher.h).
+using Watcher = StreamWatcher<DeviceEvent>;
+using FeedWatcher = StreamWatcher<FeedEvent>;
 
 class DeviceHub {
  public:
@@ -66,8 +29,18 @@ class DeviceHub {
   // Delivers to the device's watchers, in publish order. An event whose sequence is not newer
   // than one already published for its device is stale (its publisher lost a race after commit)
   // and dropped: every event carries the device's whole state, so the newer one already told all.
+  // Feed watchers get the event too.
   void publish(const DeviceEvent& event);
-  // Ends every watcher, e.g. at shutdown.
+  // A wallet's balance after a committed change, for the feed watchers.
+  void publish(const Wallet& wallet);
+
+  // Every device event and wallet change published from now on reaches `watcher` (held
+  // weakly, as above).
+  Ticket subscribe_all(std::weak_ptr<FeedWatcher> watcher);
+  void unsubscribe_all(Ticket ticket);
+  std::size_t feed_watchers() const;
+
+  // Ends every watcher (feed watchers too), e.g. at shutdown.
   void end_all(Watcher::End reason);
   std::size_t watchers(std::int64_t device_id) const;
 
@@ -78,6 +51,7 @@ class DeviceHub {
   };
   mutable std::mutex mutex_;
   std::map<std::int64_t, Device> devices_;
+  std::map<Ticket, std::weak_ptr<FeedWatcher>> feed_;
   Ticket next_ticket_ = 1;
 };
 

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "fleet/common/money.h"
@@ -25,6 +26,8 @@ struct DeviceRecord {
   std::optional<TimePoint> end_time;
   std::optional<std::int64_t> session_id;
   std::optional<Money> charged;
+  // Incremented by every change of the device (start, stop, expiry), in commit order.
+  std::int64_t version = 0;
 
   bool has_session() const { return session_id.has_value(); }
   // True while the session has time left at `now`.
@@ -65,8 +68,11 @@ struct NewSession {
 };
 
 struct Wallet {
-  std::int64_t user_id;
+  std::int64_t user_id = 0;
   Money cash;
+  // The id of its latest ledger entry, 0 while it has none: ledger ids grow, and a wallet's
+  // entries are written under its row lock, so a larger version is a later balance.
+  std::int64_t version = 0;
 };
 
 enum class LedgerKind { kCharge, kRefund, kAdjustment };
@@ -105,6 +111,12 @@ struct DeviceEvent {
   std::int64_t sequence = 0;
 };
 
+// End of the snapshot of WatchDevices: every device has been sent once.
+struct SnapshotEnd {};
+// One message of the all-devices feed (WatchDevices): a device's state, the end of the
+// snapshot, or a wallet's balance after a committed change.
+using FeedEvent = std::variant<DeviceEvent, SnapshotEnd, Wallet>;
+
 struct StartCommand {
   std::int64_t device_id;
   std::int64_t user_id;
@@ -113,7 +125,8 @@ struct StartCommand {
 struct StartOutcome {
   DeviceView device;
   Money charged;
-  std::vector<DeviceEvent> events;  // to publish once committed
+  Wallet wallet;                    // the user's, after the charge
+  std::vector<DeviceEvent> events;  // to publish once committed, with `wallet`
 };
 
 struct StopCommand {
@@ -124,6 +137,7 @@ struct StopCommand {
 struct StopOutcome {
   DeviceView device;  // freed
   Money refund;
+  Wallet wallet;  // the session user's, after the refund
   std::vector<DeviceEvent> events;
 };
 

@@ -30,7 +30,9 @@ DeviceEvent expire(Transaction& tx, const DeviceRecord& device, TimePoint now) {
   tx.close_session(*device.session_id, device.end_time.value_or(now), EndReason::kExpired,
                    std::nullopt);
   tx.mark_idle(device.id);
-  return DeviceEvent{DeviceEvent::Kind::kExpired, DeviceView{freed(device), now},
+  DeviceRecord after = freed(device);
+  ++after.version;  // as mark_idle did
+  return DeviceEvent{DeviceEvent::Kind::kExpired, DeviceView{std::move(after), now},
                      2 * *device.session_id + 1};
 }
 
@@ -84,7 +86,7 @@ StartOutcome Rental::start(Transaction& tx, const StartCommand& command) {
     }
     // Its time is up but the sweeper has not been by yet.
     outcome.events.push_back(expire(tx, *device, now));
-    device = freed(std::move(*device));
+    device = outcome.events.back().device.record;
   }
 
   const Money cost = Money::prorate(device->hourly_cost, command.duration_minutes, 60);
@@ -96,22 +98,24 @@ StartOutcome Rental::start(Transaction& tx, const StartCommand& command) {
   tx.set_cash(command.user_id, balance, now);
   const auto session_id =
       tx.open_session({device->id, command.user_id, now, end_time, /*charged=*/cost});
-  tx.add_ledger({.user_id = command.user_id,
-                 .kind = LedgerKind::kCharge,
-                 .amount = -cost,
-                 .balance_after = balance,
-                 .device_id = device->id,
-                 .session_id = session_id,
-                 .actor_user_id = std::nullopt,
-                 .created_at = now});
+  const auto entry = tx.add_ledger({.user_id = command.user_id,
+                                    .kind = LedgerKind::kCharge,
+                                    .amount = -cost,
+                                    .balance_after = balance,
+                                    .device_id = device->id,
+                                    .session_id = session_id,
+                                    .actor_user_id = std::nullopt,
+                                    .created_at = now});
   tx.mark_running(device->id, command.user_id, end_time, session_id);
 
   device->user_id = command.user_id;
   device->end_time = end_time;
   device->session_id = session_id;
   device->charged = cost;
+  ++device->version;  // as mark_running did
   outcome.device = DeviceView{*device, now};
   outcome.charged = cost;
+  outcome.wallet = Wallet{command.user_id, balance, entry};
   outcome.events.push_back(
       DeviceEvent{DeviceEvent::Kind::kStarted, outcome.device, 2 * session_id});
   return outcome;
@@ -137,20 +141,23 @@ StopOutcome Rental::stop(Transaction& tx, const StopCommand& command) {
   const Money balance = tx.lock_wallet(user_id, now) + refund;
 
   tx.set_cash(user_id, balance, now);
-  tx.add_ledger({.user_id = user_id,
-                 .kind = LedgerKind::kRefund,
-                 .amount = refund,
-                 .balance_after = balance,
-                 .device_id = device->id,
-                 .session_id = session_id,
-                 .actor_user_id = command.actor_user_id,
-                 .created_at = now});
+  const auto entry = tx.add_ledger({.user_id = user_id,
+                                    .kind = LedgerKind::kRefund,
+                                    .amount = refund,
+                                    .balance_after = balance,
+                                    .device_id = device->id,
+                                    .session_id = session_id,
+                                    .actor_user_id = command.actor_user_id,
+                                    .created_at = now});
   tx.close_session(session_id, now, EndReason::kStopped, refund);
   tx.mark_idle(device->id);
 
   StopOutcome outcome;
-  outcome.device = DeviceView{freed(std::move(*device)), now};
+  DeviceRecord after = freed(std::move(*device));
+  ++after.version;  // as mark_idle did
+  outcome.device = DeviceView{std::move(after), now};
   outcome.refund = refund;
+  outcome.wallet = Wallet{user_id, balance, entry};
   outcome.events.push_back(
       DeviceEvent{DeviceEvent::Kind::kStopped, outcome.device, 2 * session_id + 1});
   return outcome;
@@ -159,14 +166,14 @@ StopOutcome Rental::stop(Transaction& tx, const StopCommand& command) {
 StartOutcome Rental::start(const StartCommand& command) {
   StartOutcome outcome;
   repository_.transact([&](Transaction& tx) { outcome = start(tx, command); });
-  publish(outcome.events);
+  publish(outcome.events, {outcome.wallet});
   return outcome;
 }
 
 StopOutcome Rental::stop(const StopCommand& command) {
   StopOutcome outcome;
   repository_.transact([&](Transaction& tx) { outcome = stop(tx, command); });
-  publish(outcome.events);
+  publish(outcome.events, {outcome.wallet});
   return outcome;
 }
 
@@ -174,14 +181,14 @@ std::vector<Wallet> Rental::wallets(const std::vector<std::int64_t>& user_ids) {
   if (user_ids.size() > kMaxWalletsPerCall) {
     throw DomainError(ErrorCode::kInvalidArgument, "Too many user ids");
   }
-  std::map<std::int64_t, Money> found;
+  std::map<std::int64_t, Wallet> found;
   if (!user_ids.empty()) {
-    for (const auto& wallet : repository_.wallets(user_ids)) found[wallet.user_id] = wallet.cash;
+    for (const auto& wallet : repository_.wallets(user_ids)) found[wallet.user_id] = wallet;
   }
   std::vector<Wallet> result;
   for (const auto id : user_ids) {
     const auto it = found.find(id);
-    result.push_back({id, it == found.end() ? Money() : it->second});
+    result.push_back(it == found.end() ? Wallet{id, Money(), 0} : it->second);
   }
   return result;
 }
@@ -194,20 +201,30 @@ Wallet Rental::set_cash(std::int64_t user_id, std::string_view cash, std::int64_
                       "Cash must be a non-negative amount with at most two decimals");
   }
   const auto now = clock_.now();
+  Wallet after;
+  bool changed = false;
   repository_.transact([&](Transaction& tx) {
     const Money before = tx.lock_wallet(user_id, now);
-    if (before == *amount) return;
+    after = Wallet{user_id, before, 0};
+    changed = before != *amount;
+    if (!changed) {
+      after.version = tx.wallet_version(user_id);
+      return;
+    }
     tx.set_cash(user_id, *amount, now);
-    tx.add_ledger({.user_id = user_id,
-                   .kind = LedgerKind::kAdjustment,
-                   .amount = *amount - before,
-                   .balance_after = *amount,
-                   .device_id = std::nullopt,
-                   .session_id = std::nullopt,
-                   .actor_user_id = actor_user_id > 0 ? std::optional(actor_user_id) : std::nullopt,
-                   .created_at = now});
+    after.cash = *amount;
+    after.version = tx.add_ledger(
+        {.user_id = user_id,
+         .kind = LedgerKind::kAdjustment,
+         .amount = *amount - before,
+         .balance_after = *amount,
+         .device_id = std::nullopt,
+         .session_id = std::nullopt,
+         .actor_user_id = actor_user_id > 0 ? std::optional(actor_user_id) : std::nullopt,
+         .created_at = now});
   });
-  return Wallet{user_id, *amount};
+  if (changed) publish({}, {after});
+  return after;
 }
 
 std::vector<LedgerEntry> Rental::ledger(std::int64_t user_id) {
@@ -230,12 +247,13 @@ std::size_t Rental::expire_due() {
 
 std::optional<TimePoint> Rental::next_end_time() { return repository_.next_end_time(); }
 
-void Rental::publish(const std::vector<DeviceEvent>& events) {
+void Rental::publish(const std::vector<DeviceEvent>& events, const std::vector<Wallet>& wallets) {
   bool started = false;
   for (const auto& event : events) {
     hub_.publish(event);
     started = started || event.kind == DeviceEvent::Kind::kStarted;
   }
+  for (const auto& wallet : wallets) hub_.publish(wallet);
   if (!started) return;
   std::lock_guard lock(listener_mutex_);
   if (on_started_) on_started_();

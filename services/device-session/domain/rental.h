@@ -40,9 +40,10 @@ class Rental {
   StartOutcome start(const StartCommand& command);
   StopOutcome stop(const StopCommand& command);
 
-  // In the order asked; an account without a wallet has 0.00.
+  // In the order asked, with versions; an account without a wallet has 0.00, version 0.
   std::vector<Wallet> wallets(const std::vector<std::int64_t>& user_ids);
-  // An admin's adjustment: the difference goes to the ledger (nothing when it is zero).
+  // An admin's adjustment: the difference goes to the ledger (nothing when it is zero) and the
+  // new balance to the feed watchers after the commit.
   Wallet set_cash(std::int64_t user_id, std::string_view cash, std::int64_t actor_user_id);
   std::vector<LedgerEntry> ledger(std::int64_t user_id);
 
@@ -51,7 +52,8 @@ class Rental {
   std::size_t expire_due();
   std::optional<TimePoint> next_end_time();
 
-  void publish(const std::vector<DeviceEvent>& events);
+  // Device events and wallet changes, after their commit.
+  void publish(const std::vector<DeviceEvent>& events, const std::vector<Wallet>& wallets = {});
   // Called after a start was published: the expiry sweeper's cue to look at its schedule again.
   void on_started(std::function<void()> listener);
 

@@ -20,6 +20,9 @@ class Transaction {
   virtual std::vector<DeviceRecord> lock_expired_devices(TimePoint now) = 0;
   // The wallet's cash, created at 0.00 (updated_at = now) if missing.
   virtual Money lock_wallet(std::int64_t user_id, TimePoint now) = 0;
+  // The id of the user's latest ledger entry (0 if none), read without locking: call it after
+  // lock_wallet, which keeps other writers of this wallet out.
+  virtual std::int64_t wallet_version(std::int64_t user_id) = 0;
   virtual void set_cash(std::int64_t user_id, Money cash, TimePoint now) = 0;
   // Returns the new entry's id.
   virtual std::int64_t add_ledger(const LedgerEntry& entry) = 0;
@@ -27,6 +30,7 @@ class Transaction {
   virtual std::int64_t open_session(const NewSession& session) = 0;
   virtual void close_session(std::int64_t session_id, TimePoint ended_at, EndReason reason,
                              std::optional<Money> refunded) = 0;
+  // Both increment the device's version by one.
   virtual void mark_running(std::int64_t device_id, std::int64_t user_id, TimePoint end_time,
                             std::int64_t session_id) = 0;
   // No user, no end time, no session.
@@ -46,7 +50,7 @@ class Repository {
   virtual std::optional<DeviceRecord> get_device(std::int64_t id) = 0;
   // The earliest end_time of any session still marked on a device.
   virtual std::optional<TimePoint> next_end_time() = 0;
-  // The wallets that exist among user_ids, in any order.
+  // The wallets that exist among user_ids (with their versions), in any order.
   virtual std::vector<Wallet> wallets(const std::vector<std::int64_t>& user_ids) = 0;
   // Oldest first.
   virtual std::vector<LedgerEntry> ledger(std::int64_t user_id) = 0;

@@ -8,8 +8,12 @@ namespace fleet::device_session {
 namespace {
 
 constexpr std::string_view kSelectDevice =
-    "SELECT d.id, d.name, d.type, d.hourly_cost, d.user_id, d.end_time, d.session_id, s.charged"
-    " FROM devices d LEFT JOIN sessions s ON s.id = d.session_id ";
+    "SELECT d.id, d.name, d.type, d.hourly_cost, d.user_id, d.end_time, d.session_id, s.charged,"
+    " d.version FROM devices d LEFT JOIN sessions s ON s.id = d.session_id ";
+
+// A wallet's version is the id of its latest ledger entry (ix_ledger_user makes it one probe).
+constexpr std::string_view kWalletVersion =
+    "COALESCE((SELECT MAX(l.id) FROM ledger l WHERE l.user_id = w.user_id), 0)";
 
 // GetWallets looks ids up in chunks of this size, padded with repeats, so that one statement
 // text serves any number of ids (statements are cached per connection by text).
@@ -25,6 +29,7 @@ DeviceRecord device_of(const db::Row& row) {
   d.end_time = db::opt_time(row, 5);
   d.session_id = db::opt_i64(row, 6);
   if (!row.is_null(7)) d.charged = Money::from_db(row.str(7));
+  d.version = row.i64(8);
   return d;
 }
 
@@ -71,6 +76,12 @@ Money MariadbTransaction::lock_wallet(std::int64_t user_id, TimePoint now) {
   return Money::from_db(row->str(0));
 }
 
+std::int64_t MariadbTransaction::wallet_version(std::int64_t user_id) {
+  const auto row =
+      conn_.query_one("SELECT COALESCE(MAX(id), 0) FROM ledger WHERE user_id = ?", {user_id});
+  return row ? row->i64(0) : 0;
+}
+
 void MariadbTransaction::set_cash(std::int64_t user_id, Money cash, TimePoint now) {
   conn_.execute("UPDATE wallets SET cash = ?, updated_at = ? WHERE user_id = ?",
                 {cash.str(), db::format_datetime(now), user_id});
@@ -107,13 +118,16 @@ void MariadbTransaction::close_session(std::int64_t session_id, TimePoint ended_
 
 void MariadbTransaction::mark_running(std::int64_t device_id, std::int64_t user_id,
                                       TimePoint end_time, std::int64_t session_id) {
-  conn_.execute("UPDATE devices SET user_id = ?, end_time = ?, session_id = ? WHERE id = ?",
-                {user_id, db::format_datetime(end_time), session_id, device_id});
+  conn_.execute(
+      "UPDATE devices SET user_id = ?, end_time = ?, session_id = ?, version = version + 1"
+      " WHERE id = ?",
+      {user_id, db::format_datetime(end_time), session_id, device_id});
 }
 
 void MariadbTransaction::mark_idle(std::int64_t device_id) {
   conn_.execute(
-      "UPDATE devices SET user_id = NULL, end_time = NULL, session_id = NULL WHERE id = ?",
+      "UPDATE devices SET user_id = NULL, end_time = NULL, session_id = NULL,"
+      " version = version + 1 WHERE id = ?",
       {device_id});
 }
 
@@ -150,7 +164,8 @@ std::optional<TimePoint> MariadbDeviceSessionRepository::next_end_time() {
 std::vector<Wallet> MariadbDeviceSessionRepository::wallets(
     const std::vector<std::int64_t>& user_ids) {
   static const std::string sql = [] {
-    std::string s = "SELECT user_id, cash FROM wallets WHERE user_id IN (?";
+    std::string s = "SELECT w.user_id, w.cash, " + std::string(kWalletVersion) +
+                    " FROM wallets w WHERE w.user_id IN (?";
     for (std::size_t i = 1; i < kWalletChunk; ++i) s += ", ?";
     return s + ")";
   }();
@@ -161,7 +176,7 @@ std::vector<Wallet> MariadbDeviceSessionRepository::wallets(
     db::Params params(user_ids.begin() + begin, user_ids.begin() + end);
     params.resize(kWalletChunk, db::Param(user_ids[end - 1]));
     for (const auto& row : conn->query(sql, params)) {
-      found.push_back({row.i64(0), Money::from_db(row.str(1))});
+      found.push_back({row.i64(0), Money::from_db(row.str(1)), row.i64(2)});
     }
   }
   return found;

@@ -17,6 +17,7 @@ class MariadbTransaction final : public Transaction {
   std::optional<DeviceRecord> lock_device(std::int64_t id) override;
   std::vector<DeviceRecord> lock_expired_devices(TimePoint now) override;
   Money lock_wallet(std::int64_t user_id, TimePoint now) override;
+  std::int64_t wallet_version(std::int64_t user_id) override;
   void set_cash(std::int64_t user_id, Money cash, TimePoint now) override;
   std::int64_t add_ledger(const LedgerEntry& entry) override;
   std::int64_t open_session(const NewSession& session) override;

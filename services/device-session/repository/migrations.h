@@ -56,6 +56,9 @@ inline constexpr db::Migration kMigrations[] = {
      " KEY ix_ledger_user (user_id, id)"
      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"},
     idempotency::migration(5),
+    // Orders a device's states for the WatchDevices feed and the gateway's read model.
+    {6, "add_devices_version",
+     "ALTER TABLE devices ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0"},
 };
 
 }  // namespace fleet::device_session

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/gateway.h"
+#include "readmodel/devices.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "support/canned_services.h"
@@ -30,11 +31,15 @@ class Harness : public CannedServices {
   server::Upgrade upgrade(std::string target, Headers headers = {});
 
   std::string token_for(const Account& who) const { return signer.token_for(who); }
-  app::Services services() { return app::Services{upstream, keys, metrics, devices, chat}; }
+  app::Services services() {
+    return app::Services{upstream, keys, metrics, devices, chat, &device_model};
+  }
 
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
   realtime::DeviceHub devices{hub_ioc, upstream, clock, metrics};
   realtime::ChatHub chat{clock};
+  // Not current unless a test feeds it (readmodel/device_model_test.cpp): reads go upstream.
+  readmodel::DeviceModel device_model{clock, metrics};
   app::Gateway gateway{services()};
   const Account admin, op, alice, bob;
 };

@@ -42,6 +42,7 @@ class FakeTransaction final : public Transaction {
     return out;
   }
   Money lock_wallet(std::int64_t user_id, TimePoint) override { return s_.wallets[user_id]; }
+  std::int64_t wallet_version(std::int64_t user_id) override { return version_of(user_id); }
   void set_cash(std::int64_t user_id, Money cash, TimePoint) override {
     if (cash < Money()) throw std::logic_error("negative cash");  // the CHECK constraint
     s_.wallets[user_id] = cash;
@@ -69,12 +70,23 @@ class FakeTransaction final : public Transaction {
     d.user_id = user_id;
     d.end_time = end_time;
     d.session_id = session_id;
+    ++d.version;
   }
   void mark_idle(std::int64_t device_id) override {
     auto& d = s_.devices.at(device_id);
     d.user_id.reset();
     d.end_time.reset();
     d.session_id.reset();
+    ++d.version;
+  }
+
+  // The id of the user's latest ledger entry, as the repository computes it.
+  std::int64_t version_of(std::int64_t user_id) const {
+    std::int64_t version = 0;
+    for (const auto& e : s_.ledger) {
+      if (e.user_id == user_id) version = e.id;
+    }
+    return version;
   }
 
   DeviceRecord with_charge(DeviceRecord d) const {
@@ -126,7 +138,7 @@ class FakeRepository final : public Repository {
     std::vector<Wallet> out;
     for (const auto id : ids) {
       if (const auto it = state_.wallets.find(id); it != state_.wallets.end()) {
-        out.push_back({id, it->second});
+        out.push_back({id, it->second, reader().version_of(id)});
       }
     }
     return out;

@@ -432,3 +432,131 @@ TEST_CASE("watchers that come and go while events are published end cleanly",
   for (int i = 0; i < 200 && h.hub.watchers(kWasher) > 0; ++i) std::this_thread::sleep_for(10ms);
   CHECK(h.hub.watchers(kWasher) == 0);
 }
+
+namespace {
+
+// A WatchDevices stream read on the test's thread.
+struct Feed {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::DeviceFeedEvent>> reader;
+  explicit Feed(Harness& h) {
+    Harness::deadline(context);
+    reader = h.stub->WatchDevices(&context, v1::WatchDevicesRequest{});
+  }
+  v1::DeviceFeedEvent next() {
+    v1::DeviceFeedEvent event;
+    REQUIRE(reader->Read(&event));
+    return event;
+  }
+  // The next device event (wallet events of the same change may come first or after).
+  v1::DeviceEvent next_device() {
+    for (;;) {
+      auto event = next();
+      if (event.has_device()) return event.device();
+    }
+  }
+  v1::Wallet next_wallet() {
+    for (;;) {
+      auto event = next();
+      if (event.has_wallet()) return event.wallet();
+    }
+  }
+};
+
+}  // namespace
+
+TEST_CASE("WatchDevices: a snapshot of every device, then changes with increasing versions",
+          "[grpc][integration]") {
+  Harness h;
+  h.set_cash(kAnn, "10.00");
+  Feed feed(h);
+  for (std::int64_t id = 1; id <= 5; ++id) {
+    const auto event = feed.next();
+    REQUIRE(event.has_device());
+    CHECK(event.device().kind() == v1::DeviceEvent::KIND_SNAPSHOT);
+    CHECK(event.device().device().id() == id);
+    CHECK(event.device().device().version() == 0);
+  }
+  CHECK(feed.next().has_snapshot_end());
+
+  const auto started = h.start(kDryer, kAnn, 60);
+  REQUIRE(started.status.ok());
+  CHECK(started.response.device().version() == 1);
+  CHECK(started.response.wallet().user_id() == kAnn);
+  CHECK(started.response.wallet().cash() == "8.50");
+  auto device = feed.next_device();
+  CHECK(device.kind() == v1::DeviceEvent::KIND_STARTED);
+  CHECK(device.device().version() == 1);
+  CHECK(device.device().user_id() == kAnn);
+  auto wallet = feed.next_wallet();
+  CHECK(wallet.cash() == "8.50");
+  CHECK(wallet.version() == started.response.wallet().version());
+  const auto charge_version = wallet.version();
+
+  h.clock.advance(30min);
+  const auto stopped = h.stop(kDryer, kAnn, false);
+  REQUIRE(stopped.status.ok());
+  CHECK(stopped.response.device().version() == 2);
+  CHECK(stopped.response.wallet().cash() == "9.25");
+  device = feed.next_device();
+  CHECK(device.kind() == v1::DeviceEvent::KIND_STOPPED);
+  CHECK(device.device().version() == 2);
+  wallet = feed.next_wallet();
+  CHECK(wallet.cash() == "9.25");
+  CHECK(wallet.version() > charge_version);
+
+  REQUIRE(h.start(kDryer, kAnn, 1).status.ok());
+  CHECK(feed.next_device().device().version() == 3);
+  const auto before = feed.next_wallet().version();  // the second start's charge
+  h.clock.advance(2min);
+  CHECK(h.rental->expire_due() == 1);
+  device = feed.next_device();
+  CHECK(device.kind() == v1::DeviceEvent::KIND_EXPIRED);
+  CHECK(device.device().version() == 4);
+  CHECK_FALSE(device.device().running());
+
+  h.set_cash(kAnn, "42.00");
+  wallet = feed.next_wallet();
+  CHECK(wallet.user_id() == kAnn);
+  CHECK(wallet.cash() == "42.00");
+  CHECK(wallet.version() > before);
+
+  // GetWallets and GetDevice carry the same versions.
+  grpc::ClientContext context;
+  Harness::deadline(context);
+  v1::GetWalletsRequest request;
+  request.add_user_ids(kAnn);
+  request.add_user_ids(kBob);
+  v1::GetWalletsResponse wallets;
+  REQUIRE(h.stub->GetWallets(&context, request, &wallets).ok());
+  CHECK(wallets.wallets(0).version() == wallet.version());
+  CHECK(wallets.wallets(1).version() == 0);
+  CHECK(h.rental->get_device(kDryer).record.version == 4);
+
+  // A resubscriber's snapshot carries the versions.
+  Feed again(h);
+  for (std::int64_t id = 1; id <= 5; ++id) {
+    const auto event = again.next();
+    CHECK(event.device().device().version() == (id == kDryer ? 4 : 0));
+  }
+  CHECK(h.hub.feed_watchers() == 2);
+}
+
+TEST_CASE("WatchDevices: a feed watcher that does not read is ended with RESOURCE_EXHAUSTED",
+          "[grpc][integration]") {
+  Harness h;
+  Feed feed(h);
+  for (int i = 0; i < 6; ++i) feed.next();  // the snapshot and its end
+  DeviceEvent big{DeviceEvent::Kind::kStarted, h.rental->get_device(kWasher), 0};
+  big.device.record.name = std::string(64 * 1024, 'x');
+  for (int i = 1; i <= 5000 && h.hub.feed_watchers() > 0; ++i) {
+    big.sequence = 2 * i;
+    h.hub.publish(big);
+  }
+  v1::DeviceFeedEvent event;
+  int read = 0;
+  while (feed.reader->Read(&event)) ++read;
+  const auto status = feed.reader->Finish();
+  CHECK(status.error_code() == StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(read < 5000);
+}

@@ -125,3 +125,77 @@ TEST_CASE("the hub holds watchers weakly and can end them all", "[hub]") {
   hub.end_all(End::kShutdown);
   CHECK(kept->finished == End::kShutdown);
 }
+
+namespace {
+
+// A FeedWatcher whose transport is a list, completing every write at once.
+class FeedRecorder final : public FeedWatcher {
+ public:
+  using FeedWatcher::FeedWatcher;
+  std::vector<FeedEvent> written;
+  std::optional<End> finished;
+  bool hold = false;  // leave writes outstanding
+
+  void release() {
+    hold = false;
+    write_done(true);
+  }
+
+ private:
+  void start_write(const FeedEvent& event) override {
+    written.push_back(event);
+    if (!hold) write_done(true);
+  }
+  void finish(End reason) override { finished = reason; }
+};
+
+}  // namespace
+
+TEST_CASE("feed watchers get every device event and wallet change after the snapshot", "[hub]") {
+  DeviceHub hub;
+  auto feed = std::make_shared<FeedRecorder>(4);
+  hub.subscribe_all(feed);
+  hub.publish(event(Kind::kStarted, 2, 1));
+  hub.publish(Wallet{7, fleet::Money::cents(850), 11});
+  CHECK(feed->written.empty());  // held back until the snapshot
+  // A snapshot larger than the capacity is no overflow.
+  std::vector<FeedEvent> snapshot;
+  for (int id = 1; id <= 10; ++id) snapshot.emplace_back(event(Kind::kSnapshot, 0, id));
+  snapshot.emplace_back(SnapshotEnd{});
+  feed->begin(snapshot);
+  REQUIRE(feed->written.size() == 13);
+  CHECK(std::holds_alternative<SnapshotEnd>(feed->written[10]));
+  CHECK(std::get<DeviceEvent>(feed->written[11]).kind == Kind::kStarted);
+  CHECK(std::get<Wallet>(feed->written[12]).version == 11);
+  hub.publish(event(Kind::kStarted, 2, 1));  // stale: dropped for the feed too
+  hub.publish(event(Kind::kStopped, 3, 1));
+  CHECK(feed->written.size() == 14);
+  CHECK_FALSE(feed->finished);
+  CHECK(hub.feed_watchers() == 1);
+}
+
+TEST_CASE("a feed watcher that falls behind is ended, never skipped", "[hub]") {
+  DeviceHub hub;
+  auto feed = std::make_shared<FeedRecorder>(2);
+  const auto ticket = hub.subscribe_all(feed);
+  feed->hold = true;
+  feed->begin(std::vector<FeedEvent>{SnapshotEnd{}});  // outstanding
+  hub.publish(Wallet{7, fleet::Money::cents(1), 1});
+  hub.publish(Wallet{7, fleet::Money::cents(2), 2});
+  CHECK_FALSE(feed->finished);
+  hub.publish(Wallet{7, fleet::Money::cents(3), 3});  // the third waiting event
+  feed->release();
+  CHECK(feed->finished == End::kOverflow);
+  CHECK(feed->written.size() == 1);  // nothing after the gap was written
+  hub.end_all(End::kShutdown);       // ends nobody twice
+  hub.unsubscribe_all(ticket);
+  CHECK(hub.feed_watchers() == 0);
+}
+
+TEST_CASE("end_all ends feed watchers too", "[hub]") {
+  DeviceHub hub;
+  auto feed = std::make_shared<FeedRecorder>();
+  hub.subscribe_all(feed);
+  hub.end_all(End::kShutdown);
+  CHECK(feed->finished == End::kShutdown);
+}

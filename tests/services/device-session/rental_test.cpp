@@ -322,3 +322,66 @@ TEST_CASE("start and stop read the clock after the device row is locked", "[rent
   CHECK(stopped.device.as_of == before_lock + std::chrono::seconds(10));
   CHECK(w.repo.state().sessions.at(1).ended_at == before_lock + std::chrono::seconds(10));
 }
+
+namespace {
+
+// Everything the feed got, completing writes at once.
+class FeedLog final : public FeedWatcher {
+ public:
+  std::vector<FeedEvent> written;
+
+ private:
+  void start_write(const FeedEvent& event) override {
+    written.push_back(event);
+    write_done(true);
+  }
+  void finish(End) override {}
+};
+
+}  // namespace
+
+TEST_CASE("every change bumps the device's version; wallet changes go to the feed", "[rental]") {
+  World w;
+  w.repo.set_wallet(kAnn, money("10.00"));
+  auto feed = std::make_shared<FeedLog>();
+  w.hub.subscribe_all(feed);
+  feed->begin(std::vector<FeedEvent>{SnapshotEnd{}});
+
+  const auto started = w.start(kDryer, kAnn, 60);
+  CHECK(started.device.record.version == 1);
+  CHECK(started.wallet.cash.str() == "8.50");
+  CHECK(started.wallet.version == 1);  // the charge's ledger id
+  w.clock.advance(30min);
+  const auto stopped = w.stop(kDryer, kAnn);
+  CHECK(stopped.device.record.version == 2);
+  CHECK(stopped.wallet.cash.str() == "9.25");
+  CHECK(stopped.wallet.version == 2);
+  CHECK(w.rental.get_device(kDryer).record.version == 2);
+
+  // A start after an unswept expiry: the expiry and the start each count.
+  w.start(kDryer, kAnn, 1);
+  w.clock.advance(2min);
+  const auto again = w.start(kDryer, kAnn, 1);
+  REQUIRE(again.events.size() == 2);
+  CHECK(again.events[0].device.record.version == 4);
+  CHECK(again.events[1].device.record.version == 5);
+
+  CHECK(w.rental.set_cash(kAnn, "50", kAdmin).version == 5);
+  CHECK(w.rental.set_cash(kAnn, "50", kAdmin).version == 5);  // no change, no event
+  CHECK(w.rental.wallets({kAnn})[0].version == 5);
+
+  std::vector<std::string> log;
+  for (const auto& event : feed->written) {
+    if (const auto* d = std::get_if<DeviceEvent>(&event)) {
+      log.push_back("device v" + std::to_string(d->device.record.version));
+    } else if (const auto* wallet = std::get_if<Wallet>(&event)) {
+      log.push_back("wallet " + wallet->cash.str() + " v" + std::to_string(wallet->version));
+    } else {
+      log.push_back("end");
+    }
+  }
+  CHECK(log == std::vector<std::string>{"end", "device v1", "wallet 8.50 v1", "device v2",
+                                        "wallet 9.25 v2", "device v3", "wallet 9.22 v3",
+                                        "device v4", "device v5", "wallet 9.19 v4",
+                                        "wallet 50.00 v5"});
+}
