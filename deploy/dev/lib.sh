@@ -12,7 +12,8 @@ FG_DEV_DIR=$FG_REPO/.dev
 
 # TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use (docker-compose
 # and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon; kubectl, for
-# deploy/k8s, is added by fg_missing_packages when missing).
+# deploy/k8s, is added by fg_missing_packages when missing; python3-grpcio and python3-protobuf:
+# the Python gRPC client example, tools/examples/list_devices.py).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -20,7 +21,7 @@ FG_PACKAGES=(
   catch2 libsodium-dev libspdlog-dev pkgconf ccache ninja-build cmake g++
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
   nodejs chromium fonts-liberation
-  python3-yaml docker-compose
+  python3-yaml docker-compose python3-grpcio python3-protobuf
 )
 
 # The services, one row each in start order: read by fg_services_load.
