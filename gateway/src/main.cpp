@@ -39,6 +39,7 @@ struct Settings {
   std::chrono::milliseconds upstream_timeout;
   std::size_t max_body_bytes;
   std::string issuer;
+  app::CorsPolicies cors;
 };
 
 std::map<std::string, std::string, std::less<>> service_addresses() {
@@ -51,6 +52,20 @@ std::map<std::string, std::string, std::less<>> service_addresses() {
   return addresses;
 }
 
+// CORS_ORIGINS, CORS_METHODS, CORS_HEADERS, CORS_MAX_AGE (app/cors.h has the format).
+app::CorsPolicies read_cors() {
+  namespace config = fleet::config;
+  const app::CorsSettings defaults;
+  try {
+    return app::parse_cors({config::get_or("CORS_ORIGINS", defaults.origins),
+                            config::get_or("CORS_METHODS", defaults.methods),
+                            config::get_or("CORS_HEADERS", defaults.headers),
+                            config::get_or("CORS_MAX_AGE", defaults.max_age)});
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(e.what());
+  }
+}
+
 Settings read_settings() {
   namespace config = fleet::config;
   const auto hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -61,6 +76,7 @@ Settings read_settings() {
       std::chrono::milliseconds(config::get_int("UPSTREAM_TIMEOUT_MS", 5000, 1, 600'000)),
       static_cast<std::size_t>(config::get_int("MAX_BODY_BYTES", 1'048'576, 1, 1LL << 30)),
       config::get_or("JWT_ISSUER", "fleetgate"),
+      read_cors(),
   };
 }
 
@@ -117,7 +133,8 @@ int main() {
   realtime::ChatHub chat(*clock);
   readmodel::DeviceModel device_model(*clock, metrics);
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
-  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model});
+  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model},
+                       settings.cors);
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -148,9 +165,10 @@ int main() {
                     std::chrono::steady_clock::now() + std::chrono::seconds(5));
   });
 
-  fleet::log::info("gateway_listening", {{"port", static_cast<int>(server.port())},
-                                         {"threads", static_cast<int>(settings.threads)},
-                                         {"services", static_cast<int>(settings.addresses.size())}});
+  fleet::log::info("gateway_listening",
+                   {{"port", static_cast<int>(server.port())},
+                    {"threads", static_cast<int>(settings.threads)},
+                    {"services", static_cast<int>(settings.addresses.size())}});
   std::vector<std::thread> threads;
   threads.reserve(settings.threads - 1);
   for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });

@@ -183,12 +183,47 @@ def test_oversized_header_is_refused_with_a_4xx(api):
 
 @pytest.fixture(scope="module")
 def fragile(request):
-    stack = Stack("e2e-fragile", {"UPSTREAM_TIMEOUT_MS": "1000"})
+    stack = Stack("e2e-fragile", {"UPSTREAM_TIMEOUT_MS": "1000",
+                                   "CORS_ORIGINS": "; repair=https://shop.example.com",
+                                   "CORS_MAX_AGE": "120"})
     stack.start()
     yield stack
     stack.stop()
     if request.session.testsfailed == 0:
         shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+# --- CORS (on the fragile stack before it is broken) --------------------------------------------------------------------------------------
+
+
+def test_cors_is_off_by_default(api):
+    r = api.request("OPTIONS", "/device/all", headers={"Origin": "https://app.example.com",
+                                                        "Access-Control-Request-Method": "GET"})
+    assert_detail(r, 400, "Disallowed CORS origin")
+    r = api.get("/healthz", headers={"Origin": "https://app.example.com"})
+    assert r.status_code == 200 and "Access-Control-Allow-Origin" not in r.headers
+
+
+def test_cors_preflight_and_response_headers_per_surface(fragile):
+    api = Api(fragile)
+    preflight = {"Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "authorization, content-type"}
+    r = api.request("OPTIONS", "/v1/orders", headers=preflight)
+    assert r.status_code == 204, r.text
+    assert r.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert r.headers["Access-Control-Max-Age"] == "120"
+    assert "POST" in r.headers["Access-Control-Allow-Methods"]
+    assert "Authorization" in r.headers["Access-Control-Allow-Headers"]
+    # The repair origin is not the streetlight surface's; refusals use the surface's error body.
+    assert_streetlight_error(api.request("OPTIONS", "/api/lights/list", headers=preflight), 400,
+                             "Disallowed CORS origin")
+    # A real request from the allowed origin can be read by the browser.
+    me = api.repair_customer()
+    r = api.get(f"/v1/users/{me['id']}", token=me["token"],
+                headers={"Origin": "https://shop.example.com"})
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == "https://shop.example.com"
+    assert "X-Request-Id" in r.headers["Access-Control-Expose-Headers"]
 
 
 def test_a_hung_upstream_is_a_generic_504_after_the_deadline(fragile):
@@ -243,3 +278,4 @@ def test_processes_shut_down_gracefully_on_sigterm(fragile):
     assert fragile.exit_codes.get("gateway") == 0, fragile.exit_codes
     for p in fragile.processes:
         assert p.proc.returncode == 0, (p.name, p.proc.returncode, p.tail())
+

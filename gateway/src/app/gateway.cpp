@@ -16,9 +16,8 @@ std::size_t index_of(Surface surface) { return static_cast<std::size_t>(surface)
 // Operations and documentation: /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc and
 // anything under /docs/ (its assets).
 bool is_ops_path(std::string_view path) {
-  return path == "/healthz" || path == "/readyz" || path == "/metrics" ||
-         path == "/openapi.json" || path == "/docs" || path == "/redoc" ||
-         path.starts_with("/docs/");
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/openapi.json" ||
+         path == "/docs" || path == "/redoc" || path.starts_with("/docs/");
 }
 
 // The answer to a handler's exception, in the surface's error body.
@@ -64,7 +63,8 @@ http::Response unmatched(Surface surface, const Result& match) {
 
 }  // namespace
 
-Gateway::Gateway(Services services) : services_(services) {
+Gateway::Gateway(Services services, CorsPolicies cors)
+    : services_(services), cors_(std::move(cors)) {
   for (const auto& table : surfaces::http_tables()) {
     for (const auto& row : table) {
       surfaces_[index_of(row.surface)].add(std::string(row.method), row.path, &row);
@@ -89,6 +89,19 @@ void Gateway::on_response(std::string_view path, int status) {
 
 boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
   const Surface surface = surface_for_path(request.path);
+  const auto& cors = cors_[index_of(surface)];
+  if (is_preflight(request)) {
+    std::string refusal;
+    if (auto answer = answer_preflight(cors, request, refusal)) co_return std::move(*answer);
+    co_return render::error_response(surface, 400, refusal);
+  }
+  auto response = co_await dispatch(request, surface);
+  add_cors_headers(cors, request, response);
+  co_return response;
+}
+
+boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& request,
+                                                         Surface surface) {
   const auto segments = http::split_path(request.path);
   if (is_ops_path(request.path)) {
     auto ops = ops_.find(request.method, segments);

@@ -1,10 +1,12 @@
 #pragma once
 // The application behind the server: picks the surface by path prefix, finds the row in the
 // surface's endpoint table, runs it through the pipeline, and renders any failure in the
-// surface's error body. WebSocket upgrades are rows of their own table.
+// surface's error body. WebSocket upgrades are rows of their own table. CORS preflights are
+// answered here, before any route or backend.
 #include <array>
 
 #include "app/context.h"
+#include "app/cors.h"
 #include "endpoint/endpoint.h"
 #include "server/server.h"
 
@@ -12,7 +14,7 @@ namespace fleet::gateway::app {
 
 class Gateway final : public server::Application {
  public:
-  explicit Gateway(Services services);
+  explicit Gateway(Services services, CorsPolicies cors = {});
 
   boost::asio::awaitable<http::Response> handle(http::Request request) override;
   http::Response error(std::string_view path, int status, std::string_view text) override;
@@ -21,7 +23,11 @@ class Gateway final : public server::Application {
 
  private:
   using Rows = router::Router<const endpoint::Endpoint*>;
+  // The surface's route for the request (or 404/405), run through the pipeline.
+  boost::asio::awaitable<http::Response> dispatch(const http::Request& request, Surface surface);
+
   Services services_;
+  CorsPolicies cors_;             // indexed by Surface
   std::array<Rows, 5> surfaces_;  // indexed by Surface
   Routes ops_;                    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
   Rows sockets_;                  // WebSocket upgrades of every surface

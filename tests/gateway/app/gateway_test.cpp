@@ -40,8 +40,7 @@ TEST_CASE("validation happens before any upstream call") {
 
 TEST_CASE("upstream failures: 4xx pass their text, 5xx carry only the generic text") {
   Harness h;
-  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::UNAVAILABLE,
-                                      "mariadb at 10.0.0.5 refused");
+  h.canned.fail<authpb::LoginRequest>(grpc::StatusCode::UNAVAILABLE, "mariadb at 10.0.0.5 refused");
   auto unavailable = h.call("POST", "/pisync/auth/login", R"({"username":"pi","password":"pw"})");
   CHECK(unavailable.status == 503);
   CHECK(unavailable.body == R"({"message":"Service unavailable"})");
@@ -73,4 +72,35 @@ TEST_CASE("upstream failures: 4xx pass their text, 5xx carry only the generic te
   CHECK(unanswered.body == R"({"message":"Internal server error"})");
   CHECK(h.canned.unanswered() == std::vector<std::string>{"LoginRequest"});
   h.canned.forget();
+}
+
+TEST_CASE("CORS: preflights are answered without a backend call, in the surface's body") {
+  app::CorsSettings settings;
+  settings.origins = "https://app.example.com";
+  Harness h(true, app::parse_cors(settings));
+  auto preflight = [&](std::string path, std::string origin) {
+    return h.call("OPTIONS", std::move(path), {},
+                  {{"Origin", std::move(origin)},
+                   {"Access-Control-Request-Method", "POST"},
+                   {"Access-Control-Request-Headers", "Authorization"}});
+  };
+  auto allowed = preflight("/v1/orders", "https://app.example.com");
+  CHECK(allowed.status == 204);
+  CHECK(allowed.header("Access-Control-Allow-Origin") == "https://app.example.com");
+  auto refused = preflight("/pisync/devices", "https://evil.example");
+  CHECK(refused.status == 400);
+  CHECK(refused.body == R"({"message":"Disallowed CORS origin"})");
+  CHECK(h.canned.calls().empty());
+
+  // An actual request from the allowed origin carries the header; by default none is allowed.
+  CHECK(h.call("GET", "/healthz", {}, {{"Origin", "https://app.example.com"}})
+            .header("Access-Control-Allow-Origin") == "https://app.example.com");
+  Harness closed;
+  CHECK(closed.call("GET", "/healthz", {}, {{"Origin", "https://app.example.com"}})
+            .header("Access-Control-Allow-Origin")
+            .empty());
+  CHECK(closed
+            .call("OPTIONS", "/v1/orders", {},
+                  {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "GET"}})
+            .status == 400);
 }

@@ -1,7 +1,7 @@
 // The Prometheus text of the gateway's metrics.
-#include <catch2/catch.hpp>
-
 #include "app/metrics.h"
+
+#include <catch2/catch.hpp>
 
 using namespace fleet::gateway;
 

@@ -22,8 +22,9 @@ http::Request request_of(std::string method, std::string target, Harness::Header
 
 }  // namespace
 
-Harness::Harness(bool install_key)
-    : admin(make_account(1, userpb::ROLE_ADMIN, "admin", "admin@example.com", "0000000000")),
+Harness::Harness(bool install_key, app::CorsPolicies cors)
+    : gateway(services(), std::move(cors)),
+      admin(make_account(1, userpb::ROLE_ADMIN, "admin", "admin@example.com", "0000000000")),
       op(make_account(2, userpb::ROLE_OPERATOR, "op", "op@example.com", "1111111111")),
       alice(make_account(3, userpb::ROLE_USER, "alice", "alice@example.com", "2222222222")),
       bob(make_account(4, userpb::ROLE_USER, "bob", "bob@example.com", "3333333333")) {
@@ -33,8 +34,8 @@ Harness::Harness(bool install_key)
 
 http::Response Harness::call(std::string method, std::string target, std::string body,
                              Headers headers) {
-  auto request = request_of(std::move(method), std::move(target), std::move(headers),
-                            "test-request");
+  auto request =
+      request_of(std::move(method), std::move(target), std::move(headers), "test-request");
   if (!body.empty() && !request.has_header("Content-Type")) {
     request.headers.emplace_back("Content-Type", "application/json");
   }

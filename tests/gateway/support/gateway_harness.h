@@ -21,7 +21,7 @@ class Harness : public CannedServices {
   using Headers = std::vector<http::Header>;
 
   // Without `install_key`, the token key is not loaded (as before auth answered GetPublicKey).
-  explicit Harness(bool install_key = true);
+  explicit Harness(bool install_key = true, app::CorsPolicies cors = {});
 
   http::Response call(std::string method, std::string target, std::string body = {},
                       Headers headers = {});
