@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
 #include "server/server.h"
+#include "surfaces/routes.h"
 #include "upstream/upstream.h"
 
 namespace {
@@ -40,6 +42,9 @@ struct Settings {
   std::size_t max_body_bytes;
   std::string issuer;
   app::CorsPolicies cors;
+  app::RateLimitRules rate_limits;
+  std::vector<std::string> trusted_proxies;
+  std::size_t rate_limit_clients;
 };
 
 std::map<std::string, std::string, std::less<>> service_addresses() {
@@ -66,6 +71,40 @@ app::CorsPolicies read_cors() {
   }
 }
 
+// RATE_LIMITS (app/rate_limit.h has the format); a route rule must name a row of a table.
+app::RateLimitRules read_rate_limits() {
+  namespace config = fleet::config;
+  app::RateLimitRules rules;
+  try {
+    rules =
+        app::parse_rate_limits(config::get_or("RATE_LIMITS", std::string(app::kDefaultRateLimits)));
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(e.what());
+  }
+  for (const auto& [route, rate] : rules.routes) {
+    bool found = false;
+    for (const auto& table : surfaces::http_tables()) {
+      for (const auto& row : table) {
+        found = found || route == std::string(row.method) + " " + std::string(row.path);
+      }
+    }
+    if (!found) throw config::ConfigError("RATE_LIMITS: no endpoint '" + route + "'");
+  }
+  return rules;
+}
+
+// "a, b,c" -> {"a", "b", "c"}
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) {
+    item.erase(0, item.find_first_not_of(" \t"));
+    item.erase(item.find_last_not_of(" \t") + 1);
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
 Settings read_settings() {
   namespace config = fleet::config;
   const auto hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -77,6 +116,9 @@ Settings read_settings() {
       static_cast<std::size_t>(config::get_int("MAX_BODY_BYTES", 1'048'576, 1, 1LL << 30)),
       config::get_or("JWT_ISSUER", "fleetgate"),
       read_cors(),
+      read_rate_limits(),
+      split_list(config::get_or("TRUSTED_PROXIES", "")),
+      static_cast<std::size_t>(config::get_int("RATE_LIMIT_CLIENTS", 100'000, 16, 100'000'000)),
   };
 }
 
@@ -133,8 +175,10 @@ int main() {
   realtime::ChatHub chat(*clock);
   readmodel::DeviceModel device_model(*clock, metrics);
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
+  app::RateLimiter limiter(settings.rate_limits, settings.trusted_proxies,
+                           settings.rate_limit_clients, *clock);
   app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model},
-                       settings.cors);
+                       settings.cors, &limiter);
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,

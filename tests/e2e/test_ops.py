@@ -279,3 +279,44 @@ def test_processes_shut_down_gracefully_on_sigterm(fragile):
     for p in fragile.processes:
         assert p.proc.returncode == 0, (p.name, p.proc.returncode, p.tail())
 
+
+
+# --- rate limits (PLATFORM.md): the defaults, on a stack of their own ---------------------------
+
+
+@pytest.fixture(scope="module")
+def limited(request):
+    stack = Stack("e2e-limited", {"RATE_LIMITS": "users-v1=10/20; docs=30/20"})
+    stack.start()
+    yield stack
+    stack.stop()
+    if request.session.testsfailed == 0:
+        shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+def test_users_v1_burst_passes_then_429_with_retry_after_then_refills(limited):
+    api = Api(limited)
+    me = api.register_v1()  # one request of the burst
+    passed, r = 0, None
+    for _ in range(200):  # far faster than 10/s: the bucket empties
+        r = api.get(f"/api/v1/users/{me['id']}", token=me["token"])
+        if r.status_code != 200:
+            break
+        passed += 1
+    assert passed >= 19, passed  # the burst of 20, less the registration
+    assert_detail(r, 429, "Too many requests")
+    assert int(r.headers["Retry-After"]) >= 1
+    time.sleep(0.35)  # 10/s: three requests' worth
+    assert api.get(f"/api/v1/users/{me['id']}", token=me["token"]).status_code == 200
+    assert 'fleetgate_rate_limited_total{surface="users-v1"}' in api.get("/metrics").text
+
+
+def test_rental_and_pisync_are_unlimited_by_default(limited):
+    api = Api(limited)
+    u = api.rental_user()
+    pi = api.login_pisync(limited.admin["username"], limited.admin["password"]).json()["token"]
+    for _ in range(40):
+        assert api.get("/device/all", token=u["token"]).status_code == 200
+        assert api.get("/pisync/devices", token=pi).status_code == 200
+    for _ in range(40):
+        assert api.get("/healthz").status_code == 200

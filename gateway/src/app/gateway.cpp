@@ -20,6 +20,11 @@ bool is_ops_path(std::string_view path) {
          path == "/docs" || path == "/redoc" || path.starts_with("/docs/");
 }
 
+bool is_docs_path(std::string_view path) {
+  return path == "/openapi.json" || path == "/docs" || path == "/redoc" ||
+         path.starts_with("/docs/");
+}
+
 // The answer to a handler's exception, in the surface's error body.
 http::Response failure_response(Surface surface, const http::Request& request,
                                 std::exception_ptr error) {
@@ -63,8 +68,8 @@ http::Response unmatched(Surface surface, const Result& match) {
 
 }  // namespace
 
-Gateway::Gateway(Services services, CorsPolicies cors)
-    : services_(services), cors_(std::move(cors)) {
+Gateway::Gateway(Services services, CorsPolicies cors, RateLimiter* limiter)
+    : services_(services), cors_(std::move(cors)), limiter_(limiter) {
   for (const auto& table : surfaces::http_tables()) {
     for (const auto& row : table) {
       surfaces_[index_of(row.surface)].add(std::string(row.method), row.path, &row);
@@ -104,6 +109,11 @@ boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& re
                                                          Surface surface) {
   const auto segments = http::split_path(request.path);
   if (is_ops_path(request.path)) {
+    if (limiter_ && limiter_->rules().docs && is_docs_path(request.path)) {
+      if (auto refused = limit(request, surface, "docs", *limiter_->rules().docs)) {
+        co_return std::move(*refused);
+      }
+    }
     auto ops = ops_.find(request.method, segments);
     if (ops.kind != router::MatchKind::kFound) co_return unmatched(surface, ops);
     Context ctx{request, std::move(ops.params), http::parse_urlencoded(request.query), surface,
@@ -112,6 +122,14 @@ boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& re
   }
   auto match = surfaces_[index_of(surface)].find(request.method, segments);
   if (match.kind != router::MatchKind::kFound) co_return unmatched(surface, match);
+  if (limiter_) {
+    const auto& row = **match.handler;
+    if (auto rule = limiter_->rules().for_route(surface, row.method, row.path)) {
+      if (auto refused = limit(request, surface, rule->second, rule->first)) {
+        co_return std::move(*refused);
+      }
+    }
+  }
 
   Context ctx{request, std::move(match.params), http::parse_urlencoded(request.query), surface,
               services_};
@@ -122,6 +140,16 @@ boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& re
     response = failure_response(surface, request, std::current_exception());
   }
   co_return std::move(*response);
+}
+
+std::optional<http::Response> Gateway::limit(const http::Request& request, Surface surface,
+                                             std::string_view scope, const Rate& rate) {
+  const auto wait = limiter_->take(request, scope, rate);
+  if (!wait) return std::nullopt;
+  services_.metrics.rate_limited(request.path);
+  auto response = render::error_response(surface, 429, "Too many requests");
+  response.set_header("Retry-After", std::to_string(wait->count()));
+  return response;
 }
 
 boost::asio::awaitable<server::Upgrade> Gateway::upgrade(http::Request request) {

@@ -7,6 +7,7 @@
 
 #include "app/context.h"
 #include "app/cors.h"
+#include "app/rate_limit.h"
 #include "endpoint/endpoint.h"
 #include "server/server.h"
 
@@ -14,7 +15,8 @@ namespace fleet::gateway::app {
 
 class Gateway final : public server::Application {
  public:
-  explicit Gateway(Services services, CorsPolicies cors = {});
+  // Without a limiter, no request is rate limited.
+  explicit Gateway(Services services, CorsPolicies cors = {}, RateLimiter* limiter = nullptr);
 
   boost::asio::awaitable<http::Response> handle(http::Request request) override;
   http::Response error(std::string_view path, int status, std::string_view text) override;
@@ -25,9 +27,13 @@ class Gateway final : public server::Application {
   using Rows = router::Router<const endpoint::Endpoint*>;
   // The surface's route for the request (or 404/405), run through the pipeline.
   boost::asio::awaitable<http::Response> dispatch(const http::Request& request, Surface surface);
+  // 429 in the surface's body with Retry-After when the client's bucket of `scope` is empty.
+  std::optional<http::Response> limit(const http::Request& request, Surface surface,
+                                      std::string_view scope, const Rate& rate);
 
   Services services_;
-  CorsPolicies cors_;             // indexed by Surface
+  CorsPolicies cors_;  // indexed by Surface
+  RateLimiter* limiter_;
   std::array<Rows, 5> surfaces_;  // indexed by Surface
   Routes ops_;                    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
   Rows sockets_;                  // WebSocket upgrades of every surface

@@ -21,6 +21,15 @@ void Metrics::count_request(std::string_view path, int status) {
   requests_[surface_index(path)][static_cast<std::size_t>(status - kMinStatus)]++;
 }
 
+void Metrics::rate_limited(std::string_view path) { rate_limited_[surface_index(path)]++; }
+
+std::uint64_t Metrics::rate_limited_count(std::string_view surface) const {
+  for (std::size_t i = 0; i < kSurfaces; ++i) {
+    if (kSurfaceLabels[i] == surface) return rate_limited_[i].load();
+  }
+  return 0;
+}
+
 std::uint64_t Metrics::requests(std::string_view surface, int status) const {
   if (status < kMinStatus || status > kMaxStatus) return 0;
   for (std::size_t i = 0; i < kSurfaces; ++i) {
@@ -54,15 +63,15 @@ std::string Metrics::render() const {
       "fleetgate_ws_dropped_slow_total " +
       std::to_string(dropped_slow_.load()) + "\n";
   out +=
-      "# HELP fleetgate_read_model_reads_total Reads answered from a read model (hit) or sent "
-      "upstream (miss).\n"
-      "# TYPE fleetgate_read_model_reads_total counter\n";
-  out +=
       "# HELP fleetgate_device_model_current 1 while the device read model answers reads (its "
       "feed live, its snapshot received).\n"
       "# TYPE fleetgate_device_model_current gauge\n"
       "fleetgate_device_model_current " +
       std::string(device_model_current_.load() ? "1" : "0") + "\n";
+  out +=
+      "# HELP fleetgate_read_model_reads_total Reads answered from a read model (hit) or sent "
+      "upstream (miss).\n"
+      "# TYPE fleetgate_read_model_reads_total counter\n";
   constexpr std::string_view kModels[] = {"device", "wallet"};
   for (std::size_t m = 0; m < 2; ++m) {
     for (int hit = 1; hit >= 0; --hit) {
@@ -70,6 +79,14 @@ std::string Metrics::render() const {
              "\",result=\"" + (hit ? "hit" : "miss") + "\"} " +
              std::to_string(read_model_[m][static_cast<std::size_t>(hit)].load()) + "\n";
     }
+  }
+  out +=
+      "# HELP fleetgate_rate_limited_total Requests refused with 429 by the rate limits, by "
+      "surface (docs count under rental).\n"
+      "# TYPE fleetgate_rate_limited_total counter\n";
+  for (std::size_t s = 0; s < kSurfaces; ++s) {
+    out += "fleetgate_rate_limited_total{surface=\"" + std::string(kSurfaceLabels[s]) + "\"} " +
+           std::to_string(rate_limited_[s].load()) + "\n";
   }
   out +=
       "# HELP fleetgate_http_requests_total HTTP responses by surface and status.\n"

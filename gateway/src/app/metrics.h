@@ -30,6 +30,10 @@ class Metrics {
   std::uint64_t read_model_reads(ReadModel model, bool hit) const {
     return read_model_[index(model)][hit ? 1 : 0].load();
   }
+  // A request refused by the rate limits (app/rate_limit.h); `path` picks the surface label.
+  void rate_limited(std::string_view path);
+  std::uint64_t rate_limited_count(std::string_view surface) const;
+
   // Whether the device read model is current (its feed live and its snapshot received).
   void device_model_current(bool current) { device_model_current_ = current; }
 
@@ -51,6 +55,7 @@ class Metrics {
   std::atomic<std::int64_t> streams_{0};
   std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
   std::atomic<bool> device_model_current_{false};
+  std::array<std::atomic<std::uint64_t>, kSurfaces> rate_limited_{};
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

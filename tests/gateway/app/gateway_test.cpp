@@ -104,3 +104,27 @@ TEST_CASE("CORS: preflights are answered without a backend call, in the surface'
                   {{"Origin", "https://app.example.com"}, {"Access-Control-Request-Method", "GET"}})
             .status == 400);
 }
+
+TEST_CASE("rate limits: 429 in the surface's body with Retry-After, before any backend call") {
+  fleet::ManualClock clock;
+  app::RateLimiter limiter(app::parse_rate_limits("users-v1=1/2; docs=1/1"), {}, 1000, clock);
+  Harness h(true, {}, &limiter);
+  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);
+  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);
+  const auto calls = h.canned.calls().size();
+  auto refused = h.as(h.alice, "GET", "/api/v1/users/3");
+  CHECK(refused.status == 429);
+  CHECK(refused.body == R"({"detail":"Too many requests"})");
+  CHECK(refused.header("Retry-After") == "1");
+  CHECK(h.canned.calls().size() == calls);
+  CHECK(h.metrics.rate_limited_count("users-v1") == 1);
+  // Other surfaces have no limit by default (a 422 is past the limits); probes never have one.
+  for (int i = 0; i < 5; ++i) {
+    CHECK(h.as(h.alice, "GET", "/user/abc").status == 422);
+    CHECK(h.call("GET", "/healthz").status == 200);
+  }
+  CHECK(h.call("GET", "/openapi.json").status == 200);
+  CHECK(h.call("GET", "/openapi.json").status == 429);
+  clock.advance(std::chrono::seconds(1));
+  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);
+}

@@ -22,8 +22,8 @@ http::Request request_of(std::string method, std::string target, Harness::Header
 
 }  // namespace
 
-Harness::Harness(bool install_key, app::CorsPolicies cors)
-    : gateway(services(), std::move(cors)),
+Harness::Harness(bool install_key, app::CorsPolicies cors, app::RateLimiter* limiter)
+    : gateway(services(), std::move(cors), limiter),
       admin(make_account(1, userpb::ROLE_ADMIN, "admin", "admin@example.com", "0000000000")),
       op(make_account(2, userpb::ROLE_OPERATOR, "op", "op@example.com", "1111111111")),
       alice(make_account(3, userpb::ROLE_USER, "alice", "alice@example.com", "2222222222")),

@@ -21,7 +21,8 @@ class Harness : public CannedServices {
   using Headers = std::vector<http::Header>;
 
   // Without `install_key`, the token key is not loaded (as before auth answered GetPublicKey).
-  explicit Harness(bool install_key = true, app::CorsPolicies cors = {});
+  explicit Harness(bool install_key = true, app::CorsPolicies cors = {},
+                   app::RateLimiter* limiter = nullptr);
 
   http::Response call(std::string method, std::string target, std::string body = {},
                       Headers headers = {});
