@@ -22,6 +22,18 @@ def test_readyz(api):
     assert assert_json(r, 200) == {"status": "ready"}
 
 
+def test_metrics_count_a_request_under_its_route_template(api):
+    me = api.admin  # no new account: test_weird_paths_do_not_crash expects ids 2.. to be free
+    assert api.get(f"/api/v1/users/{me['id']}", token=me["token"]).status_code == 200
+    text = api.get("/metrics").text
+    series = ('fleetgate_route_requests_total{surface="users-v1",method="GET",'
+              'route="/api/v1/users/{user_id}",status="200"} ')
+    assert series in text, text[-3000:]
+    assert f"/api/v1/users/{me['id']}\"" not in text
+    assert ('fleetgate_route_duration_seconds_count{surface="users-v1",method="GET",'
+            'route="/api/v1/users/{user_id}"} ') in text
+
+
 def test_every_response_carries_a_request_id(api):
     paths = [("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/no/such/route"),
              ("GET", "/user/all"), ("POST", "/pisync/auth/login"), ("GET", "/v1/users/abc")]

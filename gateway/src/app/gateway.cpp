@@ -73,7 +73,18 @@ Gateway::Gateway(Services services, CorsPolicies cors, RateLimiter* limiter)
   for (const auto& table : surfaces::http_tables()) {
     for (const auto& row : table) {
       surfaces_[index_of(row.surface)].add(std::string(row.method), row.path, &row);
+      row_routes_.emplace(
+          &row, services_.metrics.routes().add(surface_name(row.surface), row.method, row.path));
     }
+  }
+  for (std::size_t i = 0; i < kSurfaceCount; ++i) {
+    const auto name = surface_name(static_cast<Surface>(i));
+    unmatched_route_[i] = services_.metrics.routes().add(name, "*", "unmatched");
+    preflight_route_[i] = services_.metrics.routes().add(name, "OPTIONS", "preflight");
+  }
+  for (const auto* path : {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
+                           "/docs/assets/{file}"}) {
+    ops_routes_.emplace_back(path, services_.metrics.routes().add("ops", "GET", path));
   }
   for (const auto& row : surfaces::socket_rows()) {
     sockets_.add(std::string(row.method), row.path, &row);
@@ -93,22 +104,41 @@ void Gateway::on_response(std::string_view path, int status) {
 }
 
 boost::asio::awaitable<http::Response> Gateway::handle(http::Request request) {
+  const auto started = std::chrono::steady_clock::now();
   const Surface surface = surface_for_path(request.path);
   const auto& cors = cors_[index_of(surface)];
+  std::optional<http::Response> response;
+  std::size_t route = preflight_route_[index_of(surface)];
   if (is_preflight(request)) {
     std::string refusal;
-    if (auto answer = answer_preflight(cors, request, refusal)) co_return std::move(*answer);
-    co_return render::error_response(surface, 400, refusal);
+    response = answer_preflight(cors, request, refusal);
+    if (!response) response = render::error_response(surface, 400, refusal);
+  } else {
+    route = unmatched_route_[index_of(surface)];
+    response = co_await dispatch(request, surface, route);
+    add_cors_headers(cors, request, *response);
   }
-  auto response = co_await dispatch(request, surface);
-  add_cors_headers(cors, request, response);
-  co_return response;
+  services_.metrics.routes().observe(route, response->status,
+                                     std::chrono::steady_clock::now() - started);
+  co_return std::move(*response);
+}
+
+std::size_t Gateway::ops_route(std::string_view path) const {
+  for (const auto& [template_path, id] : ops_routes_) {
+    if (template_path == path ||
+        (template_path.ends_with("{file}") &&
+         path.starts_with(template_path.substr(0, template_path.size() - 6)))) {
+      return id;
+    }
+  }
+  return unmatched_route_[index_of(Surface::kRental)];
 }
 
 boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& request,
-                                                         Surface surface) {
+                                                         Surface surface, std::size_t& route) {
   const auto segments = http::split_path(request.path);
   if (is_ops_path(request.path)) {
+    route = ops_route(request.path);
     if (limiter_ && limiter_->rules().docs && is_docs_path(request.path)) {
       if (auto refused = limit(request, surface, "docs", *limiter_->rules().docs)) {
         co_return std::move(*refused);
@@ -122,6 +152,7 @@ boost::asio::awaitable<http::Response> Gateway::dispatch(const http::Request& re
   }
   auto match = surfaces_[index_of(surface)].find(request.method, segments);
   if (match.kind != router::MatchKind::kFound) co_return unmatched(surface, match);
+  route = row_routes_.at(*match.handler);
   if (limiter_) {
     const auto& row = **match.handler;
     if (auto rule = limiter_->rules().for_route(surface, row.method, row.path)) {

@@ -4,6 +4,8 @@
 // surface's error body. WebSocket upgrades are rows of their own table. CORS preflights are
 // answered here, before any route or backend.
 #include <array>
+#include <unordered_map>
+#include <vector>
 
 #include "app/context.h"
 #include "app/cors.h"
@@ -26,7 +28,10 @@ class Gateway final : public server::Application {
  private:
   using Rows = router::Router<const endpoint::Endpoint*>;
   // The surface's route for the request (or 404/405), run through the pipeline.
-  boost::asio::awaitable<http::Response> dispatch(const http::Request& request, Surface surface);
+  // Sets `route` to the request's id in the route metrics.
+  boost::asio::awaitable<http::Response> dispatch(const http::Request& request, Surface surface,
+                                                  std::size_t& route);
+  std::size_t ops_route(std::string_view path) const;
   // 429 in the surface's body with Retry-After when the client's bucket of `scope` is empty.
   std::optional<http::Response> limit(const http::Request& request, Surface surface,
                                       std::string_view scope, const Rate& rate);
@@ -34,6 +39,12 @@ class Gateway final : public server::Application {
   Services services_;
   CorsPolicies cors_;  // indexed by Surface
   RateLimiter* limiter_;
+  // Ids in the route metrics (app/route_metrics.h): every row, the operations routes, and per
+  // surface its unmatched requests and its CORS preflights.
+  std::unordered_map<const endpoint::Endpoint*, std::size_t> row_routes_;
+  std::vector<std::pair<std::string_view, std::size_t>> ops_routes_;
+  std::array<std::size_t, kSurfaceCount> unmatched_route_{};
+  std::array<std::size_t, kSurfaceCount> preflight_route_{};
   std::array<Rows, 5> surfaces_;  // indexed by Surface
   Routes ops_;                    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
   Rows sockets_;                  // WebSocket upgrades of every surface

@@ -99,6 +99,7 @@ std::string Metrics::render() const {
              "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
     }
   }
+  out += routes_.render();
   return out;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "app/route_metrics.h"
+
 namespace fleet::gateway::app {
 
 enum class SocketKind { kTimeleft, kStatus, kChat };
@@ -42,6 +44,10 @@ class Metrics {
   std::uint64_t dropped_slow() const { return dropped_slow_.load(); }
   std::uint64_t requests(std::string_view surface, int status) const;
 
+  // Per route template: requests by method and status, and latency (app/route_metrics.h).
+  RouteMetrics& routes() { return routes_; }
+  const RouteMetrics& routes() const { return routes_; }
+
   std::string render() const;
 
  private:
@@ -56,6 +62,7 @@ class Metrics {
   std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
   std::atomic<bool> device_model_current_{false};
   std::array<std::atomic<std::uint64_t>, kSurfaces> rate_limited_{};
+  RouteMetrics routes_;
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

@@ -128,3 +128,16 @@ TEST_CASE("rate limits: 429 in the surface's body with Retry-After, before any b
   clock.advance(std::chrono::seconds(1));
   CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);
 }
+
+TEST_CASE("/metrics counts a request under its route template, not its raw path") {
+  Harness h;
+  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);
+  CHECK(h.call("GET", "/nope").status == 404);
+  const auto text = h.call("GET", "/metrics").body;
+  CHECK_THAT(text,
+             Catch::Contains(R"(fleetgate_route_requests_total{surface="users-v1",)"
+                             R"(method="GET",route="/api/v1/users/{user_id}",status="200"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(fleetgate_route_requests_total{surface="rental",)"
+                                   R"(method="*",route="unmatched",status="404"} 1)"));
+  CHECK_THAT(text, !Catch::Contains("/api/v1/users/3"));
+}
