@@ -3,8 +3,12 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
+
+#include "router/surface.h"
 
 namespace fleet::gateway::app {
 
@@ -33,6 +37,16 @@ class Metrics {
   // Whether the device read model is current (its feed live and its snapshot received).
   void device_model_current(bool current) { device_model_current_ = current; }
 
+  // A cacheable row's read answered from the response cache (hit) or sent upstream (miss).
+  void response_cache(Surface surface, bool hit) {
+    response_cache_[static_cast<std::size_t>(surface)][hit ? 1 : 0]++;
+  }
+  std::uint64_t response_cache_reads(Surface surface, bool hit) const {
+    return response_cache_[static_cast<std::size_t>(surface)][hit ? 1 : 0].load();
+  }
+  // Whether a service's change feed is live (the response cache answers for that service).
+  void change_feed_current(std::string_view service, bool current);
+
   std::int64_t open_streams() const { return streams_.load(); }
   std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
   std::uint64_t dropped_slow() const { return dropped_slow_.load(); }
@@ -51,6 +65,9 @@ class Metrics {
   std::atomic<std::int64_t> streams_{0};
   std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
   std::atomic<bool> device_model_current_{false};
+  std::array<std::array<std::atomic<std::uint64_t>, 2>, kSurfaces> response_cache_{};  // [hit]
+  mutable std::mutex feeds_mutex_;  // a change per feed loss or return: rare
+  std::map<std::string, bool, std::less<>> feeds_current_;
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };
