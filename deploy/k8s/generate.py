@@ -48,6 +48,8 @@ CONFIG_DATA = {
     "DEMO_LIGHTS": "off",
     "DEMO_SYNC_DEVICES": "off",
     "SYNC_SUCCESS_RATE": "0.8",
+    "RESPONSE_CACHE_ENTRIES": "10000",
+    "RESPONSE_CACHE_BYTES": "67108864",
 }
 # The Secret: placeholders, to be replaced before the first start (README, "Kubernetes").
 SECRET_DATA = {
@@ -65,12 +67,14 @@ EXTRA_CONFIG = {
     "sync": ["DEMO_SYNC_DEVICES", "SYNC_SUCCESS_RATE"],
 }
 EXTRA_SECRETS = {"auth": ["ADMIN_PASSWORD"]}
-GATEWAY_CONFIG = ["LOG_LEVEL"]
+GATEWAY_CONFIG = ["LOG_LEVEL", "RESPONSE_CACHE_ENTRIES", "RESPONSE_CACHE_BYTES"]
 
 # device-session pushes a device's changes to WatchDevice streams from its own memory, so a
 # second replica's streams would miss the first one's starts and stops: one replica, replaced
-# (not overlapped) on a rollout.
-SINGLE_REPLICA = {"device-session"}
+# (not overlapped) on a rollout. The same holds for the change feeds of repair-shop, streetlight
+# and sync (libs/changes): a gateway watches one replica, and writes served by another would
+# never reach its response cache.
+SINGLE_REPLICA = {"device-session", "repair-shop", "streetlight", "sync"}
 SERVICE_REPLICAS = 2
 GATEWAY_REPLICAS = 2
 GATEWAY_MAX_REPLICAS = 10

@@ -5,6 +5,7 @@
 #include <grpcpp/security/credentials.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -17,6 +18,7 @@
 #include "app/gateway.h"
 #include "app/metrics.h"
 #include "auth/key_store.h"
+#include "cache/change_feed.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -45,6 +47,7 @@ struct Settings {
   app::RateLimitRules rate_limits;
   std::vector<std::string> trusted_proxies;
   std::size_t rate_limit_clients;
+  cache::ResponseCache::Limits response_cache;
 };
 
 std::map<std::string, std::string, std::less<>> service_addresses() {
@@ -119,7 +122,27 @@ Settings read_settings() {
       read_rate_limits(),
       split_list(config::get_or("TRUSTED_PROXIES", "")),
       static_cast<std::size_t>(config::get_int("RATE_LIMIT_CLIENTS", 100'000, 16, 100'000'000)),
+      cache::ResponseCache::Limits{.max_entries = static_cast<std::size_t>(config::get_int(
+                                       "RESPONSE_CACHE_ENTRIES", 10'000, 0, 10'000'000)),
+                                   .max_bytes = static_cast<std::size_t>(config::get_int(
+                                       "RESPONSE_CACHE_BYTES", 64LL << 20, 0, 1LL << 40)),
+                                   .shards = 16},
   };
+}
+
+// The services whose change feeds some cacheable row depends on.
+std::vector<std::string_view> cached_services() {
+  std::vector<std::string_view> services;
+  for (const auto& table : surfaces::http_tables()) {
+    for (const auto& row : table) {
+      const auto service = row.cache.service;
+      if (!service.empty() &&
+          std::find(services.begin(), services.end(), service) == services.end()) {
+        services.push_back(service);
+      }
+    }
+  }
+  return services;
 }
 
 // Every connection is a descriptor; the default soft limit (1024) is far below what an edge
@@ -177,8 +200,18 @@ int main() {
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
   app::RateLimiter limiter(settings.rate_limits, settings.trusted_proxies,
                            settings.rate_limit_clients, *clock);
-  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model},
-                       settings.cors, &limiter);
+  const auto feed_services = cached_services();
+  cache::ResponseCache responses(feed_services, settings.response_cache);
+  std::vector<std::shared_ptr<cache::ChangeFeed>> change_feeds;
+  // RESPONSE_CACHE_ENTRIES=0: no cache, no feeds.
+  if (settings.response_cache.max_entries > 0) {
+    for (auto service : feed_services) {
+      change_feeds.push_back(cache::follow_changes(ioc, upstream, responses, metrics, service));
+    }
+  }
+  app::Gateway gateway(
+      app::Services{upstream, keys, metrics, devices, chat, &device_model, &responses},
+      settings.cors, &limiter);
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -223,6 +256,7 @@ int main() {
   // must outlive them as it outlives pending calls.
   devices.shutdown();
   device_feed->stop();
+  for (const auto& feed : change_feeds) feed->stop();
   if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
     fleet::log::warn("upstream_calls_outstanding_at_exit");
   }

@@ -4,6 +4,7 @@
 // of the user service, checked over gRPC.
 #include "api/repair_shop_service.h"
 #include "domain/repair_shop.h"
+#include "fleet/changes/feed.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -54,14 +55,18 @@ void run() {
 
   // Every create is exactly-once per X-Idempotency-Key: the row commits with the key.
   fleet::idempotency::Store idempotency(host.pool(), *clock);
+  // Every committed write, for the gateway's response cache.
+  fleet::changes::Publisher changes;
+  fleet::changes::ChangeFeedService feed(changes);
   RepairShopService service(shop, *user_stub, idempotency,
-                            &MariadbRepairShopRepository::transaction_on, host.workers());
-  host.start({&service});
+                            &MariadbRepairShopRepository::transaction_on, host.workers(), changes);
+  host.start({&service, &feed});
   host.set_serving(true);
   fleet::log::info("repair_shop_started",
                    {{"port", host.server().port()}, {"user_addr", settings.user_addr}});
+  // Open feed streams would hold the shutdown for its whole grace period: end them first.
   // Drains the workers before the service and the domain they refer to go away.
-  host.run_until_signal();
+  host.run_until_signal([&] { changes.end_all(fleet::changes::WatchEnd::kShutdown); });
 }
 
 }  // namespace

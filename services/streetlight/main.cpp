@@ -2,6 +2,7 @@
 // (fleetgate.streetlight.v1.StreetlightService).
 #include "api/streetlight_service.h"
 #include "domain/streetlights.h"
+#include "fleet/changes/feed.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -48,12 +49,16 @@ void run() {
   // Control and status reports are exactly-once per X-Idempotency-Key: the change and its log
   // commit with the key.
   fleet::idempotency::Store idempotency(host.pool(), *clock);
+  // Every committed light change, for the gateway's response cache.
+  fleet::changes::Publisher changes;
+  fleet::changes::ChangeFeedService feed(changes);
   StreetlightService service(lights, idempotency, &MariadbStreetlightRepository::transaction_on,
-                             host.workers());
-  host.start({&service});
+                             host.workers(), changes);
+  host.start({&service, &feed});
   host.set_serving(true);
+  // Open feed streams would hold the shutdown for its whole grace period: end them first.
   // Drains the workers before the service and the domain they refer to go away.
-  host.run_until_signal();
+  host.run_until_signal([&] { changes.end_all(fleet::changes::WatchEnd::kShutdown); });
 }
 
 }  // namespace

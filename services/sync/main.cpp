@@ -7,6 +7,7 @@
 #include "api/sync_service.h"
 #include "domain/outcomes.h"
 #include "domain/sync.h"
+#include "fleet/changes/feed.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -55,16 +56,20 @@ void run() {
     fleet::log::info("demo_devices_ready", {{"created", sync.ensure_demo_devices()}});
   }
 
-  SyncService service(sync, host.workers());
-  host.start({&service});
+  // Every committed attempt, for the gateway's response cache.
+  fleet::changes::Publisher changes;
+  fleet::changes::ChangeFeedService feed(changes);
+  SyncService service(sync, host.workers(), changes);
+  host.start({&service, &feed});
   host.set_serving(true);
   fleet::log::info("sync_started",
                    {{"port", host.server().port()},
                     {"success_rate", std::to_string(settings.success_rate)},
                     {"seed", std::to_string(outcomes.seed())},
                     {"seeded", settings.seed ? "yes" : "no"}});
+  // Open feed streams would hold the shutdown for its whole grace period: end them first.
   // Drains the workers before the service and the domain they refer to go away.
-  host.run_until_signal();
+  host.run_until_signal([&] { changes.end_all(fleet::changes::WatchEnd::kShutdown); });
 }
 
 }  // namespace

@@ -365,6 +365,18 @@ class Minter:
 # The stack
 
 
+def wait_for(what, predicate, timeout=15.0, every=0.05):
+    """The first truthy value of predicate(), polled until `timeout` seconds have passed."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(every)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -22,6 +22,9 @@ class ChatHub;
 namespace fleet::gateway::readmodel {
 class DeviceModel;
 }
+namespace fleet::gateway::cache {
+class ResponseCache;
+}
 
 namespace fleet::gateway::app {
 
@@ -35,6 +38,8 @@ struct Services {
   realtime::ChatHub& chat;       // users-v1 chat
   // Rental devices and wallets in memory (readmodel/devices.h); null: always upstream.
   readmodel::DeviceModel* device_model = nullptr;
+  // Cacheable rows' responses (cache/response_cache.h); null: always upstream.
+  cache::ResponseCache* responses = nullptr;
 };
 
 struct Context {

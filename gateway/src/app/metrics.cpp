@@ -30,6 +30,11 @@ std::uint64_t Metrics::rate_limited_count(std::string_view surface) const {
   return 0;
 }
 
+void Metrics::change_feed_current(std::string_view service, bool current) {
+  std::lock_guard lock(feeds_mutex_);
+  feeds_current_.insert_or_assign(std::string(service), current);
+}
+
 std::uint64_t Metrics::requests(std::string_view surface, int status) const {
   if (status < kMinStatus || status > kMaxStatus) return 0;
   for (std::size_t i = 0; i < kSurfaces; ++i) {
@@ -87,6 +92,28 @@ std::string Metrics::render() const {
   for (std::size_t s = 0; s < kSurfaces; ++s) {
     out += "fleetgate_rate_limited_total{surface=\"" + std::string(kSurfaceLabels[s]) + "\"} " +
            std::to_string(rate_limited_[s].load()) + "\n";
+  }
+  out +=
+      "# HELP fleetgate_response_cache_reads_total Reads of cacheable rows answered from the "
+      "response cache (hit) or sent upstream (miss), by surface.\n"
+      "# TYPE fleetgate_response_cache_reads_total counter\n";
+  for (std::size_t s = 0; s + 1 < kSurfaces; ++s) {
+    for (int hit = 1; hit >= 0; --hit) {
+      out += "fleetgate_response_cache_reads_total{surface=\"" + std::string(kSurfaceLabels[s]) +
+             "\",result=\"" + (hit ? "hit" : "miss") + "\"} " +
+             std::to_string(response_cache_[s][static_cast<std::size_t>(hit)].load()) + "\n";
+    }
+  }
+  out +=
+      "# HELP fleetgate_change_feed_current 1 while a service's change feed is live (the response "
+      "cache answers for it).\n"
+      "# TYPE fleetgate_change_feed_current gauge\n";
+  {
+    std::lock_guard lock(feeds_mutex_);
+    for (const auto& [service, current] : feeds_current_) {
+      out += "fleetgate_change_feed_current{service=\"" + service + "\"} " + (current ? "1" : "0") +
+             "\n";
+    }
   }
   out +=
       "# HELP fleetgate_http_requests_total HTTP responses by surface and status.\n"

@@ -3,10 +3,13 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 
 #include "app/route_metrics.h"
+#include "router/surface.h"
 
 namespace fleet::gateway::app {
 
@@ -39,6 +42,16 @@ class Metrics {
   // Whether the device read model is current (its feed live and its snapshot received).
   void device_model_current(bool current) { device_model_current_ = current; }
 
+  // A cacheable row's read answered from the response cache (hit) or sent upstream (miss).
+  void response_cache(Surface surface, bool hit) {
+    response_cache_[static_cast<std::size_t>(surface)][hit ? 1 : 0]++;
+  }
+  std::uint64_t response_cache_reads(Surface surface, bool hit) const {
+    return response_cache_[static_cast<std::size_t>(surface)][hit ? 1 : 0].load();
+  }
+  // Whether a service's change feed is live (the response cache answers for that service).
+  void change_feed_current(std::string_view service, bool current);
+
   std::int64_t open_streams() const { return streams_.load(); }
   std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
   std::uint64_t dropped_slow() const { return dropped_slow_.load(); }
@@ -63,6 +76,9 @@ class Metrics {
   std::atomic<bool> device_model_current_{false};
   std::array<std::atomic<std::uint64_t>, kSurfaces> rate_limited_{};
   RouteMetrics routes_;
+  std::array<std::array<std::atomic<std::uint64_t>, 2>, kSurfaces> response_cache_{};  // [hit]
+  mutable std::mutex feeds_mutex_;  // a change per feed loss or return: rare
+  std::map<std::string, bool, std::less<>> feeds_current_;
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

@@ -61,6 +61,7 @@ class Call {
   boost::asio::awaitable<Response> rpc(upstream::Method<Async, Request, Response> method,
                                        const Request& request) {
     auto reply = co_await upstream().call(method, request, request_id());
+    note_changes(upstream::Binding<Async>::name, reply.trailers);
     if (!reply.ok()) throw UpstreamFailure(std::move(reply.status), Request::descriptor()->name());
     co_return std::move(reply.message);
   }
@@ -81,6 +82,7 @@ class Call {
     const auto metadata = upstream::idempotency_metadata(idempotency());
     auto reply = co_await upstream().call(method, request, request_id(), metadata);
     check_idempotency(reply.status, reply.trailers);
+    note_changes(upstream::Binding<Async>::name, reply.trailers);
     if (!reply.ok()) throw UpstreamFailure(std::move(reply.status), Request::descriptor()->name());
     co_return std::move(reply.message);
   }
@@ -97,6 +99,9 @@ class Call {
 
  private:
   upstream::Idempotency idempotency() const;
+  // A write reply's x-change-version (libs/changes): answers kept of that topic are stale now,
+  // so the caller's next read goes upstream and sees this write.
+  void note_changes(std::string_view service, const upstream::Metadata& trailers) const;
   void check_idempotency(const grpc::Status& status, const upstream::Metadata& trailers);
 };
 

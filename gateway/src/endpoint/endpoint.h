@@ -84,6 +84,17 @@ struct ResponseDoc {
 using ProblemText = std::string (*)(const validation::Issues& issues);
 
 using Run = boost::asio::awaitable<http::Response> (*)(Call& call);
+
+// A read whose 200 answers the gateway may keep (cache/response_cache.h) while `service`'s change
+// feed says `topic` is unchanged. The key is the path and query, plus what `vary` returns for
+// the caller when the answer depends on who asks (e.g. a customer's own orders); without `vary`
+// every caller the row admits gets the same answer.
+using CacheVary = std::string (*)(const Call& call);
+struct Caching {
+  std::string_view service;  // its services.tsv name; empty: never cached
+  std::string_view topic;
+  CacheVary vary = nullptr;
+};
 // A WebSocket row: the socket's handler once the handshake passed the pipeline. Its token may
 // also come as `?token=`, since browsers cannot set headers on a WebSocket.
 using Accept = boost::asio::awaitable<server::Upgrade> (*)(Call& call);
@@ -106,6 +117,7 @@ struct Endpoint {
   Run run = nullptr;
   Accept accept = nullptr;  // WebSocket rows instead of `run`
   bool hidden = false;  // served but left out of the docs (a trailing-slash alias)
+  Caching cache = {};
 };
 
 using Table = std::span<const Endpoint>;

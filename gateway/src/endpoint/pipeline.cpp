@@ -1,6 +1,8 @@
 #include "endpoint/pipeline.h"
 
+#include "app/metrics.h"
 #include "app/support.h"
+#include "cache/response_cache.h"
 #include "fleet/common/logging.h"
 #include "http/form.h"
 #include "http/idempotency.h"
@@ -140,11 +142,10 @@ boost::asio::awaitable<void> admit(Call& call) {
   }
 }
 
-// Admits the call, then runs the row's own code (`run` or `accept`); a failed upstream call goes
-// through the row's error rules, rendered outside the handler since the rules throw.
+// Runs the row's own code (`run` or `accept`); a failed upstream call goes through the row's
+// error rules, rendered outside the handler since the rules throw.
 template <typename Result, typename Translation>
-boost::asio::awaitable<Result> perform(Call& call, Translation translation) {
-  co_await admit(call);
+boost::asio::awaitable<Result> translate(Call& call, Translation translation) {
   std::optional<Result> result;
   std::optional<UpstreamFailure> failure;
   try {
@@ -156,14 +157,49 @@ boost::asio::awaitable<Result> perform(Call& call, Translation translation) {
   co_return std::move(*result);
 }
 
+// What a cached answer of the row is kept under: what `vary` says of the caller, the path and
+// the raw query (every input of a GET row).
+std::string cache_key(const Call& call) {
+  const auto& request = call.ctx.request;
+  std::string key = call.row.cache.vary ? call.row.cache.vary(call) : std::string();
+  key.reserve(key.size() + request.path.size() + request.query.size() + 2);
+  key += '\n';
+  key += request.path;
+  key += '?';
+  key += request.query;
+  return key;
+}
+
+// A cacheable row once admitted: the kept answer while its topic is unchanged, else the row's own
+// code, whose 200 is kept unless something changed meanwhile (the ticket).
+boost::asio::awaitable<http::Response> cached(Call& call, cache::ResponseCache& responses) {
+  const auto& policy = call.row.cache;
+  auto key = cache_key(call);
+  auto& metrics = call.ctx.services.metrics;
+  if (auto hit = responses.find(policy.service, policy.topic, key)) {
+    metrics.response_cache(call.row.surface, true);
+    co_return std::move(*hit);
+  }
+  metrics.response_cache(call.row.surface, false);
+  const auto ticket = responses.ticket(policy.service, policy.topic);
+  auto response = co_await translate<http::Response>(call, call.row.run);
+  if (ticket && response.status == 200) responses.store(*ticket, std::move(key), response);
+  co_return response;
+}
+
 boost::asio::awaitable<server::Upgrade> accept(const Endpoint& row, app::Context& ctx) {
   Call call(row, ctx);
-  co_return co_await perform<server::Upgrade>(call, row.accept);
+  co_await admit(call);
+  co_return co_await translate<server::Upgrade>(call, row.accept);
 }
 
 boost::asio::awaitable<http::Response> run(const Endpoint& row, app::Context& ctx) {
   Call call(row, ctx);
-  auto response = co_await perform<http::Response>(call, row.run);
+  co_await admit(call);
+  auto* responses = ctx.services.responses;
+  if (responses != nullptr && !row.cache.service.empty())
+    co_return co_await cached(call, *responses);
+  auto response = co_await translate<http::Response>(call, row.run);
   if (call.replayed) response.set_header("Idempotent-Replayed", "true");
   co_return response;
 }
@@ -203,6 +239,14 @@ http::Response Call::raw_json(std::string body) const {
 }
 
 http::Response Call::no_content() const { return app::no_content(); }
+
+void Call::note_changes(std::string_view service, const upstream::Metadata& trailers) const {
+  auto* responses = ctx.services.responses;
+  if (responses == nullptr) return;
+  for (const auto& [name, value] : trailers) {
+    if (name == "x-change-version") responses->apply(service, value);
+  }
+}
 
 void Call::forbid() const { app::forbidden(ctx); }
 

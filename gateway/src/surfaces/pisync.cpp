@@ -124,7 +124,9 @@ constexpr endpoint::Endpoint kRows[] = {
      .problem = pisync_credentials_problem, .run = login},
     {.method = "GET", .path = "/pisync/devices", .surface = S, .summary = "List the devices",
      .access = endpoint::kAnyToken, .errors = kListDevicesErrors,
-     .response = {"PisyncDeviceList"}, .run = list_devices},
+     .response = {"PisyncDeviceList"}, .run = list_devices,
+     // Every caller sees the same list; every sync attempt publishes "devices".
+     .cache = {.service = "sync", .topic = "devices"}},
     {.method = "GET", .path = "/pisync/devices/{id}", .surface = S,
      .summary = "Sync a device: one attempt, answered with its outcome's status (200, or 400, "
                 "404 or 500 with the device)",

@@ -52,6 +52,20 @@ Narrowing narrow(const Call& call, std::string_view filter = {}) {
   return out;
 }
 
+// The part of a cached list's key that depends on the caller: staff share one answer, a
+// customer's is narrowed to their own rows.
+std::string staff_or_customer(const Call& call) {
+  return is_staff(call) ? std::string("staff") : "customer:" + std::to_string(call.me().id());
+}
+// Lists the gateway may keep while the repair-shop change feed says their collection is as it
+// was (cache/response_cache.h): the catalog, devices and orders, whose rows hold nothing of any
+// other collection.
+constexpr endpoint::Caching kCatalogCache{.service = "repair-shop", .topic = "catalog"};
+constexpr endpoint::Caching kDevicesCache{
+    .service = "repair-shop", .topic = "devices", .vary = staff_or_customer};
+constexpr endpoint::Caching kOrdersCache{
+    .service = "repair-shop", .topic = "orders", .vary = staff_or_customer};
+
 repairpb::Page page_of(const Call& call) {
   repairpb::Page page;
   page.set_limit(static_cast<std::int32_t>(*call.query.integer("limit")));
@@ -457,19 +471,22 @@ constexpr endpoint::Endpoint kRows[] = {
      .body = kRepairCatalogEntry, .success = 201, .idempotent = true, .errors = kCreateErrors,
      .response = {"RepairDeviceType"}, .run = create_device_type},
     {.method = "GET", .path = "/v1/devices/types", .surface = S, .summary = "List device types",
-     .access = kSignedIn, .response = {"RepairDeviceType", true}, .run = list_device_types},
+     .access = kSignedIn, .response = {"RepairDeviceType", true}, .run = list_device_types,
+     .cache = kCatalogCache},
     {.method = "POST", .path = "/v1/devices/brands", .surface = S,
      .summary = "Create a brand (staff)", .access = kStaff, .body_kind = Body::kJson,
      .body = kRepairCatalogEntry, .success = 201, .idempotent = true, .errors = kCreateErrors,
      .response = {"RepairBrand"}, .run = create_brand},
     {.method = "GET", .path = "/v1/devices/brands", .surface = S, .summary = "List brands",
-     .access = kSignedIn, .response = {"RepairBrand", true}, .run = list_brands},
+     .access = kSignedIn, .response = {"RepairBrand", true}, .run = list_brands,
+     .cache = kCatalogCache},
     {.method = "POST", .path = "/v1/devices/models", .surface = S,
      .summary = "Create a device model (staff)", .access = kStaff, .body_kind = Body::kJson,
      .body = kRepairCreateModel, .success = 201, .idempotent = true, .errors = kCreateErrors,
      .response = {"RepairModel"}, .run = create_model},
     {.method = "GET", .path = "/v1/devices/models", .surface = S, .summary = "List device models",
-     .access = kSignedIn, .response = {"RepairModel", true}, .run = list_models},
+     .access = kSignedIn, .response = {"RepairModel", true}, .run = list_models,
+     .cache = kCatalogCache},
 
     // customer devices
     {.method = "POST", .path = "/v1/devices", .surface = S,
@@ -478,7 +495,8 @@ constexpr endpoint::Endpoint kRows[] = {
      .errors = kCreateErrors, .response = {"RepairDevice"}, .run = create_device},
     {.method = "GET", .path = "/v1/devices", .surface = S,
      .summary = "List devices (staff; a customer sees only their own)", .access = kSignedIn,
-     .query = kRepairDevicesQuery, .response = {"RepairDevice", true}, .run = list_devices},
+     .query = kRepairDevicesQuery, .response = {"RepairDevice", true}, .run = list_devices,
+     .cache = kDevicesCache},
     {.method = "GET", .path = "/v1/devices/{device_id}", .surface = S,
      .summary = "Read a device (staff, or its owner)", .access = kSignedIn,
      .path_params = kDeviceId, .errors = kReadErrors, .response = {"RepairDevice"},
@@ -498,7 +516,8 @@ constexpr endpoint::Endpoint kRows[] = {
      .response = {"RepairOrder"}, .run = create_order},
     {.method = "GET", .path = "/v1/orders", .surface = S,
      .summary = "List orders (staff; a customer sees only their own)", .access = kSignedIn,
-     .query = kRepairOrdersQuery, .response = {"RepairOrder", true}, .run = list_orders},
+     .query = kRepairOrdersQuery, .response = {"RepairOrder", true}, .run = list_orders,
+     .cache = kOrdersCache},
     {.method = "GET", .path = "/v1/orders/{order_id}", .surface = S,
      .summary = "Read an order (staff, or its customer)", .access = kSignedIn,
      .path_params = kOrderId, .errors = kReadErrors, .response = {"RepairOrder"},

@@ -135,6 +135,18 @@ std::string city_of(const Call& call) {
   return call.me().has_city() ? call.me().city() : std::string();
 }
 
+// The part of a cached read's key that depends on the caller: their city when the query names
+// none (an account's city can change, so not its id).
+std::string city_vary(const Call& call) {
+  if (call.query.string("city")) return {};
+  return "city:" + city_of(call);
+}
+// Reads the gateway may keep while the streetlight change feed says the lights are unchanged
+// (every control and status report publishes "lights").
+constexpr endpoint::Caching kByCityCache{
+    .service = "streetlight", .topic = "lights", .vary = city_vary};
+constexpr endpoint::Caching kLightCache{.service = "streetlight", .topic = "lights"};
+
 // The caller as the control log names them: their email, else their username.
 std::string performer(const Call& call) {
   return call.me().has_email() && !call.me().email().empty() ? call.me().email()
@@ -341,19 +353,19 @@ constexpr endpoint::Endpoint kRows[] = {
     {.method = "GET", .path = "/api/lights/list", .surface = S,
      .summary = "List a city's lights (the caller's city by default)", .access = endpoint::kAnyToken,
      .query = kCityQuery, .response = {"StreetlightLightList"}, .problem = city_problem,
-     .run = list_lights},
+     .run = list_lights, .cache = kByCityCache},
     {.method = "GET", .path = "/api/lights/detail", .surface = S,
      .summary = "Read a light and its recent control logs", .access = endpoint::kAnyToken,
      .query = kDetailQuery, .response = {"StreetlightLightDetail"}, .problem = detail_problem,
-     .run = light_detail},
+     .run = light_detail, .cache = kLightCache},
     {.method = "GET", .path = "/api/lights/summary", .surface = S,
      .summary = "Count a city's lights by status (the caller's city by default)",
      .access = endpoint::kAnyToken, .query = kCityQuery, .response = {"StreetlightCitySummary"},
-     .problem = city_problem, .run = city_summary},
+     .problem = city_problem, .run = city_summary, .cache = kByCityCache},
     {.method = "GET", .path = "/api/lights/map", .surface = S,
      .summary = "A city's lights as map points (the caller's city by default)",
      .access = endpoint::kAnyToken, .query = kCityQuery, .response = {"StreetlightMap"},
-     .problem = city_problem, .run = light_map},
+     .problem = city_problem, .run = light_map, .cache = kByCityCache},
     {.method = "POST", .path = "/api/lights/control", .surface = S,
      .summary = "Turn a light on or off by hand (operator or admin)", .access = kOperator,
      .body_kind = Body::kJson, .body = kControlBody, .idempotent = true,

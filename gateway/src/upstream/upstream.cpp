@@ -63,7 +63,10 @@ Upstream::Upstream(
       slpb::StreetlightService::NewStub(channel_of(channels, Binding<StreetlightRpc>::name));
   std::get<std::unique_ptr<syncpb::SyncService::Stub>>(stubs_) =
       syncpb::SyncService::NewStub(channel_of(channels, Binding<SyncRpc>::name));
-  for (const auto& [name, channel] : channels) health_.emplace(name, healthpb::Health::NewStub(channel));
+  for (const auto& [name, channel] : channels) {
+    health_.emplace(name, healthpb::Health::NewStub(channel));
+    feeds_.emplace(name, changespb::ChangeFeed::NewStub(channel));
+  }
   grpc_watcher_ = std::make_unique<GrpcWatcher>(
       channel_of(channels, Binding<DeviceSessionRpc>::name), in_flight_);
   watcher_ = grpc_watcher_.get();
@@ -80,6 +83,26 @@ std::shared_ptr<Watch> Upstream::watch_device(std::int64_t device_id, WatchCallb
     return nullptr;
   }
   return watcher_->watch_device(device_id, std::move(callbacks));
+}
+
+std::shared_ptr<Watch> Upstream::watch_changes(std::string_view service,
+                                               StreamCallbacks<changespb::Change> callbacks) {
+  const changespb::WatchRequest request;
+  const auto found = feeds_.find(service);
+  if (interceptor_ != nullptr || found == feeds_.end()) {
+    if (stream_interceptor_ != nullptr) {
+      return stream_interceptor_->open(request, raw_callbacks(std::move(callbacks)));
+    }
+    callbacks.on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no change feed"));
+    return nullptr;
+  }
+  auto* async = found->second->async();
+  return StreamReactor<changespb::WatchRequest, changespb::Change>::start(
+      [async](grpc::ClientContext* context, const changespb::WatchRequest* req,
+              grpc::ClientReadReactor<changespb::Change>* reactor) {
+        async->Watch(context, req, reactor);
+      },
+      request, std::move(callbacks), in_flight_);
 }
 
 Call<healthpb::HealthCheckResponse> Upstream::check(std::string_view service,

@@ -24,6 +24,7 @@
 #include <tuple>
 
 #include "auth/v1/auth.grpc.pb.h"
+#include "changes/v1/changes.grpc.pb.h"
 #include "device_session/v1/device_session.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "repair_shop/v1/repair_shop.grpc.pb.h"
@@ -46,6 +47,7 @@ namespace dspb = ::fleetgate::device_session::v1;
 namespace repairpb = ::fleetgate::repair_shop::v1;
 namespace slpb = ::fleetgate::streetlight::v1;
 namespace syncpb = ::fleetgate::sync::v1;
+namespace changespb = ::fleetgate::changes::v1;
 
 // The callback-API method sets, for `&UserRpc::GetUser` and the like.
 using UserRpc = userpb::UserService::StubInterface::async_interface;
@@ -182,6 +184,11 @@ class Upstream {
 
   std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks);
 
+  // The ChangeFeed.Watch stream of a service (by its services.tsv name), which every service
+  // with a change feed serves next to its own; in tests the stream interceptor's.
+  std::shared_ptr<Watch> watch_changes(std::string_view service,
+                                       StreamCallbacks<changespb::Change> callbacks);
+
   // grpc.health.v1 Check of a whole server ("" service) by its services.tsv name; UNAVAILABLE
   // for a name without a channel.
   Call<healthpb::HealthCheckResponse> check(std::string_view service,
@@ -210,6 +217,7 @@ class Upstream {
              std::unique_ptr<syncpb::SyncService::Stub>>
       stubs_;
   std::map<std::string, std::unique_ptr<healthpb::Health::Stub>, std::less<>> health_;
+  std::map<std::string, std::unique_ptr<changespb::ChangeFeed::Stub>, std::less<>> feeds_;
   std::chrono::milliseconds timeout_{5000};
   InFlight* in_flight_ = nullptr;
   Interceptor* interceptor_ = nullptr;

@@ -19,7 +19,7 @@ void FeedReactor::start_write(const FeedEvent& event) {
 
 void FeedReactor::finish(End reason) {
   if (reason == End::kOverflow) log::warn("feed_watcher_overflow");
-  Finish(watch_status(reason));
+  Finish(device_watch_status(reason));
 }
 
 void FeedReactor::OnDone() {

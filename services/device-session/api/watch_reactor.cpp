@@ -20,7 +20,7 @@ void WatchReactor::start_write(const DeviceEvent& event) {
 
 void WatchReactor::finish(End reason) {
   if (reason == End::kOverflow) log::warn("watcher_overflow", {{"device_id", device_id_}});
-  Finish(watch_status(reason));
+  Finish(device_watch_status(reason));
 }
 
 void WatchReactor::OnDone() {

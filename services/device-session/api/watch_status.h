@@ -1,11 +1,12 @@
 #pragma once
 // How a watch stream (WatchDevice, WatchDevices) ends, as a gRPC status.
-#include <grpcpp/support/status.h>
-
 #include "domain/watcher.h"
+#include "fleet/changes/watch_status.h"
 
 namespace fleet::device_session {
 
-grpc::Status watch_status(WatchEnd reason);
+inline grpc::Status device_watch_status(WatchEnd reason) {
+  return changes::watch_status(reason, "Device not found");
+}
 
 }  // namespace fleet::device_session

@@ -2,6 +2,7 @@
 
 #include "api/accounts_client.h"
 #include "api/convert.h"
+#include "fleet/changes/feed.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/unary.h"
 
@@ -9,10 +10,26 @@ namespace fleet::repair_shop {
 
 using rpc::optional_field;
 
+// The change feed's topics: the collections a write changes.
+constexpr std::string_view kCatalog = "catalog";
+constexpr std::string_view kDevices = "devices";
+constexpr std::string_view kOrders = "orders";
+constexpr std::string_view kAssignments = "assignments";
+constexpr std::string_view kPayments = "payments";
+
+grpc::ServerUnaryReactor* RepairShopService::write(grpc::CallbackServerContext* context,
+                                                   std::string_view topic,
+                                                   std::function<void()> work) {
+  return rpc::run_unary(context, workers_, [this, context, topic, work = std::move(work)] {
+    work();
+    changes::publish_committed(*context, changes_, topic);
+  });
+}
+
 grpc::ServerUnaryReactor* RepairShopService::CreateDeviceType(
     grpc::CallbackServerContext* context, const v1::CreateDeviceTypeRequest* request,
     v1::DeviceType* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kCatalog, [=, this](Transaction& tx) {
     to_proto(shop_.create_device_type(tx, new_entry_of(*request)), response);
   });
 }
@@ -28,7 +45,7 @@ grpc::ServerUnaryReactor* RepairShopService::ListDeviceTypes(
 grpc::ServerUnaryReactor* RepairShopService::CreateBrand(grpc::CallbackServerContext* context,
                                                          const v1::CreateBrandRequest* request,
                                                          v1::Brand* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kCatalog, [=, this](Transaction& tx) {
     to_proto(shop_.create_brand(tx, new_entry_of(*request)), response);
   });
 }
@@ -44,7 +61,7 @@ grpc::ServerUnaryReactor* RepairShopService::ListBrands(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* RepairShopService::CreateModel(grpc::CallbackServerContext* context,
                                                          const v1::CreateModelRequest* request,
                                                          v1::Model* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kCatalog, [=, this](Transaction& tx) {
     to_proto(shop_.create_model(tx, new_model_of(*request)), response);
   });
 }
@@ -60,7 +77,7 @@ grpc::ServerUnaryReactor* RepairShopService::ListModels(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* RepairShopService::CreateDevice(grpc::CallbackServerContext* context,
                                                           const v1::CreateDeviceRequest* request,
                                                           v1::Device* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kDevices, [=, this](Transaction& tx) {
     GrpcAccounts accounts(users_, *context);
     to_proto(shop_.create_device(tx, accounts, new_device_of(*request)), response);
   });
@@ -86,7 +103,7 @@ grpc::ServerUnaryReactor* RepairShopService::GetDevice(grpc::CallbackServerConte
 grpc::ServerUnaryReactor* RepairShopService::UpdateDevice(grpc::CallbackServerContext* context,
                                                           const v1::UpdateDeviceRequest* request,
                                                           v1::Device* response) {
-  return rpc::run_unary(context, workers_, [=, this] {
+  return write(context, kDevices, [=, this] {
     GrpcAccounts accounts(users_, *context);
     to_proto(shop_.update_device(accounts, changes_of(*request)), response);
   });
@@ -95,13 +112,13 @@ grpc::ServerUnaryReactor* RepairShopService::UpdateDevice(grpc::CallbackServerCo
 grpc::ServerUnaryReactor* RepairShopService::DeleteDevice(grpc::CallbackServerContext* context,
                                                           const v1::DeleteDeviceRequest* request,
                                                           v1::DeleteResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] { shop_.delete_device(request->id()); });
+  return write(context, kDevices, [=, this] { shop_.delete_device(request->id()); });
 }
 
 grpc::ServerUnaryReactor* RepairShopService::CreateOrder(grpc::CallbackServerContext* context,
                                                          const v1::CreateOrderRequest* request,
                                                          v1::Order* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kOrders, [=, this](Transaction& tx) {
     GrpcAccounts accounts(users_, *context);
     to_proto(shop_.create_order(tx, accounts, new_order_of(*request)), response);
   });
@@ -128,7 +145,7 @@ grpc::ServerUnaryReactor* RepairShopService::GetOrder(grpc::CallbackServerContex
 grpc::ServerUnaryReactor* RepairShopService::UpdateOrder(grpc::CallbackServerContext* context,
                                                          const v1::UpdateOrderRequest* request,
                                                          v1::Order* response) {
-  return rpc::run_unary(context, workers_, [=, this] {
+  return write(context, kOrders, [=, this] {
     GrpcAccounts accounts(users_, *context);
     to_proto(shop_.update_order(accounts, changes_of(*request)), response);
   });
@@ -137,7 +154,7 @@ grpc::ServerUnaryReactor* RepairShopService::UpdateOrder(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* RepairShopService::DeleteOrder(grpc::CallbackServerContext* context,
                                                          const v1::DeleteOrderRequest* request,
                                                          v1::DeleteResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] { shop_.delete_order(request->id()); });
+  return write(context, kOrders, [=, this] { shop_.delete_order(request->id()); });
 }
 
 grpc::ServerUnaryReactor* RepairShopService::ListOrderHistory(
@@ -153,7 +170,7 @@ grpc::ServerUnaryReactor* RepairShopService::ListOrderHistory(
 grpc::ServerUnaryReactor* RepairShopService::CreateAssignment(
     grpc::CallbackServerContext* context, const v1::CreateAssignmentRequest* request,
     v1::Assignment* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kAssignments, [=, this](Transaction& tx) {
     GrpcAccounts accounts(users_, *context);
     to_proto(shop_.create_assignment(tx, accounts, {request->order_id(), request->user_id()}),
              response);
@@ -182,13 +199,13 @@ grpc::ServerUnaryReactor* RepairShopService::GetAssignment(grpc::CallbackServerC
 grpc::ServerUnaryReactor* RepairShopService::DeleteAssignment(
     grpc::CallbackServerContext* context, const v1::DeleteAssignmentRequest* request,
     v1::DeleteResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] { shop_.delete_assignment(request->id()); });
+  return write(context, kAssignments, [=, this] { shop_.delete_assignment(request->id()); });
 }
 
 grpc::ServerUnaryReactor* RepairShopService::CreatePayment(grpc::CallbackServerContext* context,
                                                            const v1::CreatePaymentRequest* request,
                                                            v1::Payment* response) {
-  return create(context, response, [=, this](Transaction& tx) {
+  return create(context, response, kPayments, [=, this](Transaction& tx) {
     to_proto(shop_.create_payment(tx, new_payment_of(*request)), response);
   });
 }
@@ -214,15 +231,14 @@ grpc::ServerUnaryReactor* RepairShopService::GetPayment(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* RepairShopService::UpdatePayment(grpc::CallbackServerContext* context,
                                                            const v1::UpdatePaymentRequest* request,
                                                            v1::Payment* response) {
-  return rpc::run_unary(context, workers_, [=, this] {
-    to_proto(shop_.update_payment(changes_of(*request)), response);
-  });
+  return write(context, kPayments,
+               [=, this] { to_proto(shop_.update_payment(changes_of(*request)), response); });
 }
 
 grpc::ServerUnaryReactor* RepairShopService::DeletePayment(grpc::CallbackServerContext* context,
                                                            const v1::DeletePaymentRequest* request,
                                                            v1::DeleteResponse* response) {
-  return rpc::run_unary(context, workers_, [=, this] { shop_.delete_payment(request->id()); });
+  return write(context, kPayments, [=, this] { shop_.delete_payment(request->id()); });
 }
 
 }  // namespace fleet::repair_shop

@@ -3,9 +3,12 @@
 // requests, calls the domain on the worker pool, encodes responses. Every Create* is
 // exactly-once per idempotency key (libs/idempotency): the domain runs inside the key store's
 // transaction, so the row and the stored response commit together. Owners, customers and
-// technicians are checked with the user service (GrpcAccounts). No rules live here.
+// technicians are checked with the user service (GrpcAccounts). Every write publishes its
+// collection (catalog, devices, orders, assignments, payments) on the change feed after its commit
+// (not on a replay), with the version in its trailing metadata. No rules live here.
 #include "domain/repair_shop.h"
 #include "domain/repository.h"
+#include "fleet/changes/feed.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/idempotency/unary.h"
 #include "fleet/rpc/server.h"
@@ -24,12 +27,13 @@ class RepairShopService final : public v1::RepairShopService::CallbackService {
   // (MariadbRepairShopRepository::transaction_on in main).
   RepairShopService(RepairShop& shop, UserStub& users, idempotency::Store& idempotency,
                     idempotency::TransactionFactory<Transaction> open_transaction,
-                    rpc::WorkerPool& workers)
+                    rpc::WorkerPool& workers, changes::Publisher& changes)
       : shop_(shop),
         users_(users),
         idempotency_(idempotency),
         open_transaction_(std::move(open_transaction)),
-        workers_(workers) {}
+        workers_(workers),
+        changes_(changes) {}
 
   grpc::ServerUnaryReactor* CreateDeviceType(grpc::CallbackServerContext* context,
                                              const v1::CreateDeviceTypeRequest* request,
@@ -111,19 +115,26 @@ class RepairShopService final : public v1::RepairShopService::CallbackService {
                                           v1::DeleteResponse* response) override;
 
  private:
-  // Runs effect(tx) exactly once per idempotency key, its response stored with it.
+  // Runs effect(tx) exactly once per idempotency key, its response stored with it; publishes
+  // `topic` once it committed.
   template <class Response>
   grpc::ServerUnaryReactor* create(grpc::CallbackServerContext* context, Response* response,
+                                   std::string_view topic,
                                    std::function<void(Transaction&)> effect) {
-    return idempotency::run_unary(context, workers_, idempotency_, response, open_transaction_,
-                                  std::move(effect));
+    return idempotency::run_unary(
+        context, workers_, idempotency_, response, open_transaction_, std::move(effect),
+        [this, context, topic] { changes::publish_committed(*context, changes_, topic); });
   }
+  // Runs work (which commits on its own), then publishes `topic`.
+  grpc::ServerUnaryReactor* write(grpc::CallbackServerContext* context, std::string_view topic,
+                                  std::function<void()> work);
 
   RepairShop& shop_;
   UserStub& users_;
   idempotency::Store& idempotency_;
   idempotency::TransactionFactory<Transaction> open_transaction_;
   rpc::WorkerPool& workers_;
+  changes::Publisher& changes_;
 };
 
 }  // namespace fleet::repair_shop

@@ -1,10 +1,14 @@
 #include "api/streetlight_service.h"
 
 #include "api/convert.h"
+#include "fleet/changes/feed.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/unary.h"
 
 namespace fleet::streetlight {
+
+// The change feed's topic of every light write.
+constexpr std::string_view kLightsTopic = "lights";
 
 grpc::ServerUnaryReactor* StreetlightService::ListLights(grpc::CallbackServerContext* context,
                                                          const v1::ListLightsRequest* request,
@@ -53,7 +57,8 @@ grpc::ServerUnaryReactor* StreetlightService::ControlLight(grpc::CallbackServerC
         to_proto(lights_.control(tx, {request->light_id(), request->action(),
                                       request->performed_by()}),
                  response->mutable_light());
-      });
+      },
+      [this, context] { changes::publish_committed(*context, changes_, kLightsTopic); });
 }
 
 grpc::ServerUnaryReactor* StreetlightService::UpdateLightStatus(
@@ -68,7 +73,8 @@ grpc::ServerUnaryReactor* StreetlightService::UpdateLightStatus(
                                               request->error_details()),
                           request->performed_by()}),
                  response->mutable_light());
-      });
+      },
+      [this, context] { changes::publish_committed(*context, changes_, kLightsTopic); });
 }
 
 }  // namespace fleet::streetlight

@@ -2,9 +2,11 @@
 // The gRPC face of streetlight: decodes requests, calls the domain on the worker pool, encodes
 // responses. ControlLight and UpdateLightStatus are exactly-once per idempotency key
 // (libs/idempotency): the domain runs inside the store's transaction, so a replay writes no
-// second log. No rules live here.
+// second log. Both publish "lights" on the change feed after their commit (not on a replay). No
+// rules live here.
 #include "domain/repository.h"
 #include "domain/streetlights.h"
+#include "fleet/changes/publisher.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/idempotency/unary.h"
 #include "fleet/rpc/server.h"
@@ -20,11 +22,12 @@ class StreetlightService final : public v1::StreetlightService::CallbackService 
   // (MariadbStreetlightRepository::transaction_on in main).
   StreetlightService(Streetlights& lights, idempotency::Store& idempotency,
                      idempotency::TransactionFactory<Transaction> open_transaction,
-                     rpc::WorkerPool& workers)
+                     rpc::WorkerPool& workers, changes::Publisher& changes)
       : lights_(lights),
         idempotency_(idempotency),
         open_transaction_(std::move(open_transaction)),
-        workers_(workers) {}
+        workers_(workers),
+        changes_(changes) {}
 
   grpc::ServerUnaryReactor* ListLights(grpc::CallbackServerContext* context,
                                        const v1::ListLightsRequest* request,
@@ -50,6 +53,7 @@ class StreetlightService final : public v1::StreetlightService::CallbackService 
   idempotency::Store& idempotency_;
   idempotency::TransactionFactory<Transaction> open_transaction_;
   rpc::WorkerPool& workers_;
+  changes::Publisher& changes_;
 };
 
 }  // namespace fleet::streetlight

@@ -1,6 +1,7 @@
 #include "api/sync_service.h"
 
 #include "api/convert.h"
+#include "fleet/changes/feed.h"
 #include "fleet/common/logging.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/unary.h"
@@ -18,7 +19,7 @@ grpc::ServerUnaryReactor* SyncService::ListDevices(grpc::CallbackServerContext* 
 grpc::ServerUnaryReactor* SyncService::SyncDevice(grpc::CallbackServerContext* context,
                                                   const v1::SyncDeviceRequest* request,
                                                   v1::SyncDeviceResponse* response) {
-  return rpc::run_unary(context, workers_, [this, request, response] {
+  return rpc::run_unary(context, workers_, [this, context, request, response] {
     const auto result = sync_.sync(
         request->device_id(),
         rpc::optional_field(request->has_actor_user_id(), request->actor_user_id()));
@@ -27,6 +28,8 @@ grpc::ServerUnaryReactor* SyncService::SyncDevice(grpc::CallbackServerContext* c
     log::debug("sync_attempt", {{"device_id", result.attempt.device_id},
                                {"status_code", result.attempt.status_code},
                                {"attempt_id", result.attempt.id}});
+    // The attempt has committed (Sync::sync runs its own transaction).
+    changes::publish_committed(*context, changes_, "devices");
   });
 }
 

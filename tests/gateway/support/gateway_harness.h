@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "app/gateway.h"
+#include "cache/response_cache.h"
 #include "readmodel/devices.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
@@ -33,7 +34,7 @@ class Harness : public CannedServices {
 
   std::string token_for(const Account& who) const { return signer.token_for(who); }
   app::Services services() {
-    return app::Services{upstream, keys, metrics, devices, chat, &device_model};
+    return app::Services{upstream, keys, metrics, devices, chat, &device_model, &responses};
   }
 
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
@@ -41,6 +42,10 @@ class Harness : public CannedServices {
   realtime::ChatHub chat{clock};
   // Not current unless a test feeds it (readmodel/device_model_test.cpp): reads go upstream.
   readmodel::DeviceModel device_model{clock, metrics};
+  // The services with change feeds; no feed is live unless a test opens it
+  // (cache/change_feed_test.cpp): cacheable reads go upstream.
+  static constexpr std::string_view kFeedServices[] = {"repair-shop", "streetlight", "sync"};
+  cache::ResponseCache responses{kFeedServices, {}};
   app::Gateway gateway{services()};
   const Account admin, op, alice, bob;
 };

@@ -7,6 +7,7 @@
 
 #include "api/repair_shop_service.h"
 #include "fake_user_service.h"
+#include "fleet/changes/testing/recorder.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/testing/in_process_server.h"
 #include "repository/mariadb_repair_shop_repository.h"
@@ -36,6 +37,7 @@ struct Reply {
   grpc::Status status;
   Response response;
   std::string trailer;
+  std::string version;  // x-change-version
 
   bool ok() const { return status.ok(); }
   // "CODE text" for a refusal, "OK" for a success: one CHECK shows both.
@@ -71,6 +73,7 @@ struct Harness {
   std::unique_ptr<fleet::idempotency::Store> idempotency;
   testing::ServedFakeUserService users{{kAnn, kBob, kTech}};
   fleet::rpc::WorkerPool workers{8};
+  fleet::changes::Publisher changes;
   std::unique_ptr<RepairShopService> service;
   std::optional<fleet::rpc::testing::InProcessServer<v1::RepairShopService>> server;
   std::int64_t laptop = 0, dell = 0, xps = 0;
@@ -83,8 +86,9 @@ struct Harness {
     repository = std::make_unique<MariadbRepairShopRepository>(*pool);
     shop = std::make_unique<RepairShop>(*repository, clock);
     idempotency = std::make_unique<fleet::idempotency::Store>(*pool, clock);
-    service = std::make_unique<RepairShopService>(
-        *shop, *users.stub, *idempotency, MariadbRepairShopRepository::transaction_on, workers);
+    service = std::make_unique<RepairShopService>(*shop, *users.stub, *idempotency,
+                                                  MariadbRepairShopRepository::transaction_on,
+                                                  workers, changes);
     server.emplace(*service, "repair-shop-test");
 
     v1::CreateDeviceTypeRequest type;
@@ -119,6 +123,9 @@ struct Harness {
     const auto& trailers = context->GetServerTrailingMetadata();
     if (const auto it = trailers.find("x-idempotency"); it != trailers.end()) {
       reply.trailer.assign(it->second.data(), it->second.size());
+    }
+    if (const auto it = trailers.find("x-change-version"); it != trailers.end()) {
+      reply.version.assign(it->second.data(), it->second.size());
     }
     return reply;
   }
@@ -649,4 +656,47 @@ TEST_CASE("the user service away: UNAVAILABLE, nothing created", "[grpc][integra
   CHECK(h.count("devices") == 0);
   // What needs no account still works.
   CHECK(Harness::ok(h.call(&Stub::ListBrands, v1::ListBrandsRequest{})).brands_size() == 1);
+}
+
+TEST_CASE(
+    "every write publishes its collection after its commit, with its version in the "
+    "trailer, and no refusal or replay publishes",
+    "[integration]") {
+  Harness h;
+  // The orders a reader sees when the change is published: the commit must be visible.
+  std::vector<std::size_t> seen;
+  auto recorder = std::make_shared<fleet::changes::testing::Recorder>(
+      64, [&](const fleet::changes::Change& change) {
+        if (change.topic == "orders") seen.push_back(h.shop->list_orders({}, Page{}).size());
+      });
+  h.changes.subscribe(recorder);
+  const auto device = h.device("SN-FEED");
+  const auto created =
+      h.call(&Stub::CreateOrder, h.order_request(device.id(), "250.00"), Idem{"o1"});
+  REQUIRE(created.ok());
+  v1::UpdateOrderRequest update;
+  update.set_id(created.response.id());
+  update.set_status(v1::ORDER_STATUS_REPAIRING);
+  const auto updated = h.call(&Stub::UpdateOrder, update);
+  REQUIRE(updated.ok());
+
+  const auto changes = recorder->changes();
+  REQUIRE(changes.size() == 4);
+  CHECK(changes[1].topic == "devices");
+  CHECK(changes[2].topic == "orders");
+  CHECK(created.version == "orders=" + std::to_string(changes[2].version));
+  CHECK(changes[3].topic == "orders");
+  CHECK(updated.version == "orders=" + std::to_string(changes[3].version));
+  CHECK(changes[3].version > changes[2].version);
+  CHECK(seen == std::vector<std::size_t>{1, 1});
+
+  const auto replay =
+      h.call(&Stub::CreateOrder, h.order_request(device.id(), "250.00"), Idem{"o1"});
+  CHECK(replay.trailer == "replayed");
+  CHECK(replay.version.empty());
+  v1::DeleteDeviceRequest refused;  // it has an order
+  refused.set_id(device.id());
+  CHECK(h.call(&Stub::DeleteDevice, refused).status.error_code() ==
+        StatusCode::FAILED_PRECONDITION);
+  CHECK(recorder->changes().size() == 4);
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "api/streetlight_service.h"
+#include "fleet/changes/testing/recorder.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/testing/in_process_server.h"
@@ -26,6 +27,7 @@ struct Harness {
   std::unique_ptr<Streetlights> lights;
   std::unique_ptr<fleet::idempotency::Store> idempotency;
   fleet::rpc::WorkerPool workers{4};
+  fleet::changes::Publisher changes;
   std::unique_ptr<StreetlightService> service;
   std::optional<fleet::rpc::testing::InProcessServer<v1::StreetlightService>> server;
   v1::StreetlightService::Stub* stub = nullptr;
@@ -40,7 +42,7 @@ struct Harness {
     lights->ensure_demo_lights();
     idempotency = std::make_unique<fleet::idempotency::Store>(*pool, clock);
     service = std::make_unique<StreetlightService>(
-        *lights, *idempotency, MariadbStreetlightRepository::transaction_on, workers);
+        *lights, *idempotency, MariadbStreetlightRepository::transaction_on, workers, changes);
     server.emplace(*service, "streetlight-test");
     stub = &server->stub();
   }
@@ -60,15 +62,17 @@ struct Harness {
     }
     return context;
   }
-  static std::string trailer(const grpc::ClientContext& context) {
+  static std::string trailer(const grpc::ClientContext& context,
+                             std::string_view name = "x-idempotency") {
     const auto& t = context.GetServerTrailingMetadata();
-    const auto it = t.find("x-idempotency");
+    const auto it = t.find(grpc::string_ref(name.data(), name.size()));
     return it == t.end() ? "" : std::string(it->second.data(), it->second.size());
   }
   struct Control {
     grpc::Status status;
     v1::ControlLightResponse response;
     std::string trailer;
+    std::string version;  // x-change-version
   };
   Control control(const std::string& light, const std::string& action,
                   std::optional<Idem> i = {}) {
@@ -80,6 +84,7 @@ struct Harness {
     Control reply;
     reply.status = stub->ControlLight(ctx.get(), request, &reply.response);
     reply.trailer = trailer(*ctx);
+    reply.version = trailer(*ctx, "x-change-version");
     return reply;
   }
   grpc::Status report(const std::string& light, const std::string& status,
@@ -240,4 +245,40 @@ TEST_CASE("a replayed control returns the first response and writes no second lo
   REQUIRE(h.report("SL001", "error", std::string("x"), &b, Harness::Idem{"key-3"}).ok());
   CHECK(a.SerializeAsString() == b.SerializeAsString());
   CHECK(h.logs() == 4);
+}
+
+TEST_CASE(
+    "a control publishes \"lights\" after its commit, with its version in the trailer, and no "
+    "refusal or replay publishes",
+    "[integration]") {
+  Harness h;
+  // What a reader sees at the moment the change is published: the commit must be visible.
+  std::vector<std::string> seen;
+  auto recorder = std::make_shared<fleet::changes::testing::Recorder>(
+      64, [&](const fleet::changes::Change& change) {
+        if (change.topic.empty()) return;
+        seen.emplace_back(to_string(h.lights->get_light("SL001").light.status));
+      });
+  h.changes.subscribe(recorder);
+  const auto before = h.changes.version();
+
+  auto reply = h.control("SL001", "on", Harness::Idem{"k1"});
+  REQUIRE(reply.status.ok());
+  auto changes = recorder->changes();
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[1].topic == "lights");
+  CHECK(changes[1].version > before);
+  CHECK(reply.version == "lights=" + std::to_string(changes[1].version));
+  CHECK(seen == std::vector<std::string>{"on"});
+
+  CHECK(h.control("SL001", "on", Harness::Idem{"k1"}).trailer == "replayed");
+  CHECK(h.control("SL404", "on").status.error_code() == StatusCode::NOT_FOUND);
+  CHECK(recorder->changes().size() == 2);
+
+  v1::UpdateLightStatusResponse out;
+  REQUIRE(h.report("SL001", "error", std::string("Bulb"), &out).ok());
+  changes = recorder->changes();
+  REQUIRE(changes.size() == 3);
+  CHECK(changes[2].version > changes[1].version);
+  CHECK(seen.back() == "error");
 }

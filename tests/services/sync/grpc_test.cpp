@@ -7,6 +7,7 @@
 
 #include "api/sync_service.h"
 #include "fakes.h"
+#include "fleet/changes/testing/recorder.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/testing/in_process_server.h"
 #include "repository/mariadb_sync_repository.h"
@@ -29,6 +30,7 @@ struct Harness {
   std::unique_ptr<MariadbSyncRepository> repository;
   std::unique_ptr<Sync> sync;
   fleet::rpc::WorkerPool workers{4};
+  fleet::changes::Publisher changes;
   std::unique_ptr<SyncService> service;
   std::optional<fleet::rpc::testing::InProcessServer<v1::SyncService>> server;
 
@@ -38,7 +40,7 @@ struct Harness {
     repository = std::make_unique<MariadbSyncRepository>(*pool);
     sync = std::make_unique<Sync>(*repository, clock, outcomes);
     sync->ensure_demo_devices();
-    service = std::make_unique<SyncService>(*sync, workers);
+    service = std::make_unique<SyncService>(*sync, workers, changes);
     server.emplace(*service, "sync-test");
   }
   ~Harness() { server.reset(); }
@@ -143,4 +145,39 @@ TEST_CASE("grpc: an attempt without an actor is logged without one", "[integrati
   CHECK_FALSE(r.attempt().has_actor_user_id());
   CHECK(r.device().sync_status_code() == 200);
   CHECK_FALSE(r.device().has_error_message());  // the seeded failure's message is cleared
+}
+
+TEST_CASE(
+    "grpc: every attempt, failed or not, publishes \"devices\" after its commit, with "
+    "its version in the trailer, and an unknown device publishes nothing",
+    "[integration][grpc]") {
+  Harness h;
+  // The device as a reader sees it when the change is published: the commit must be visible.
+  std::vector<int> seen;
+  auto recorder = std::make_shared<fleet::changes::testing::Recorder>(
+      64, [&](const fleet::changes::Change& change) {
+        if (change.topic.empty()) return;
+        for (const auto& d : h.sync->list_devices()) {
+          if (d.id == 102 && d.sync_status_code) seen.push_back(*d.sync_status_code);
+        }
+      });
+  h.changes.subscribe(recorder);
+  h.outcomes.queue = {kFailures[0]};
+  v1::SyncDeviceRequest request;
+  request.set_device_id(102);
+  v1::SyncDeviceResponse response;
+  auto ctx = context();
+  REQUIRE(h.stub().SyncDevice(ctx.get(), request, &response).ok());
+  const auto changes = recorder->changes();
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[1].topic == "devices");
+  const auto& trailers = ctx->GetServerTrailingMetadata();
+  const auto it = trailers.find("x-change-version");
+  REQUIRE(it != trailers.end());
+  CHECK(std::string(it->second.data(), it->second.size()) ==
+        "devices=" + std::to_string(changes[1].version));
+  CHECK(seen == std::vector<int>{400});
+
+  CHECK(h.attempt(999, std::nullopt).first.error_code() == grpc::StatusCode::NOT_FOUND);
+  CHECK(recorder->changes().size() == 2);
 }

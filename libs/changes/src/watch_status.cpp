@@ -1,8 +1,8 @@
-#include "api/watch_status.h"
+#include "fleet/changes/watch_status.h"
 
-namespace fleet::device_session {
+namespace fleet::changes {
 
-grpc::Status watch_status(WatchEnd reason) {
+grpc::Status watch_status(WatchEnd reason, const std::string& not_found_text) {
   using grpc::StatusCode;
   switch (reason) {
     case WatchEnd::kCancelled:
@@ -10,7 +10,7 @@ grpc::Status watch_status(WatchEnd reason) {
     case WatchEnd::kOverflow:
       return grpc::Status(StatusCode::RESOURCE_EXHAUSTED, "Watcher fell behind");
     case WatchEnd::kNotFound:
-      return grpc::Status(StatusCode::NOT_FOUND, "Device not found");
+      return grpc::Status(StatusCode::NOT_FOUND, not_found_text);
     case WatchEnd::kShutdown:
       return grpc::Status(StatusCode::UNAVAILABLE, "Service shutting down");
     case WatchEnd::kFailed:
@@ -19,4 +19,4 @@ grpc::Status watch_status(WatchEnd reason) {
   return grpc::Status(StatusCode::UNAVAILABLE, "Service unavailable");
 }
 
-}  // namespace fleet::device_session
+}  // namespace fleet::changes
