@@ -1,22 +1,9 @@
 #include "api/watch_status.h"
 
+#include "fleet/rpc/watch_status.h"
+
 namespace fleet::device_session {
 
-grpc::Status watch_status(WatchEnd reason) {
-  using grpc::StatusCode;
-  switch (reason) {
-    case WatchEnd::kCancelled:
-      return grpc::Status(StatusCode::CANCELLED, "Cancelled");
-    case WatchEnd::kOverflow:
-      return grpc::Status(StatusCode::RESOURCE_EXHAUSTED, "Watcher fell behind");
-    case WatchEnd::kNotFound:
-      return grpc::Status(StatusCode::NOT_FOUND, "Device not found");
-    case WatchEnd::kShutdown:
-      return grpc::Status(StatusCode::UNAVAILABLE, "Service shutting down");
-    case WatchEnd::kFailed:
-      break;
-  }
-  return grpc::Status(StatusCode::UNAVAILABLE, "Service unavailable");
-}
+grpc::Status watch_status(WatchEnd reason) { return rpc::watch_status(reason, "Device not found"); }
 
 }  // namespace fleet::device_session
