@@ -20,9 +20,11 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/services.h"
+#include "readmodel/account_feed.h"
 #include "readmodel/device_feed.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
+#include "realtime/socket_registry.h"
 #include "server/server.h"
 #include "upstream/upstream.h"
 
@@ -87,6 +89,16 @@ void drain_then_stop(net::io_context& ioc, server::Server& server,
   });
 }
 
+// Closes the sockets whose token has expired, once a second on the gateway's clock.
+void sweep_sockets(realtime::SocketRegistry& sockets, std::shared_ptr<net::steady_timer> timer) {
+  timer->expires_after(std::chrono::seconds(1));
+  timer->async_wait([&sockets, timer](boost::system::error_code ec) {
+    if (ec) return;
+    sockets.sweep();
+    sweep_sockets(sockets, timer);
+  });
+}
+
 }  // namespace
 
 int main() {
@@ -117,7 +129,13 @@ int main() {
   realtime::ChatHub chat(*clock);
   readmodel::DeviceModel device_model(*clock, metrics);
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
-  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model});
+  realtime::SocketRegistry sockets(*clock, metrics);
+  // A deleted or deactivated account's sockets close as soon as the model hears of it.
+  readmodel::AccountModel account_model(
+      metrics, [&sockets](std::int64_t user_id) { sockets.close_account(user_id); });
+  auto account_feed = readmodel::follow_accounts(ioc, upstream, account_model);
+  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model,
+                                     &account_model, &sockets});
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -139,6 +157,9 @@ int main() {
     }
   });
 
+  auto sweep_timer = std::make_shared<net::steady_timer>(ioc);
+  sweep_sockets(sockets, sweep_timer);
+
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
@@ -148,9 +169,10 @@ int main() {
                     std::chrono::steady_clock::now() + std::chrono::seconds(5));
   });
 
-  fleet::log::info("gateway_listening", {{"port", static_cast<int>(server.port())},
-                                         {"threads", static_cast<int>(settings.threads)},
-                                         {"services", static_cast<int>(settings.addresses.size())}});
+  fleet::log::info("gateway_listening",
+                   {{"port", static_cast<int>(server.port())},
+                    {"threads", static_cast<int>(settings.threads)},
+                    {"services", static_cast<int>(settings.addresses.size())}});
   std::vector<std::thread> threads;
   threads.reserve(settings.threads - 1);
   for (unsigned i = 1; i < settings.threads; ++i) threads.emplace_back([&ioc] { ioc.run(); });
@@ -161,6 +183,7 @@ int main() {
   // must outlive them as it outlives pending calls.
   devices.shutdown();
   device_feed->stop();
+  account_feed->stop();
   if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
     fleet::log::warn("upstream_calls_outstanding_at_exit");
   }

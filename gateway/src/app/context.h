@@ -18,10 +18,12 @@ class KeyStore;
 namespace fleet::gateway::realtime {
 class DeviceHub;
 class ChatHub;
+class SocketRegistry;
 }  // namespace fleet::gateway::realtime
 namespace fleet::gateway::readmodel {
 class DeviceModel;
-}
+class AccountModel;
+}  // namespace fleet::gateway::readmodel
 
 namespace fleet::gateway::app {
 
@@ -35,6 +37,11 @@ struct Services {
   realtime::ChatHub& chat;       // users-v1 chat
   // Rental devices and wallets in memory (readmodel/devices.h); null: always upstream.
   readmodel::DeviceModel* device_model = nullptr;
+  // Accounts in memory (readmodel/accounts.h); null: always user.GetUser.
+  readmodel::AccountModel* account_model = nullptr;
+  // Open sockets by account, closed at their token's exp or when the account goes
+  // (realtime/socket_registry.h); null: sockets live until the client leaves.
+  realtime::SocketRegistry* sockets = nullptr;
 };
 
 struct Context {

@@ -9,8 +9,8 @@
 namespace fleet::gateway::app {
 
 enum class SocketKind { kTimeleft, kStatus, kChat };
-// The gateway's in-memory read models (readmodel/): devices and rental wallets.
-enum class ReadModel { kDevice, kWallet };
+// The gateway's in-memory read models (readmodel/): devices, rental wallets and accounts.
+enum class ReadModel { kDevice, kWallet, kAccount };
 
 class Metrics {
  public:
@@ -32,6 +32,13 @@ class Metrics {
   }
   // Whether the device read model is current (its feed live and its snapshot received).
   void device_model_current(bool current) { device_model_current_ = current; }
+  // Whether the account read model is current (WatchAccounts live, its snapshot received).
+  void account_model_current(bool current) { account_model_current_ = current; }
+  bool account_model_current() const { return account_model_current_.load(); }
+  // A WebSocket closed by the gateway with a policy-violation frame: its token expired, or its
+  // account was deleted or deactivated.
+  void socket_revoked(bool expired) { revoked_[expired ? 1 : 0]++; }
+  std::uint64_t sockets_revoked(bool expired) const { return revoked_[expired ? 1 : 0].load(); }
 
   std::int64_t open_streams() const { return streams_.load(); }
   std::int64_t open_sockets(SocketKind kind) const { return sockets_[index(kind)].load(); }
@@ -49,8 +56,10 @@ class Metrics {
   std::array<std::atomic<std::int64_t>, 3> sockets_{};
   std::atomic<std::uint64_t> dropped_slow_{0};
   std::atomic<std::int64_t> streams_{0};
-  std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
+  std::array<std::array<std::atomic<std::uint64_t>, 2>, 3> read_model_{};  // [model][hit]
   std::atomic<bool> device_model_current_{false};
+  std::atomic<bool> account_model_current_{false};
+  std::array<std::atomic<std::uint64_t>, 2> revoked_{};  // [expired]
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

@@ -8,9 +8,11 @@
 #include <vector>
 
 #include "app/gateway.h"
+#include "readmodel/accounts.h"
 #include "readmodel/devices.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
+#include "realtime/socket_registry.h"
 #include "support/canned_services.h"
 
 namespace fleet::gateway::testing {
@@ -32,7 +34,8 @@ class Harness : public CannedServices {
 
   std::string token_for(const Account& who) const { return signer.token_for(who); }
   app::Services services() {
-    return app::Services{upstream, keys, metrics, devices, chat, &device_model};
+    return app::Services{upstream, keys,          metrics,        devices,
+                         chat,     &device_model, &account_model, &sockets};
   }
 
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
@@ -40,6 +43,11 @@ class Harness : public CannedServices {
   realtime::ChatHub chat{clock};
   // Not current unless a test feeds it (readmodel/device_model_test.cpp): reads go upstream.
   readmodel::DeviceModel device_model{clock, metrics};
+  // Every socket a test opens (FakeSocket through on_open) registers here.
+  realtime::SocketRegistry sockets{clock, metrics};
+  // Not current unless a test feeds it (readmodel/account_feed_test.cpp): GetUser as before.
+  readmodel::AccountModel account_model{
+      metrics, [this](std::int64_t user_id) { sockets.close_account(user_id); }};
   app::Gateway gateway{services()};
   const Account admin, op, alice, bob;
 };
