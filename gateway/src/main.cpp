@@ -23,9 +23,11 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/services.h"
+#include "readmodel/account_feed.h"
 #include "readmodel/device_feed.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
+#include "realtime/socket_registry.h"
 #include "server/server.h"
 #include "surfaces/routes.h"
 #include "upstream/upstream.h"
@@ -154,17 +156,30 @@ void raise_file_limit() {
   if (setrlimit(RLIMIT_NOFILE, &limit) != 0) fleet::log::warn("rlimit_nofile_unchanged");
 }
 
-// After SIGINT/SIGTERM: stop accepting, let requests in progress finish (up to 5 s), then stop.
+// After SIGINT/SIGTERM (see main): let requests in progress finish, up to `deadline`, but wait at
+// least until `earliest` so that the sockets' 1001 close frames go out, then stop.
 void drain_then_stop(net::io_context& ioc, server::Server& server,
                      std::shared_ptr<net::steady_timer> timer,
+                     std::chrono::steady_clock::time_point earliest,
                      std::chrono::steady_clock::time_point deadline) {
-  if (server.active_requests() == 0 || std::chrono::steady_clock::now() >= deadline) {
+  const auto now = std::chrono::steady_clock::now();
+  if ((server.active_requests() == 0 && now >= earliest) || now >= deadline) {
     ioc.stop();
     return;
   }
   timer->expires_after(std::chrono::milliseconds(50));
-  timer->async_wait([&ioc, &server, timer, deadline](boost::system::error_code) {
-    drain_then_stop(ioc, server, timer, deadline);
+  timer->async_wait([&ioc, &server, timer, earliest, deadline](boost::system::error_code) {
+    drain_then_stop(ioc, server, timer, earliest, deadline);
+  });
+}
+
+// Closes the sockets whose token has expired, once a second on the gateway's clock.
+void sweep_sockets(realtime::SocketRegistry& sockets, std::shared_ptr<net::steady_timer> timer) {
+  timer->expires_after(std::chrono::seconds(1));
+  timer->async_wait([&sockets, timer](boost::system::error_code ec) {
+    if (ec) return;
+    sockets.sweep();
+    sweep_sockets(sockets, timer);
   });
 }
 
@@ -198,6 +213,11 @@ int main() {
   realtime::ChatHub chat(*clock);
   readmodel::DeviceModel device_model(*clock, metrics);
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
+  realtime::SocketRegistry sockets(*clock, metrics);
+  // A deleted or deactivated account's sockets close as soon as the model hears of it.
+  readmodel::AccountModel account_model(
+      metrics, [&sockets](std::int64_t user_id) { sockets.close_account(user_id); });
+  auto account_feed = readmodel::follow_accounts(ioc, upstream, account_model);
   app::RateLimiter limiter(settings.rate_limits, settings.trusted_proxies,
                            settings.rate_limit_clients, *clock);
   const auto feed_services = cached_services();
@@ -209,9 +229,10 @@ int main() {
       change_feeds.push_back(cache::follow_changes(ioc, upstream, responses, metrics, service));
     }
   }
-  app::Gateway gateway(
-      app::Services{upstream, keys, metrics, devices, chat, &device_model, &responses},
-      settings.cors, &limiter);
+  std::atomic<bool> draining{false};
+  app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model,
+                                     &account_model, &sockets, &responses, &draining},
+                       settings.cors, &limiter);
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,
                                        .body_bytes = settings.max_body_bytes,
@@ -233,13 +254,23 @@ int main() {
     }
   });
 
+  auto sweep_timer = std::make_shared<net::steady_timer>(ioc);
+  sweep_sockets(sockets, sweep_timer);
+
   net::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    // Stop accepting and report not ready, close every WebSocket with 1001 (going away), and
+    // let the requests in flight finish within the drain time.
     fleet::log::info("stopping", {{"signal", signal}});
+    draining = true;
     server.stop_accepting();
+    const auto closed = sockets.close_for_shutdown();
+    fleet::log::info("sockets_closed_for_shutdown",
+                     {{"sockets", static_cast<std::int64_t>(closed)}});
+    const auto now = std::chrono::steady_clock::now();
     drain_then_stop(ioc, server, std::make_shared<net::steady_timer>(ioc),
-                    std::chrono::steady_clock::now() + std::chrono::seconds(5));
+                    now + std::chrono::milliseconds(250), now + std::chrono::seconds(5));
   });
 
   fleet::log::info("gateway_listening",
@@ -257,6 +288,7 @@ int main() {
   devices.shutdown();
   device_feed->stop();
   for (const auto& feed : change_feeds) feed->stop();
+  account_feed->stop();
   if (!in_flight.wait_idle(settings.upstream_timeout + std::chrono::seconds(1))) {
     fleet::log::warn("upstream_calls_outstanding_at_exit");
   }

@@ -32,16 +32,17 @@ void run() {
   fleet::service::Host host(settings.host, fleet::user::kMigrations);
   const std::unique_ptr<fleet::Clock> clock = fleet::clock_from_env();
   fleet::user::MariadbUserRepository repository(host.pool());
-  fleet::user::Users users(repository, *clock);
+  fleet::user::AccountHub hub;
+  fleet::user::Users users(repository, *clock, &hub);
   if (users.ensure_admin(settings.admin)) {
     fleet::log::info("admin_created", {{"username", settings.admin.username}});
   }
 
-  fleet::user::UserService service(users, host.workers());
+  fleet::user::UserService service(users, hub, host.workers());
   host.start({&service});
   host.set_serving(true);
   // Drains the workers before the service they refer to goes away.
-  host.run_until_signal();
+  host.run_until_signal([&] { hub.end_all(fleet::changes::WatchEnd::kShutdown); });
 }
 
 }  // namespace

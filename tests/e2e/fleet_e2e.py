@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import pwd
+import random
 import re
 import secrets
 import select
@@ -116,6 +117,19 @@ def recent_utc(text: str, regex: re.Pattern, minutes: int = 10) -> bool:
         return False
     t = datetime.strptime(text.rstrip("Z"), "%Y-%m-%dT%H:%M:%S").replace(tzinfo=timezone.utc)
     return abs(datetime.now(timezone.utc) - t) < timedelta(minutes=minutes)
+
+
+def wait_for(what: str, predicate, timeout: float = 15.0, step: float = 0.1):
+    """Calls `predicate` every `step` seconds until it returns something true, and returns that;
+    fails after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.time() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s")
+        time.sleep(step)
 
 
 def assert_json(r: requests.Response, status: int):
@@ -377,10 +391,26 @@ def wait_for(what, predicate, timeout=15.0, every=0.05):
         time.sleep(every)
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A port nobody listens on, never the same twice in one run, and below Linux's ephemeral
+    range (32768+): a port from bind(0) can be taken meanwhile as the local port of an outgoing
+    connection (gRPC channels, MariaDB clients) or handed out again by the kernel."""
+    rng = random.SystemRandom()
+    for _ in range(1000):
+        port = rng.randrange(20000, 32768)
+        if port in _HANDED_OUT:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)
+        return port
+    raise RuntimeError("no free port in 20000-32767")
 
 
 class Database:
@@ -969,3 +999,19 @@ class Ws:
 
     def __exit__(self, *exc):
         self.close()
+
+
+def ws_close_code(ws, timeout: float) -> int | None:
+    """Reads until the server's close frame; its status code (None if the connection just ends)."""
+    ws.sock.settimeout(timeout)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            opcode, frame = ws.sock.recv_data_frame(True)
+        except websocket.WebSocketTimeoutException:
+            break
+        except (websocket.WebSocketConnectionClosedException, OSError):
+            return None
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return int.from_bytes(frame.data[:2], "big") if len(frame.data) >= 2 else None
+    raise AssertionError(f"the socket stayed open for {timeout} s")

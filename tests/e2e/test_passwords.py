@@ -59,7 +59,18 @@ def test_an_old_hash_is_upgraded_at_the_next_successful_login_only(api):
 
 def test_a_login_flood_is_refused_at_once_while_refresh_and_reads_answer(narrow_api):
     api = narrow_api
-    customer = api.repair_customer()
+    # One hashing thread and no queue: on a loaded machine the stack's own earlier hashes can
+    # still hold it, and a 429 then is the behaviour under test, so set-up retries.
+    customer = None
+    for _ in range(20):
+        try:
+            customer = api.repair_customer()
+            break
+        except AssertionError as e:
+            if "429" not in str(e):
+                raise
+            time.sleep(0.5)
+    assert customer, "the repair customer's registration and login kept getting 429"
     admin = api.admin
     stop = threading.Event()
     outcomes = []  # (status, seconds, Retry-After, body) of every flood login

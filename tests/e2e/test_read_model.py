@@ -4,11 +4,10 @@ after one's own start, stop or cash change sees it; an expiry reaches readers; w
 device-session killed, reads go upstream (and fail as before), and once it is back the model is
 current again. The hit/miss counters of /metrics tell which path answered."""
 import re
-import time
 
 import pytest
 
-from fleet_e2e import Api, assert_json, check_device
+from fleet_e2e import Api, assert_json, check_device, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -32,17 +31,6 @@ def reads(api, model: str) -> tuple[int, int]:
         assert m, f"/metrics has no {model} {result} counter"
         found[result] = int(m.group(1))
     return found["hit"], found["miss"]
-
-
-def wait_for(what, predicate, timeout=15.0):
-    deadline = time.time() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.1)
 
 
 def wait_current(api):

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from fleet_e2e import Api, assert_detail, assert_json, check_device
+from fleet_e2e import Api, assert_detail, assert_json, check_device, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +19,6 @@ def api(own_db_stack):
 def idle(api):
     api.free_devices()
     yield
-
-
-def wait_for(what, predicate, timeout=30.0):
-    deadline = time.time() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(0.2)
 
 
 def ledger_snapshot(api):
@@ -64,7 +53,7 @@ def outage_is_answered(api):
     assert r.status_code in (503, 504), (r.status_code, r.text)
     assert_detail(r, r.status_code,
                   {503: "Service unavailable", 504: "Upstream timeout"}[r.status_code])
-    wait_for("/readyz 503", lambda: api.get("/readyz").status_code == 503)
+    wait_for("/readyz 503", lambda: api.get("/readyz").status_code == 503, 30)
     assert assert_json(api.get("/readyz"), 503) == {"status": "not ready"}
 
 

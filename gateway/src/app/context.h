@@ -1,6 +1,7 @@
 #pragma once
 // What a route handler gets: the request, its path parameters and query, its surface, and the
 // services it may call. Handlers are coroutines run on the connection's strand.
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 
 #include "http/message.h"
@@ -18,10 +19,12 @@ class KeyStore;
 namespace fleet::gateway::realtime {
 class DeviceHub;
 class ChatHub;
+class SocketRegistry;
 }  // namespace fleet::gateway::realtime
 namespace fleet::gateway::readmodel {
 class DeviceModel;
-}
+class AccountModel;
+}  // namespace fleet::gateway::readmodel
 namespace fleet::gateway::cache {
 class ResponseCache;
 }
@@ -38,8 +41,15 @@ struct Services {
   realtime::ChatHub& chat;       // users-v1 chat
   // Rental devices and wallets in memory (readmodel/devices.h); null: always upstream.
   readmodel::DeviceModel* device_model = nullptr;
+  // Accounts in memory (readmodel/accounts.h); null: always user.GetUser.
+  readmodel::AccountModel* account_model = nullptr;
+  // Open sockets by account, closed at their token's exp or when the account goes
+  // (realtime/socket_registry.h); null: sockets live until the client leaves.
+  realtime::SocketRegistry* sockets = nullptr;
   // Cacheable rows' responses (cache/response_cache.h); null: always upstream.
   cache::ResponseCache* responses = nullptr;
+  // Set once SIGTERM arrives: /readyz answers 503 while requests drain; null: never.
+  const std::atomic<bool>* draining = nullptr;
 };
 
 struct Context {

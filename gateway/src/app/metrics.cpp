@@ -68,17 +68,30 @@ std::string Metrics::render() const {
       "fleetgate_ws_dropped_slow_total " +
       std::to_string(dropped_slow_.load()) + "\n";
   out +=
+      "# HELP fleetgate_ws_revoked_total WebSockets closed with a policy-violation frame: token "
+      "expired, or account deleted or deactivated.\n"
+      "# TYPE fleetgate_ws_revoked_total counter\n"
+      "fleetgate_ws_revoked_total{reason=\"expired\"} " +
+      std::to_string(revoked_[1].load()) + "\n" +
+      "fleetgate_ws_revoked_total{reason=\"account\"} " + std::to_string(revoked_[0].load()) + "\n";
+  out +=
       "# HELP fleetgate_device_model_current 1 while the device read model answers reads (its "
       "feed live, its snapshot received).\n"
       "# TYPE fleetgate_device_model_current gauge\n"
       "fleetgate_device_model_current " +
       std::string(device_model_current_.load() ? "1" : "0") + "\n";
   out +=
+      "# HELP fleetgate_account_model_current 1 while the account read model answers reads (its "
+      "feed live, its snapshot received).\n"
+      "# TYPE fleetgate_account_model_current gauge\n"
+      "fleetgate_account_model_current " +
+      std::string(account_model_current_.load() ? "1" : "0") + "\n";
+  out +=
       "# HELP fleetgate_read_model_reads_total Reads answered from a read model (hit) or sent "
       "upstream (miss).\n"
       "# TYPE fleetgate_read_model_reads_total counter\n";
-  constexpr std::string_view kModels[] = {"device", "wallet"};
-  for (std::size_t m = 0; m < 2; ++m) {
+  constexpr std::string_view kModels[] = {"device", "wallet", "account"};
+  for (std::size_t m = 0; m < 3; ++m) {
     for (int hit = 1; hit >= 0; --hit) {
       out += "fleetgate_read_model_reads_total{model=\"" + std::string(kModels[m]) +
              "\",result=\"" + (hit ? "hit" : "miss") + "\"} " +

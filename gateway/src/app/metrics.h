@@ -14,8 +14,8 @@
 namespace fleet::gateway::app {
 
 enum class SocketKind { kTimeleft, kStatus, kChat };
-// The gateway's in-memory read models (readmodel/): devices and rental wallets.
-enum class ReadModel { kDevice, kWallet };
+// The gateway's in-memory read models (readmodel/): devices, rental wallets and accounts.
+enum class ReadModel { kDevice, kWallet, kAccount };
 
 class Metrics {
  public:
@@ -41,6 +41,13 @@ class Metrics {
 
   // Whether the device read model is current (its feed live and its snapshot received).
   void device_model_current(bool current) { device_model_current_ = current; }
+  // Whether the account read model is current (WatchAccounts live, its snapshot received).
+  void account_model_current(bool current) { account_model_current_ = current; }
+  bool account_model_current() const { return account_model_current_.load(); }
+  // A WebSocket closed by the gateway with a policy-violation frame: its token expired, or its
+  // account was deleted or deactivated.
+  void socket_revoked(bool expired) { revoked_[expired ? 1 : 0]++; }
+  std::uint64_t sockets_revoked(bool expired) const { return revoked_[expired ? 1 : 0].load(); }
 
   // A cacheable row's read answered from the response cache (hit) or sent upstream (miss).
   void response_cache(Surface surface, bool hit) {
@@ -72,13 +79,15 @@ class Metrics {
   std::array<std::atomic<std::int64_t>, 3> sockets_{};
   std::atomic<std::uint64_t> dropped_slow_{0};
   std::atomic<std::int64_t> streams_{0};
-  std::array<std::array<std::atomic<std::uint64_t>, 2>, 2> read_model_{};  // [model][hit]
+  std::array<std::array<std::atomic<std::uint64_t>, 2>, 3> read_model_{};  // [model][hit]
   std::atomic<bool> device_model_current_{false};
   std::array<std::atomic<std::uint64_t>, kSurfaces> rate_limited_{};
   RouteMetrics routes_;
   std::array<std::array<std::atomic<std::uint64_t>, 2>, kSurfaces> response_cache_{};  // [hit]
   mutable std::mutex feeds_mutex_;  // a change per feed loss or return: rare
   std::map<std::string, bool, std::less<>> feeds_current_;
+  std::atomic<bool> account_model_current_{false};
+  std::array<std::atomic<std::uint64_t>, 2> revoked_{};  // [expired]
   std::array<std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1>, kSurfaces>
       requests_{};
 };

@@ -65,9 +65,9 @@ std::variant<token::Claims, std::string_view> check_token(const Context& ctx,
     if (query && !query->empty()) bearer = *query;
   }
   if (!bearer) return missing_token_text(ctx.surface);
-  auto verifier = ctx.services.keys.verifier();
-  if (!verifier) fail(503, std::string(render::generic_text(503)));
-  auto result = verifier->verify(*bearer);
+  auto verified = ctx.services.keys.verify(*bearer);
+  if (!verified) fail(503, std::string(render::generic_text(503)));
+  auto& result = *verified;
   if (!result) {
     fleet::log::ScopedRequestId scope(ctx.request_id());
     fleet::log::info("token_rejected", {{"reason", token::to_string(result.error)}});

@@ -19,6 +19,18 @@ void KeyStore::install(std::string_view public_key_pem) {
   auto verifier = std::make_shared<const token::Verifier>(public_key_pem, issuer_, clock_);
   std::lock_guard lock(mutex_);
   verifier_ = std::move(verifier);
+  cache_.clear();
+}
+
+std::optional<token::VerifyResult> KeyStore::verify(std::string_view token) const {
+  // Taken before the verifier: a rotation in between makes the put below a no-op.
+  const auto generation = cache_.generation();
+  if (auto claims = cache_.find(token)) return token::VerifyResult{std::move(claims)};
+  const auto verifier = this->verifier();
+  if (!verifier) return std::nullopt;
+  auto result = verifier->verify(token);
+  if (result) cache_.put(token, *result.claims, generation);
+  return result;
 }
 
 std::shared_ptr<const token::Verifier> KeyStore::verifier() const {

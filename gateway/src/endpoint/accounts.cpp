@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "app/support.h"
+#include "readmodel/accounts.h"
 
 namespace fleet::gateway::endpoint {
 namespace {
@@ -11,10 +12,32 @@ namespace {
 
 }  // namespace
 
-boost::asio::awaitable<userpb::Account> get_account(Call& call, std::int64_t id) {
+upstream::Call<userpb::GetUserResponse> find_account(app::Context& ctx, std::int64_t id) {
+  using Found = readmodel::AccountModel::Found;
+  auto* model = ctx.services.account_model;
+  upstream::Reply<userpb::GetUserResponse> reply;
+  if (model != nullptr) {
+    auto read = model->account(id);
+    if (read.found == Found::kFound) {
+      *reply.message.mutable_account() = std::move(read.account);
+      co_return reply;
+    }
+    if (read.found == Found::kDeleted) {
+      reply.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "User not found");
+      co_return reply;
+    }
+  }
+  // Taken before the call: a loss while it is in flight keeps its reply out of the model.
+  const auto ticket = model != nullptr ? model->ticket() : std::nullopt;
   userpb::GetUserRequest request;
   request.set_id(id);
-  auto reply = co_await call.try_rpc(&UserRpc::GetUser, request);
+  reply = co_await ctx.services.upstream.call(&UserRpc::GetUser, request, ctx.request_id());
+  if (reply.ok() && ticket) model->fill(*ticket, reply.message.account());
+  co_return reply;
+}
+
+boost::asio::awaitable<userpb::Account> get_account(Call& call, std::int64_t id) {
+  auto reply = co_await find_account(call.ctx, id);
   if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) user_not_found();
   if (!reply.ok()) app::fail_upstream(reply.status, "user.GetUser");
   co_return std::move(*reply.message.mutable_account());
@@ -49,6 +72,7 @@ boost::asio::awaitable<userpb::Account> update_account(Call& call,
   auto reply = co_await call.try_rpc(&UserRpc::UpdateUser, request);
   if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) user_not_found();
   if (!reply.ok()) throw UpstreamFailure(std::move(reply.status), "UpdateUserRequest");
+  if (auto* model = call.ctx.services.account_model) model->apply(reply.message.account());
   co_return std::move(*reply.message.mutable_account());
 }
 
@@ -58,12 +82,15 @@ boost::asio::awaitable<void> delete_account(Call& call, std::int64_t id) {
   auto reply = co_await call.try_rpc(&UserRpc::DeleteUser, request);
   if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) user_not_found();
   if (!reply.ok()) app::fail_upstream(reply.status, "user.DeleteUser");
+  if (auto* model = call.ctx.services.account_model)
+    model->apply_deleted(id, reply.message.version());
   authpb::DeleteCredentialsRequest credentials;
   credentials.set_user_id(id);
   co_await call.rpc(&AuthRpc::DeleteCredentials, credentials);
 }
 
-boost::asio::awaitable<void> set_password(Call& call, std::int64_t id, const std::string& password) {
+boost::asio::awaitable<void> set_password(Call& call, std::int64_t id,
+                                          const std::string& password) {
   authpb::SetPasswordRequest request;
   request.set_user_id(id);
   request.set_password(password);
@@ -75,7 +102,8 @@ boost::asio::awaitable<authpb::RegisterResponse> register_account(
   co_return co_await call.effect(&AuthRpc::Register, request);
 }
 
-boost::asio::awaitable<authpb::LoginResponse> login(Call& call, const authpb::LoginRequest& request) {
+boost::asio::awaitable<authpb::LoginResponse> login(Call& call,
+                                                    const authpb::LoginRequest& request) {
   co_return co_await call.rpc(&AuthRpc::Login, request);
 }
 

@@ -3,6 +3,7 @@
 // typed upstream calls. A failed call throws UpstreamFailure, which the pipeline turns into the
 // row's error rules; the translation only maps request to proto and proto to response.
 #include <boost/json/value.hpp>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -45,6 +46,8 @@ class Call {
   validation::Values query;
   validation::Values body;
   std::optional<userpb::Account> principal;  // every row but a public one
+  // The token's exp (every row but a public one): a socket closes then.
+  std::chrono::system_clock::time_point token_expires_at{};
   std::optional<std::string> idempotency_key;
 
   const userpb::Account& me() const { return *principal; }

@@ -3,6 +3,7 @@
 #include "app/metrics.h"
 #include "app/support.h"
 #include "cache/response_cache.h"
+#include "endpoint/accounts.h"
 #include "fleet/common/logging.h"
 #include "http/form.h"
 #include "http/idempotency.h"
@@ -23,7 +24,8 @@ http::ParamList path_list(const router::PathParams& params, const validation::Sc
   return list;
 }
 
-void collect(validation::Outcome&& outcome, validation::Values& values, validation::Issues& issues) {
+void collect(validation::Outcome&& outcome, validation::Values& values,
+             validation::Issues& issues) {
   values = std::move(outcome.values);
   issues.insert(issues.end(), std::make_move_iterator(outcome.issues.begin()),
                 std::make_move_iterator(outcome.issues.end()));
@@ -63,9 +65,9 @@ void read_body(const Endpoint& row, const app::Context& ctx, validation::Values&
 void validate(const Endpoint& row, Call& call) {
   const auto& ctx = call.ctx;
   validation::Issues issues;
-  collect(validation::validate_params(path_list(ctx.params, row.path_params), row.path_params,
-                                      "path"),
-          call.path, issues);
+  collect(
+      validation::validate_params(path_list(ctx.params, row.path_params), row.path_params, "path"),
+      call.path, issues);
   collect(validation::validate_params(ctx.query, row.query, "query"), call.query, issues);
   validation::Issues key_issues;
   if (row.idempotent) call.idempotency_key = app::idempotency_key(ctx, key_issues);
@@ -91,9 +93,7 @@ std::string rule_text(const Endpoint& row, std::string_view text, const grpc::St
 }  // namespace
 
 boost::asio::awaitable<userpb::Account> load_principal(app::Context& ctx, std::int64_t user_id) {
-  userpb::GetUserRequest request;
-  request.set_id(user_id);
-  auto reply = co_await ctx.services.upstream.call(&UserRpc::GetUser, request, ctx.request_id());
+  auto reply = co_await find_account(ctx, user_id);
   if (reply.status.error_code() == grpc::StatusCode::NOT_FOUND) {
     app::fail(401, std::string(app::invalid_token_text(ctx.surface)));
   }
@@ -137,6 +137,7 @@ boost::asio::awaitable<void> admit(Call& call) {
   }
   validate(row, call);
   if (claims) {
+    call.token_expires_at = claims->expires_at;
     call.principal = co_await load_principal(call.ctx, claims->user_id);
     if (!allowed(row.access, *call.principal, call.path)) call.forbid();
   }

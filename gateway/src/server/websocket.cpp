@@ -63,11 +63,13 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
     });
   }
 
-  void close() override {
-    net::post(ws_.get_executor(), [self = shared_from_this()] {
+  void close(ws::CloseCode code) override {
+    net::post(ws_.get_executor(), [self = shared_from_this(), code] {
       if (self->finished_) return;
       self->finish(ws::CloseReason::kServer);
-      self->ws_.async_close(websocket::close_code::normal, [self](beast::error_code) {});
+      // A write in flight completes first: Beast queues the close frame behind it.
+      self->ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(code)),
+                            [self](beast::error_code) {});
     });
   }
 

@@ -3,11 +3,19 @@
 // side). The server accepts an upgrade the application approved, then drives the Handler on the
 // socket's strand; the application sends through the Socket from any thread.
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
 
 namespace fleet::gateway::ws {
+
+// The close frame's status code (RFC 6455 7.4.1).
+enum class CloseCode : std::uint16_t {
+  kNormal = 1000,
+  kGoingAway = 1001,        // the gateway is shutting down
+  kPolicyViolation = 1008,  // the token expired or the account is gone or inactive
+};
 
 class Socket {
  public:
@@ -15,8 +23,8 @@ class Socket {
   // Thread-safe. Queues one text message. The queue is bounded: when it is full the client is
   // too slow and the socket is closed (on_close(kSlow)), never buffered without limit.
   virtual void send(std::shared_ptr<const std::string> text) = 0;
-  // Thread-safe. Closes with a normal close frame (on_close(kServer)).
-  virtual void close() = 0;
+  // Thread-safe. Closes with a close frame of `code` (on_close(kServer)).
+  virtual void close(CloseCode code = CloseCode::kNormal) = 0;
 };
 
 enum class CloseReason {

@@ -26,9 +26,11 @@ boost::asio::awaitable<bool> serving(Context& ctx, std::string_view service) {
   co_return reply.ok() && reply.message.status() == healthpb::HealthCheckResponse::SERVING;
 }
 
-// The token key, and every service of services/services.tsv that readiness waits for.
+// The token key, and every service of services/services.tsv that readiness waits for; never
+// while the gateway drains for shutdown.
 boost::asio::awaitable<http::Response> readyz(Context& ctx) {
-  bool ready = ctx.services.keys.loaded();
+  bool ready =
+      ctx.services.keys.loaded() && !(ctx.services.draining && ctx.services.draining->load());
   for (const auto& service : fleet::services::kServices) {
     if (ready && service.ready) ready = co_await serving(ctx, service.name);
   }

@@ -1,48 +1,15 @@
 #include "api/user_service.h"
 
+#include "api/account_feed_reactor.h"
+#include "api/convert.h"
 #include "fleet/common/error.h"
+#include "fleet/common/logging.h"
 #include "fleet/rpc/convert.h"
 #include "fleet/rpc/profile.h"
 #include "fleet/rpc/unary.h"
 
 namespace fleet::user {
 namespace {
-
-std::optional<Role> role_of(v1::Role role) {
-  switch (role) {
-    case v1::ROLE_UNSPECIFIED:
-      return std::nullopt;
-    case v1::ROLE_USER:
-      return Role::kUser;
-    case v1::ROLE_OPERATOR:
-      return Role::kOperator;
-    case v1::ROLE_ADMIN:
-      return Role::kAdmin;
-    default:
-      throw DomainError(ErrorCode::kInvalidArgument, "Unknown role");
-  }
-}
-
-v1::Role proto_role(Role role) {
-  switch (role) {
-    case Role::kOperator:
-      return v1::ROLE_OPERATOR;
-    case Role::kAdmin:
-      return v1::ROLE_ADMIN;
-    case Role::kUser:
-      break;
-  }
-  return v1::ROLE_USER;
-}
-
-void to_proto(const Account& a, v1::Account* out) {
-  out->set_id(a.id);
-  rpc::write_profile(a, out);
-  out->set_role(proto_role(a.role));
-  out->set_is_active(a.is_active);
-  rpc::set_timestamp(out->mutable_created_at(), a.created_at);
-  rpc::set_timestamp(out->mutable_updated_at(), a.updated_at);
-}
 
 // proto3 `optional string`: present or absent, as in the domain.
 using rpc::optional_field;
@@ -123,8 +90,32 @@ grpc::ServerUnaryReactor* UserService::UpdateUser(grpc::CallbackServerContext* c
 
 grpc::ServerUnaryReactor* UserService::DeleteUser(grpc::CallbackServerContext* context,
                                                   const v1::DeleteUserRequest* request,
-                                                  v1::DeleteUserResponse*) {
-  return rpc::run_unary(context, workers_, [this, request] { users_.remove(request->id()); });
+                                                  v1::DeleteUserResponse* response) {
+  return rpc::run_unary(context, workers_, [this, request, response] {
+    response->set_version(users_.remove(request->id()));
+  });
+}
+
+grpc::ServerWriteReactor<v1::AccountChange>* UserService::WatchAccounts(
+    grpc::CallbackServerContext* context, const v1::WatchAccountsRequest*) {
+  // Subscribed before the snapshot is read: a change committed after the read follows it; one
+  // that is in both carries the same version and the reader ignores it.
+  auto reactor = AccountFeedReactor::open(hub_, feed_capacity_);
+  workers_.post([this, reactor, id = rpc::request_id(*context)] {
+    log::ScopedRequestId scope(id);
+    try {
+      std::vector<AccountChange> snapshot;
+      for (auto& account : users_.all()) {
+        snapshot.push_back(AccountChange{AccountChange::Kind::kSnapshot, std::move(account)});
+      }
+      snapshot.push_back(AccountChange{AccountChange::Kind::kReady, {}});
+      reactor->begin(std::move(snapshot));
+    } catch (const std::exception& e) {
+      log::error("account_snapshot_failed", {{"cause", e.what()}});
+      reactor->end(WatchEnd::kFailed);
+    }
+  });
+  return reactor.get();
 }
 
 }  // namespace fleet::user

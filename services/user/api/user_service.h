@@ -11,7 +11,12 @@ namespace v1 = fleetgate::user::v1;
 
 class UserService final : public v1::UserService::CallbackService {
  public:
-  UserService(Users& users, rpc::WorkerPool& workers) : users_(users), workers_(workers) {}
+  // Changes a WatchAccounts watcher may have waiting before it is ended as too slow.
+  static constexpr std::size_t kDefaultFeedCapacity = 1024;
+
+  UserService(Users& users, AccountHub& hub, rpc::WorkerPool& workers,
+              std::size_t feed_capacity = kDefaultFeedCapacity)
+      : users_(users), hub_(hub), workers_(workers), feed_capacity_(feed_capacity) {}
 
   grpc::ServerUnaryReactor* CreateUser(grpc::CallbackServerContext* context,
                                        const v1::CreateUserRequest* request,
@@ -31,10 +36,15 @@ class UserService final : public v1::UserService::CallbackService {
   grpc::ServerUnaryReactor* DeleteUser(grpc::CallbackServerContext* context,
                                        const v1::DeleteUserRequest* request,
                                        v1::DeleteUserResponse* response) override;
+  // The snapshot (read on the workers after subscribing), KIND_READY, then every change.
+  grpc::ServerWriteReactor<v1::AccountChange>* WatchAccounts(
+      grpc::CallbackServerContext* context, const v1::WatchAccountsRequest* request) override;
 
  private:
   Users& users_;
+  AccountHub& hub_;
   rpc::WorkerPool& workers_;
+  const std::size_t feed_capacity_;
 };
 
 }  // namespace fleet::user

@@ -18,6 +18,9 @@ struct Account : Profile {
   bool is_active = true;
   Clock::time_point created_at;
   Clock::time_point updated_at;
+  // Bumped in the transaction of every change and of the deletion (WatchAccounts readers keep
+  // the newest copy).
+  std::int64_t version = 1;
 };
 
 // What a caller chooses when creating an account.

@@ -72,8 +72,12 @@ std::string username_base(const NewAccount& account) {
 
 }  // namespace
 
-Users::Users(UserRepository& repository, const Clock& clock)
-    : repository_(repository), clock_(clock) {}
+Users::Users(UserRepository& repository, const Clock& clock, AccountHub* hub)
+    : repository_(repository), clock_(clock), hub_(hub) {}
+
+void Users::publish(AccountChange::Kind kind, const Account& account) {
+  if (hub_ != nullptr) hub_->publish(AccountChange{kind, account});
+}
 
 // DATETIME(6) keeps microseconds: round here so what we return equals what is stored.
 Clock::time_point Users::now() const {
@@ -91,11 +95,14 @@ Account Users::create(NewAccount account) {
   for (int suffix = 0;; ++suffix) {
     if (derived) {
       account.username = suffix == 0 ? base : base + std::to_string(suffix);
-      if (suffix < kMaxDerivedNameTries && repository_.find(Identifier::kUsername, *account.username))
+      if (suffix < kMaxDerivedNameTries &&
+          repository_.find(Identifier::kUsername, *account.username))
         continue;
     }
     try {
-      return repository_.create(account, now());
+      auto created = repository_.create(account, now());
+      publish(AccountChange::Kind::kChanged, created);
+      return created;
     } catch (const IdentifierTaken& e) {
       if (!derived || e.which() != Identifier::kUsername || suffix >= kMaxDerivedNameTries)
         already_exists(e.which());
@@ -128,14 +135,32 @@ Account Users::update(std::int64_t id, AccountChanges changes) {
   try {
     auto account = repository_.update(id, changes, now());
     if (!account) not_found();
+    publish(AccountChange::Kind::kChanged, *account);
     return *account;
   } catch (const IdentifierTaken& e) {
     already_exists(e.which());
   }
 }
 
-void Users::remove(std::int64_t id) {
-  if (!repository_.remove(id)) not_found();
+std::int64_t Users::remove(std::int64_t id) {
+  const auto version = repository_.remove(id);
+  if (!version) not_found();
+  Account gone;
+  gone.id = id;
+  gone.version = *version;
+  publish(AccountChange::Kind::kDeleted, gone);
+  return *version;
+}
+
+std::vector<Account> Users::all() {
+  std::vector<Account> accounts;
+  for (std::int64_t offset = 0;; offset += kMaxListLimit) {
+    auto page = repository_.list(offset, kMaxListLimit);
+    const auto got = static_cast<std::int64_t>(page.size());
+    accounts.insert(accounts.end(), std::make_move_iterator(page.begin()),
+                    std::make_move_iterator(page.end()));
+    if (got < kMaxListLimit) return accounts;
+  }
 }
 
 bool Users::ensure_admin(const AdminAccount& admin) {

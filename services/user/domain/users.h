@@ -7,8 +7,10 @@
 // Empty strings count as absent, on create and on update alike. An account created without a
 // username gets one derived from its email's local part (or its phone), made unique with a
 // numeric suffix (PLATFORM.md "Accounts seen across surfaces").
+// Every creation, change and deletion is published to the hub (if any) after its commit.
 #include <vector>
 
+#include "domain/account_hub.h"
 #include "domain/user_repository.h"
 
 namespace fleet::user {
@@ -21,7 +23,7 @@ struct AdminAccount {
 
 class Users {
  public:
-  Users(UserRepository& repository, const Clock& clock);
+  Users(UserRepository& repository, const Clock& clock, AccountHub* hub = nullptr);
 
   Account create(NewAccount account);
   Account get(std::int64_t id);
@@ -29,7 +31,10 @@ class Users {
   // offset >= 0, limit 0..1000; ordered by id.
   std::vector<Account> list(std::int64_t offset, std::int64_t limit);
   Account update(std::int64_t id, AccountChanges changes);
-  void remove(std::int64_t id);
+  // The deletion's version.
+  std::int64_t remove(std::int64_t id);
+  // Every account, ordered by id (WatchAccounts' snapshot).
+  std::vector<Account> all();
 
   // Creates the admin account unless one with its username exists. Several processes may race
   // here; losing the race is fine. Returns true if this call created it.
@@ -37,8 +42,10 @@ class Users {
 
  private:
   Clock::time_point now() const;
+  void publish(AccountChange::Kind kind, const Account& account);
   UserRepository& repository_;
   const Clock& clock_;
+  AccountHub* hub_;
 };
 
 }  // namespace fleet::user

@@ -7,7 +7,7 @@ namespace {
 
 constexpr std::string_view kSelect =
     "SELECT id, username, email, phone, full_name, role, city, profile_picture, is_active,"
-    " created_at, updated_at FROM users ";
+    " created_at, updated_at, version FROM users ";
 
 std::string_view role_name(Role role) {
   switch (role) {
@@ -40,6 +40,7 @@ Account account_of(const db::Row& row) {
   account.is_active = row.boolean(8);
   account.created_at = db::parse_datetime(row.str(9));
   account.updated_at = db::parse_datetime(row.str(10));
+  account.version = row.i64(11);
   return account;
 }
 
@@ -78,6 +79,7 @@ Account MariadbUserRepository::create(const NewAccount& account, Clock::time_poi
     created.is_active = true;
     created.created_at = now;
     created.updated_at = now;
+    created.version = 1;
     return created;
   } catch (const db::DuplicateKey& e) {
     rethrow_duplicate(e);
@@ -109,7 +111,7 @@ std::vector<Account> MariadbUserRepository::list(std::int64_t offset, std::int64
 std::optional<Account> MariadbUserRepository::update(std::int64_t id, const AccountChanges& changes,
                                                      Clock::time_point now) {
   // Only present fields are written. Column names come from this list, never from input.
-  std::string sql = "UPDATE users SET updated_at = ?";
+  std::string sql = "UPDATE users SET version = version + 1, updated_at = ?";
   db::Params params{db::format_datetime(now)};
   const auto set = [&](const char* column, db::Param value) {
     sql += std::string(", ") + column + " = ?";
@@ -135,8 +137,14 @@ std::optional<Account> MariadbUserRepository::update(std::int64_t id, const Acco
   }
 }
 
-bool MariadbUserRepository::remove(std::int64_t id) {
-  return pool_.acquire()->execute("DELETE FROM users WHERE id = ?", {id}) > 0;
+std::optional<std::int64_t> MariadbUserRepository::remove(std::int64_t id) {
+  // The row goes, so its last version is read (and locked) in the deleting transaction.
+  return pool_.transact([&](db::Connection& conn) -> std::optional<std::int64_t> {
+    auto row = conn.query_one("SELECT version FROM users WHERE id = ? FOR UPDATE", {id});
+    if (!row) return std::nullopt;
+    conn.execute("DELETE FROM users WHERE id = ?", {id});
+    return row->i64(0) + 1;
+  });
 }
 
 }  // namespace fleet::user

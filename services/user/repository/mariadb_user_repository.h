@@ -14,7 +14,7 @@ class MariadbUserRepository final : public UserRepository {
   std::vector<Account> list(std::int64_t offset, std::int64_t limit) override;
   std::optional<Account> update(std::int64_t id, const AccountChanges& changes,
                                 Clock::time_point now) override;
-  bool remove(std::int64_t id) override;
+  std::optional<std::int64_t> remove(std::int64_t id) override;
 
  private:
   db::Pool& pool_;

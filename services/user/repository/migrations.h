@@ -26,6 +26,8 @@ inline constexpr db::Migration kMigrations[] = {
     // The gateway accepts names up to 255 characters on every surface.
     {2, "widen_username_and_city",
      "ALTER TABLE users MODIFY username VARCHAR(255) NULL, MODIFY city VARCHAR(255) NULL"},
+    // Bumped with every change (WatchAccounts readers keep the newest copy of an account).
+    {3, "add_users_version", "ALTER TABLE users ADD COLUMN version BIGINT NOT NULL DEFAULT 1"},
 };
 
 }  // namespace fleet::user

@@ -15,9 +15,18 @@ class FakeSocket final : public ws::Socket {
     std::lock_guard lock(mutex_);
     sent_.push_back(std::move(text));
   }
-  void close() override {
+  void close(ws::CloseCode code = ws::CloseCode::kNormal) override {
     std::lock_guard lock(mutex_);
     closed_ = true;
+    close_code_ = code;
+  }
+  bool closed() const {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+  ws::CloseCode close_code() const {
+    std::lock_guard lock(mutex_);
+    return close_code_;
   }
   std::vector<std::string> texts() const {
     std::lock_guard lock(mutex_);
@@ -42,6 +51,7 @@ class FakeSocket final : public ws::Socket {
   mutable std::mutex mutex_;
   std::vector<std::shared_ptr<const std::string>> sent_;
   bool closed_ = false;
+  ws::CloseCode close_code_ = ws::CloseCode::kNormal;
 };
 
 }  // namespace fleet::gateway::testing

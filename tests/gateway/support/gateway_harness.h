@@ -9,9 +9,11 @@
 
 #include "app/gateway.h"
 #include "cache/response_cache.h"
+#include "readmodel/accounts.h"
 #include "readmodel/devices.h"
 #include "realtime/chat_hub.h"
 #include "realtime/device_hub.h"
+#include "realtime/socket_registry.h"
 #include "support/canned_services.h"
 
 namespace fleet::gateway::testing {
@@ -34,7 +36,8 @@ class Harness : public CannedServices {
 
   std::string token_for(const Account& who) const { return signer.token_for(who); }
   app::Services services() {
-    return app::Services{upstream, keys, metrics, devices, chat, &device_model, &responses};
+    return app::Services{upstream,       keys,     metrics,   devices,   chat, &device_model,
+                         &account_model, &sockets, &responses};
   }
 
   boost::asio::io_context hub_ioc;  // never run: these tests open no socket
@@ -46,6 +49,11 @@ class Harness : public CannedServices {
   // (cache/change_feed_test.cpp): cacheable reads go upstream.
   static constexpr std::string_view kFeedServices[] = {"repair-shop", "streetlight", "sync"};
   cache::ResponseCache responses{kFeedServices, {}};
+  // Every socket a test opens (FakeSocket through on_open) registers here.
+  realtime::SocketRegistry sockets{clock, metrics};
+  // Not current unless a test feeds it (readmodel/account_feed_test.cpp): GetUser as before.
+  readmodel::AccountModel account_model{
+      metrics, [this](std::int64_t user_id) { sockets.close_account(user_id); }};
   app::Gateway gateway{services()};
   const Account admin, op, alice, bob;
 };

@@ -58,11 +58,18 @@ class FakeUserRepository : public UserRepository {
     if (c.role) a.role = *c.role;
     if (c.is_active) a.is_active = *c.is_active;
     a.updated_at = now;
+    ++a.version;
     check_unique(a);
     return it->second = a;
   }
 
-  bool remove(std::int64_t id) override { return accounts_.erase(id) > 0; }
+  std::optional<std::int64_t> remove(std::int64_t id) override {
+    auto it = accounts_.find(id);
+    if (it == accounts_.end()) return std::nullopt;
+    const auto version = it->second.version + 1;
+    accounts_.erase(it);
+    return version;
+  }
 
  private:
   static const std::optional<std::string>& field(const Account& a, Identifier by) {

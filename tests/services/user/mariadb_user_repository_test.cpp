@@ -124,18 +124,25 @@ TEST_CASE("update writes only present fields", "[user][integration]") {
   CHECK(updated->city == "Delhi");
   CHECK(updated->created_at == kNow);
   CHECK(updated->updated_at == later);
+  CHECK(updated->version == 2);  // bumped in the update's transaction
+  CHECK(s.repository->get(carol.id)->version == 2);
 
   AccountChanges clash;
   clash.email = "dave@example.com";
   CHECK_THROWS_AS(s.repository->update(carol.id, clash, later), IdentifierTaken);
   CHECK(s.repository->get(carol.id)->email == "carol@example.com");
+  CHECK(s.repository->get(carol.id)->version == 2);  // a refused change bumps nothing
   CHECK_FALSE(s.repository->update(carol.id + 1000, changes, later));
 }
 
 TEST_CASE("delete removes exactly one account", "[user][integration]") {
   Store s;
-  const auto id = s.repository->create(full("erin"), kNow).id;
-  CHECK(s.repository->remove(id));
+  const auto erin = s.repository->create(full("erin"), kNow);
+  const auto id = erin.id;
+  CHECK(erin.version == 1);
+  CHECK(s.repository->get(id)->version == 1);
+  // The deletion's version is newer than the account's last.
+  CHECK(s.repository->remove(id) == std::optional<std::int64_t>(2));
   CHECK_FALSE(s.repository->remove(id));
   CHECK_FALSE(s.repository->get(id));
   // Its identifiers are free again.

@@ -15,9 +15,10 @@ namespace {
 struct Harness {
   fleet::ManualClock clock;
   fleet::user::testing::FakeUserRepository repository;
-  fleet::user::Users users{repository, clock};
+  fleet::user::AccountHub hub;
+  fleet::user::Users users{repository, clock, &hub};
   fleet::rpc::WorkerPool workers{2};
-  fleet::user::UserService service{users, workers};
+  fleet::user::UserService service{users, hub, workers, 64};
   fleet::rpc::testing::InProcessServer<v1::UserService> server{service, "user-test"};
 
   template <class Request, class Response>
@@ -26,6 +27,29 @@ struct Harness {
                     const Request& request, Response* response) {
     auto context = fleet::rpc::client_context(5s, "req-user-test");
     return (server.stub().*method)(context.get(), request, response);
+  }
+
+  std::int64_t create(const std::string& username) {
+    v1::CreateUserRequest request;
+    request.mutable_account()->set_username(username);
+    v1::CreateUserResponse response;
+    REQUIRE(call(&v1::UserService::Stub::CreateUser, request, &response).ok());
+    return response.account().id();
+  }
+};
+
+// A WatchAccounts stream read on the test's thread.
+struct Feed {
+  grpc::ClientContext context;
+  std::unique_ptr<grpc::ClientReader<v1::AccountChange>> reader;
+  explicit Feed(Harness& h) {
+    context.set_deadline(std::chrono::system_clock::now() + 10s);
+    reader = h.server.stub().WatchAccounts(&context, v1::WatchAccountsRequest{});
+  }
+  v1::AccountChange next() {
+    v1::AccountChange change;
+    REQUIRE(reader->Read(&change));
+    return change;
   }
 };
 
@@ -108,4 +132,78 @@ TEST_CASE("FindUser, GetUser, UpdateUser, ListUsers and DeleteUser", "[user][api
   const auto missing = h.call(&v1::UserService::Stub::GetUser, get, &got);
   CHECK(missing.error_code() == grpc::StatusCode::NOT_FOUND);
   CHECK(missing.error_message() == "User not found");
+}
+
+TEST_CASE("WatchAccounts: a snapshot, ready, then every change and deletion with its version",
+          "[user][api]") {
+  Harness h;
+  const auto ann = h.create("ann");
+  const auto bo = h.create("bo");
+  Feed feed(h);
+  auto change = feed.next();
+  CHECK(change.kind() == v1::AccountChange::KIND_SNAPSHOT);
+  CHECK(change.account().id() == ann);
+  CHECK(change.account().version() == 1);
+  CHECK(feed.next().account().id() == bo);
+  CHECK(feed.next().kind() == v1::AccountChange::KIND_READY);
+
+  v1::UpdateUserRequest update;
+  update.set_id(ann);
+  update.set_role(v1::ROLE_OPERATOR);
+  v1::UpdateUserResponse updated;
+  REQUIRE(h.call(&v1::UserService::Stub::UpdateUser, update, &updated).ok());
+  CHECK(updated.account().version() == 2);
+  change = feed.next();
+  CHECK(change.kind() == v1::AccountChange::KIND_CHANGED);
+  CHECK(change.account().role() == v1::ROLE_OPERATOR);
+  CHECK(change.account().version() == 2);
+
+  update.clear_role();
+  update.set_is_active(false);
+  REQUIRE(h.call(&v1::UserService::Stub::UpdateUser, update, &updated).ok());
+  change = feed.next();
+  CHECK_FALSE(change.account().is_active());
+  CHECK(change.account().version() == 3);
+
+  v1::DeleteUserRequest remove;
+  remove.set_id(ann);
+  v1::DeleteUserResponse removed;
+  REQUIRE(h.call(&v1::UserService::Stub::DeleteUser, remove, &removed).ok());
+  CHECK(removed.version() == 4);
+  change = feed.next();
+  CHECK(change.kind() == v1::AccountChange::KIND_DELETED);
+  CHECK(change.account().id() == ann);
+  CHECK(change.account().version() == 4);
+
+  const auto cy = h.create("cy");
+  change = feed.next();
+  CHECK(change.kind() == v1::AccountChange::KIND_CHANGED);
+  CHECK(change.account().id() == cy);
+  CHECK(change.account().version() == 1);
+
+  // A failed change publishes nothing: the next message is the one after it.
+  update.set_id(999);
+  CHECK(h.call(&v1::UserService::Stub::UpdateUser, update, &updated).error_code() ==
+        grpc::StatusCode::NOT_FOUND);
+  h.create("dee");
+  CHECK(feed.next().account().username() == "dee");
+}
+
+TEST_CASE("WatchAccounts: a watcher that does not read is ended with RESOURCE_EXHAUSTED",
+          "[user][api]") {
+  Harness h;
+  Feed feed(h);
+  CHECK(feed.next().kind() == v1::AccountChange::KIND_READY);
+  fleet::user::Account big;
+  big.id = 1;
+  big.full_name = std::string(64 * 1024, 'x');
+  for (int i = 1; i <= 5000 && h.hub.watchers() > 0; ++i) {
+    big.version = i;
+    h.hub.publish({fleet::user::AccountChange::Kind::kChanged, big});
+  }
+  v1::AccountChange change;
+  int read = 0;
+  while (feed.reader->Read(&change)) ++read;
+  CHECK(feed.reader->Finish().error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED);
+  CHECK(read < 5000);
 }
