@@ -11,12 +11,12 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
-#include <sstream>
 #include <thread>
 #include <vector>
 
 #include "app/gateway.h"
 #include "app/metrics.h"
+#include "app/setting_text.h"
 #include "auth/key_store.h"
 #include "cache/change_feed.h"
 #include "fleet/common/clock.h"
@@ -98,18 +98,6 @@ app::RateLimitRules read_rate_limits() {
   return rules;
 }
 
-// "a, b,c" -> {"a", "b", "c"}
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream list(text);
-  for (std::string item; std::getline(list, item, ',');) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
 Settings read_settings() {
   namespace config = fleet::config;
   const auto hardware = std::max(1u, std::thread::hardware_concurrency());
@@ -122,7 +110,7 @@ Settings read_settings() {
       config::get_or("JWT_ISSUER", "fleetgate"),
       read_cors(),
       read_rate_limits(),
-      split_list(config::get_or("TRUSTED_PROXIES", "")),
+      app::split_list(config::get_or("TRUSTED_PROXIES", "")),
       static_cast<std::size_t>(config::get_int("RATE_LIMIT_CLIENTS", 100'000, 16, 100'000'000)),
       cache::ResponseCache::Limits{.max_entries = static_cast<std::size_t>(config::get_int(
                                        "RESPONSE_CACHE_ENTRIES", 10'000, 0, 10'000'000)),

@@ -5,14 +5,10 @@
 #include <functional>
 #include <stdexcept>
 
+#include "app/setting_text.h"
+
 namespace fleet::gateway::app {
 namespace {
-
-std::string_view trim(std::string_view text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
-}
 
 double positive_number(std::string_view text, std::string_view rule) {
   double value = 0;
