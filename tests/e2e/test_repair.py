@@ -332,6 +332,13 @@ def test_patch_by_staff(api, operator):
     check_user(body, {**new, "id": c["id"]}, is_staff=False)
     assert body["profile_picture"] == "https://example.com/avatar.jpg"
     assert api.login_repair(new["phone"], c["password"]).status_code == 200
+    # null removes the picture; the other fields stay, and a read shows the same.
+    body = assert_json(api.patch(f"/v1/users/{c['id']}", token=operator["token"],
+                                 json={"profile_picture": None}), 200)
+    assert body["profile_picture"] is None
+    check_user(body, {**new, "id": c["id"]}, is_staff=False)
+    assert assert_json(api.get(f"/v1/users/{c['id']}", token=operator["token"]),
+                       200)["profile_picture"] is None
 
 
 def test_patch_customer_is_forbidden_even_for_self(api):

@@ -32,6 +32,8 @@ struct NewAccount : Profile {
 struct AccountChanges : Profile {
   std::optional<Role> role;
   std::optional<bool> is_active;
+  // The picture set to none (UpdateUser's profile_picture ""; repair's PATCH with null).
+  bool clear_profile_picture = false;
 };
 
 // The login identifiers; each is unique where present.

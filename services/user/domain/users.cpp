@@ -131,6 +131,10 @@ std::vector<Account> Users::list(std::int64_t offset, std::int64_t limit) {
 }
 
 Account Users::update(std::int64_t id, AccountChanges changes) {
+  // The one field a client may remove: an empty picture clears it; other empty fields stay.
+  if (changes.profile_picture && changes.profile_picture->empty()) {
+    changes.clear_profile_picture = true;
+  }
   normalize(changes);
   try {
     auto account = repository_.update(id, changes, now());

@@ -123,6 +123,8 @@ std::optional<Account> MariadbUserRepository::update(std::int64_t id, const Acco
   if (changes.full_name) set("full_name", *changes.full_name);
   if (changes.city) set("city", *changes.city);
   if (changes.profile_picture) set("profile_picture", *changes.profile_picture);
+  if (changes.clear_profile_picture)
+    set("profile_picture", db::nullable(std::optional<std::string>{}));
   if (changes.role) set("role", std::string(role_name(*changes.role)));
   if (changes.is_active) set("is_active", std::int64_t{*changes.is_active ? 1 : 0});
   sql += " WHERE id = ?";

@@ -55,6 +55,7 @@ class FakeUserRepository : public UserRepository {
     if (c.full_name) a.full_name = c.full_name;
     if (c.city) a.city = c.city;
     if (c.profile_picture) a.profile_picture = c.profile_picture;
+    if (c.clear_profile_picture) a.profile_picture.reset();
     if (c.role) a.role = *c.role;
     if (c.is_active) a.is_active = *c.is_active;
     a.updated_at = now;

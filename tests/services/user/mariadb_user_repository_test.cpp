@@ -105,6 +105,22 @@ TEST_CASE("each unique identifier reports itself; absent ones may repeat", "[use
   CHECK(s.repository->list(0, 100).size() == 3);
 }
 
+TEST_CASE("update can clear the picture, and only the picture", "[user][integration]") {
+  Store s;
+  const Account carol = s.repository->create(full("carol"), kNow);
+  AccountChanges picture;
+  picture.profile_picture = "https://example.com/c.png";
+  REQUIRE(s.repository->update(carol.id, picture, kNow)->profile_picture ==
+          "https://example.com/c.png");
+  AccountChanges no_picture;
+  no_picture.clear_profile_picture = true;
+  const auto cleared = s.repository->update(carol.id, no_picture, kNow);
+  REQUIRE(cleared);
+  CHECK_FALSE(cleared->profile_picture);  // NULL, not ""
+  CHECK(cleared->full_name == carol.full_name);
+  CHECK(cleared->city == carol.city);
+}
+
 TEST_CASE("update writes only present fields", "[user][integration]") {
   Store s;
   const Account carol = s.repository->create(full("carol"), kNow);

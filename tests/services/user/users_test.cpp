@@ -171,6 +171,16 @@ TEST_CASE("update changes only present fields and bumps updated_at", "[user][dom
   CHECK(after.created_at == before.created_at);
   CHECK(after.updated_at == before.created_at + 5s);
 
+  // The picture is the one field an empty value clears.
+  AccountChanges picture;
+  picture.profile_picture = "https://example.com/d.png";
+  CHECK(w.users.update(before.id, picture).profile_picture == "https://example.com/d.png");
+  AccountChanges no_picture;
+  no_picture.profile_picture = "";
+  const Account cleared = w.users.update(before.id, no_picture);
+  CHECK_FALSE(cleared.profile_picture);
+  CHECK(cleared.city == "Delhi");
+
   w.users.create(named("erin"));
   AccountChanges taken;
   taken.username = "erin";
@@ -252,5 +262,6 @@ TEST_CASE("an account created without a username gets a unique one derived from 
   CHECK(w.users.create(only_symbols).username == "user");
 
   // The derived name signs in like any other: it is stored and found.
-  CHECK(w.users.find(Identifier::kUsername, "Jo.Smithshop1").email == "Jo.Smith+shop@other.example");
+  CHECK(w.users.find(Identifier::kUsername, "Jo.Smithshop1").email ==
+        "Jo.Smith+shop@other.example");
 }
