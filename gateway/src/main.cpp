@@ -194,9 +194,10 @@ int main() {
   for (const auto& [name, address] : settings.addresses) {
     channels.emplace(name, grpc::CreateChannel(address, credentials));
   }
-  upstream::Upstream upstream(channels, settings.upstream_timeout, in_flight);
-  auth::KeyStore keys(settings.issuer, *clock);
   app::Metrics metrics;
+  upstream::Upstream upstream(channels, settings.upstream_timeout, in_flight);
+  upstream.count_calls(metrics.upstream());
+  auth::KeyStore keys(settings.issuer, *clock);
   realtime::DeviceHub devices(ioc, upstream, *clock, metrics);
   realtime::ChatHub chat(*clock);
   readmodel::DeviceModel device_model(*clock, metrics);

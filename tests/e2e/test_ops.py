@@ -36,6 +36,9 @@ def test_metrics_count_a_request_under_its_route_template(api):
     assert f"/api/v1/users/{me['id']}\"" not in text
     assert ('fleetgate_route_duration_seconds_count{surface="users-v1",method="GET",'
             'route="/api/v1/users/{user_id}"} ') in text
+    # The stack's own admin login went to auth: its calls are counted with their latency.
+    assert 'fleetgate_upstream_calls_total{service="auth",method="Login",code="OK"} ' in text
+    assert 'fleetgate_upstream_call_duration_seconds_count{service="auth",method="Login"} ' in text
 
 
 def test_every_response_carries_a_request_id(api):

@@ -140,6 +140,7 @@ std::string Metrics::render() const {
     }
   }
   out += routes_.render();
+  out += upstream_.render();
   return out;
 }
 

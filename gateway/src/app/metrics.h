@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "app/route_metrics.h"
+#include "app/upstream_metrics.h"
 #include "router/surface.h"
 
 namespace fleet::gateway::app {
@@ -67,6 +68,9 @@ class Metrics {
   // Per route template: requests by method and status, and latency (app/route_metrics.h).
   RouteMetrics& routes() { return routes_; }
   const RouteMetrics& routes() const { return routes_; }
+  // gRPC calls to the services by service, method and code, with latency.
+  UpstreamMetrics& upstream() { return upstream_; }
+  const UpstreamMetrics& upstream() const { return upstream_; }
 
   std::string render() const;
 
@@ -83,6 +87,7 @@ class Metrics {
   std::atomic<bool> device_model_current_{false};
   std::array<std::atomic<std::uint64_t>, kSurfaces> rate_limited_{};
   RouteMetrics routes_;
+  UpstreamMetrics upstream_;
   std::array<std::array<std::atomic<std::uint64_t>, 2>, kSurfaces> response_cache_{};  // [hit]
   mutable std::mutex feeds_mutex_;  // a change per feed loss or return: rare
   std::map<std::string, bool, std::less<>> feeds_current_;

@@ -1,8 +1,5 @@
 #include "app/route_metrics.h"
 
-#include <algorithm>
-#include <cstdio>
-
 namespace fleet::gateway::app {
 namespace {
 
@@ -18,12 +15,6 @@ std::string escaped(std::string_view value) {
     out += c;
   }
   return out;
-}
-
-std::string seconds(double value) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%g", value);
-  return text;
 }
 
 }  // namespace
@@ -42,14 +33,7 @@ void RouteMetrics::observe(std::size_t id, int status,
   auto& route = routes_[id];
   route.statuses[static_cast<std::size_t>(status - kMinStatus)].fetch_add(
       1, std::memory_order_relaxed);
-  const double taken = std::chrono::duration<double>(elapsed).count();
-  const auto bucket = static_cast<std::size_t>(
-      std::lower_bound(kBuckets.begin(), kBuckets.end(), taken) - kBuckets.begin());
-  route.buckets[bucket].fetch_add(1, std::memory_order_relaxed);
-  route.sum_micros.fetch_add(
-      static_cast<std::uint64_t>(
-          std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()),
-      std::memory_order_relaxed);
+  route.latency.observe(elapsed);
 }
 
 std::uint64_t RouteMetrics::requests(std::size_t id, int status) const {
@@ -58,10 +42,7 @@ std::uint64_t RouteMetrics::requests(std::size_t id, int status) const {
 }
 
 std::uint64_t RouteMetrics::count(std::size_t id) const {
-  if (id >= routes_.size()) return 0;
-  std::uint64_t total = 0;
-  for (const auto& bucket : routes_[id].buckets) total += bucket.load();
-  return total;
+  return id < routes_.size() ? routes_[id].latency.count() : 0;
 }
 
 std::string RouteMetrics::render() const {
@@ -82,22 +63,7 @@ std::string RouteMetrics::render() const {
       "by route.\n"
       "# TYPE fleetgate_route_duration_seconds histogram\n";
   for (const auto& route : routes_) {
-    std::array<std::uint64_t, kBuckets.size() + 1> counts{};
-    std::uint64_t total = 0;
-    for (std::size_t i = 0; i < counts.size(); ++i) total += counts[i] = route.buckets[i].load();
-    if (total == 0) continue;  // routes never called add nothing
-    std::uint64_t cumulative = 0;
-    for (std::size_t i = 0; i < counts.size(); ++i) {
-      cumulative += counts[i];
-      const auto le = i < kBuckets.size() ? seconds(kBuckets[i]) : std::string("+Inf");
-      out += "fleetgate_route_duration_seconds_bucket{" + route.labels + ",le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
-    }
-    char sum[32];
-    std::snprintf(sum, sizeof sum, "%.6f", static_cast<double>(route.sum_micros.load()) / 1e6);
-    out += "fleetgate_route_duration_seconds_sum{" + route.labels + "} " + sum + "\n";
-    out += "fleetgate_route_duration_seconds_count{" + route.labels + "} " +
-           std::to_string(cumulative) + "\n";
+    route.latency.render(out, "fleetgate_route_duration_seconds", route.labels);
   }
   return out;
 }

@@ -10,14 +10,12 @@
 #include <string>
 #include <string_view>
 
+#include "app/latency_histogram.h"
+
 namespace fleet::gateway::app {
 
 class RouteMetrics {
  public:
-  // Upper bounds of the latency buckets, in seconds (+Inf is implied).
-  static constexpr std::array<double, 13> kBuckets{0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                                   0.1,    0.25,  0.5,    1,     2.5,  5};
-
   // Registers a route (before any request); returns its id for observe().
   std::size_t add(std::string_view surface, std::string_view method, std::string_view route);
 
@@ -35,8 +33,7 @@ class RouteMetrics {
   struct Route {
     std::string labels;  // surface="…",method="…",route="…"
     std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1> statuses{};
-    std::array<std::atomic<std::uint64_t>, kBuckets.size() + 1> buckets{};  // last: +Inf
-    std::atomic<std::uint64_t> sum_micros{0};
+    LatencyHistogram latency;
   };
   std::deque<Route> routes_;  // a deque: registering never moves a Route (atomics don't move)
 };

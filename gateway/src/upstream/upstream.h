@@ -23,6 +23,7 @@
 #include <string>
 #include <tuple>
 
+#include "app/upstream_metrics.h"
 #include "auth/v1/auth.grpc.pb.h"
 #include "changes/v1/changes.grpc.pb.h"
 #include "device_session/v1/device_session.grpc.pb.h"
@@ -102,6 +103,17 @@ struct Binding<SyncRpc> {
   static constexpr std::string_view name = "sync";
 };
 
+// The RPC's name from its request message's ("GetUserRequest" -> "GetUser"), for metrics.
+template <typename Request>
+std::string_view rpc_name() {
+  static const std::string name = [] {
+    std::string full = Request::descriptor()->name();
+    if (full.ends_with("Request")) full.resize(full.size() - 7);
+    return full;
+  }();
+  return name;
+}
+
 // What an idempotent call forwards as metadata (x-idempotency-key, x-idempotency-fingerprint,
 // x-caller-id); an empty key sends nothing.
 struct Idempotency {
@@ -133,8 +145,7 @@ class Watcher {
  public:
   virtual ~Watcher() = default;
   // A server stream without deadline, open until cancelled or failed.
-  virtual std::shared_ptr<Watch> watch_device(std::int64_t device_id,
-                                              WatchCallbacks callbacks) = 0;
+  virtual std::shared_ptr<Watch> watch_device(std::int64_t device_id, WatchCallbacks callbacks) = 0;
 };
 
 class Upstream {
@@ -148,17 +159,25 @@ class Upstream {
                     StreamInterceptor* streams = nullptr);
   ~Upstream();
 
+  // Every call is counted in `metrics` from then on (service, method, code and latency).
+  void count_calls(app::UpstreamMetrics& metrics) { metrics_ = &metrics; }
+
   template <typename Async, typename Request, typename Response>
   Call<Response> call(Method<Async, Request, Response> method, const Request& request,
                       const std::string& request_id, const Metadata& metadata = {}) {
-    if (interceptor_ != nullptr) return intercepted<Response>(request, request_id, metadata);
-    auto* async = std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
-    return unary_call<Response>(
-        [async, method](grpc::ClientContext* context, const Request* req, Response* resp,
-                        std::function<void(grpc::Status)> done) {
-          (async->*method)(context, req, resp, std::move(done));
-        },
-        request, CallOptions{timeout_, request_id, metadata}, in_flight_);
+    auto reply = [&] {
+      if (interceptor_ != nullptr) return intercepted<Response>(request, request_id, metadata);
+      auto* async =
+          std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
+      return unary_call<Response>(
+          [async, method](grpc::ClientContext* context, const Request* req, Response* resp,
+                          std::function<void(grpc::Status)> done) {
+            (async->*method)(context, req, resp, std::move(done));
+          },
+          request, CallOptions{timeout_, request_id, metadata}, in_flight_);
+    }();
+    if (metrics_ == nullptr) return reply;
+    return counted(std::move(reply), Binding<Async>::name, rpc_name<Request>());
   }
 
   // A server stream without deadline, open until cancelled or failed (upstream/stream.h);
@@ -173,7 +192,8 @@ class Upstream {
       callbacks.on_done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "no stream interceptor"));
       return nullptr;
     }
-    auto* async = std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
+    auto* async =
+        std::get<std::unique_ptr<typename Binding<Async>::Service::Stub>>(stubs_)->async();
     return StreamReactor<Request, Event>::start(
         [async, method](grpc::ClientContext* context, const Request* req,
                         grpc::ClientReadReactor<Event>* reactor) {
@@ -209,6 +229,15 @@ class Upstream {
   static Call<Response> ready(Reply<Response> reply) {
     co_return reply;
   }
+  // The call, timed from when it is awaited (when a real call starts) to its status.
+  template <typename Response>
+  Call<Response> counted(Call<Response> call, std::string_view service, std::string_view method) {
+    const auto started = std::chrono::steady_clock::now();
+    auto reply = co_await std::move(call);
+    metrics_->observe(service, method, static_cast<int>(reply.status.error_code()),
+                      std::chrono::steady_clock::now() - started);
+    co_return reply;
+  }
 
   std::tuple<std::unique_ptr<userpb::UserService::Stub>, std::unique_ptr<authpb::AuthService::Stub>,
              std::unique_ptr<dspb::DeviceSessionService::Stub>,
@@ -224,6 +253,7 @@ class Upstream {
   StreamInterceptor* stream_interceptor_ = nullptr;
   Watcher* watcher_ = nullptr;
   std::unique_ptr<Watcher> grpc_watcher_;
+  app::UpstreamMetrics* metrics_ = nullptr;
 };
 
 }  // namespace fleet::gateway::upstream

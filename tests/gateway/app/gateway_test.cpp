@@ -140,4 +140,8 @@ TEST_CASE("/metrics counts a request under its route template, not its raw path"
   CHECK_THAT(text, Catch::Contains(R"(fleetgate_route_requests_total{surface="rental",)"
                                    R"(method="*",route="unmatched",status="404"} 1)"));
   CHECK_THAT(text, !Catch::Contains("/api/v1/users/3"));
+  // The principal came from user.GetUser (the account model is not current here).
+  CHECK(h.metrics.upstream().calls("user", "GetUser", 0) >= 1);
+  CHECK_THAT(text, Catch::Contains(R"(fleetgate_upstream_calls_total{service="user",)"
+                                   R"(method="GetUser",code="OK"} )"));
 }

@@ -1,8 +1,9 @@
 #pragma once
 // What the gateway's services are made of in tests: canned upstream replies, WatchDevice
-// streams and other server streams the test drives, a token signer with the verification key, GetUser for the accounts
-// a test declares, and metrics. The dispatcher and server harnesses build on it. A call that
-// found no canned answer fails the test when it ends (canned.forget() first if it was meant).
+// streams and other server streams the test drives, a token signer with the verification key,
+// GetUser for the accounts a test declares, and metrics. The dispatcher and server harnesses build
+// on it. A call that found no canned answer fails the test when it ends (canned.forget() first if
+// it was meant).
 #include <catch2/catch.hpp>
 
 #include "app/metrics.h"
@@ -16,7 +17,7 @@
 namespace fleet::gateway::testing {
 
 struct CannedServices {
-  CannedServices() = default;
+  CannedServices() { upstream.count_calls(metrics.upstream()); }
   CannedServices(const CannedServices&) = delete;
   CannedServices& operator=(const CannedServices&) = delete;
   ~CannedServices() { CHECK(canned.unanswered() == std::vector<std::string>{}); }
