@@ -119,19 +119,6 @@ def recent_utc(text: str, regex: re.Pattern, minutes: int = 10) -> bool:
     return abs(datetime.now(timezone.utc) - t) < timedelta(minutes=minutes)
 
 
-def wait_for(what: str, predicate, timeout: float = 15.0, step: float = 0.1):
-    """Calls `predicate` every `step` seconds until it returns something true, and returns that;
-    fails after `timeout` seconds."""
-    deadline = time.time() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.time() > deadline:
-            raise AssertionError(f"{what}: not within {timeout} s")
-        time.sleep(step)
-
-
 def assert_json(r: requests.Response, status: int):
     assert r.status_code == status, f"expected {status}, got {r.status_code}: {r.text[:500]}"
     assert r.headers.get("Content-Type", "").startswith("application/json"), r.headers

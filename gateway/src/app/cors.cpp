@@ -15,13 +15,6 @@ std::string join(const std::vector<std::string>& items) {
   return joined;
 }
 
-std::optional<Surface> surface_named(std::string_view name) {
-  for (std::size_t i = 0; i < kSurfaceCount; ++i) {
-    if (surface_name(static_cast<Surface>(i)) == name) return static_cast<Surface>(i);
-  }
-  return std::nullopt;
-}
-
 // "default; surface=value; ..." -> the value for each surface (the default where none is named).
 std::array<std::string, kSurfaceCount> per_surface(std::string_view setting,
                                                    std::string_view name) {

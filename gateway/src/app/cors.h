@@ -29,7 +29,6 @@ struct CorsPolicy {
   bool allows_origin(std::string_view origin) const;
 };
 
-inline constexpr std::size_t kSurfaceCount = 5;
 using CorsPolicies = std::array<CorsPolicy, kSurfaceCount>;  // indexed by Surface
 
 struct CorsSettings {

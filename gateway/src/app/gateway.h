@@ -45,9 +45,9 @@ class Gateway final : public server::Application {
   std::vector<std::pair<std::string_view, std::size_t>> ops_routes_;
   std::array<std::size_t, kSurfaceCount> unmatched_route_{};
   std::array<std::size_t, kSurfaceCount> preflight_route_{};
-  std::array<Rows, 5> surfaces_;  // indexed by Surface
-  Routes ops_;                    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
-  Rows sockets_;                  // WebSocket upgrades of every surface
+  std::array<Rows, kSurfaceCount> surfaces_;  // indexed by Surface
+  Routes ops_;    // /healthz, /readyz, /metrics, /openapi.json, /docs, /redoc
+  Rows sockets_;  // WebSocket upgrades of every surface
 };
 
 }  // namespace fleet::gateway::app

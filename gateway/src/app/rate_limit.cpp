@@ -10,13 +10,17 @@
 namespace fleet::gateway::app {
 namespace {
 
+[[noreturn]] void bad_rate(std::string_view rule) {
+  throw std::invalid_argument("RATE_LIMITS: '" + std::string(rule) +
+                              "' needs rate/burst, two positive numbers, or off");
+}
+
 double positive_number(std::string_view text, std::string_view rule) {
   double value = 0;
   const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc{} || end != text.data() + text.size() || !(value > 0) ||
       !std::isfinite(value)) {
-    throw std::invalid_argument("RATE_LIMITS: '" + std::string(rule) +
-                                "' needs rate/burst, two positive numbers, or off");
+    bad_rate(rule);
   }
   return value;
 }
@@ -25,18 +29,11 @@ double positive_number(std::string_view text, std::string_view rule) {
 std::optional<Rate> parse_rate(std::string_view text, std::string_view rule) {
   if (text == "off") return std::nullopt;
   const auto slash = text.find('/');
-  if (slash == std::string_view::npos) positive_number({}, rule);
+  if (slash == std::string_view::npos) bad_rate(rule);
   Rate rate{positive_number(trim(text.substr(0, slash)), rule),
             positive_number(trim(text.substr(slash + 1)), rule)};
-  if (rate.burst < 1) positive_number({}, rule);  // a bucket must hold one request
+  if (rate.burst < 1) bad_rate(rule);  // a bucket must hold one request
   return rate;
-}
-
-std::optional<Surface> surface_named(std::string_view name) {
-  for (int i = 0; i < 5; ++i) {
-    if (surface_name(static_cast<Surface>(i)) == name) return static_cast<Surface>(i);
-  }
-  return std::nullopt;
 }
 
 // "users-v1" or "GET /api/v1/users/{user_id}" for the bucket keys.

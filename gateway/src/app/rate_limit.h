@@ -38,8 +38,8 @@ struct Rate {
 };
 
 struct RateLimitRules {
-  std::array<std::optional<Rate>, 5> surfaces;  // indexed by Surface
-  std::optional<Rate> docs;                     //
+  std::array<std::optional<Rate>, kSurfaceCount> surfaces;  // indexed by Surface
+  std::optional<Rate> docs;                                 //
   std::map<std::string, std::optional<Rate>, std::less<>>
       routes;  // "METHOD /template"; nullopt: off
 

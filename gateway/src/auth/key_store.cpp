@@ -23,9 +23,10 @@ void KeyStore::install(std::string_view public_key_pem) {
 }
 
 std::optional<token::VerifyResult> KeyStore::verify(std::string_view token) const {
-  // Taken before the verifier: a rotation in between makes the put below a no-op.
-  const auto generation = cache_.generation();
   if (auto claims = cache_.find(token)) return token::VerifyResult{std::move(claims)};
+  // Only on a miss (a hit takes no lock beyond its shard's), and before the verifier: a rotation
+  // in between makes the put below a no-op.
+  const auto generation = cache_.generation();
   const auto verifier = this->verifier();
   if (!verifier) return std::nullopt;
   auto result = verifier->verify(token);

@@ -34,6 +34,13 @@ std::string_view surface_name(Surface surface) {
   return "rental";
 }
 
+std::optional<Surface> surface_named(std::string_view name) {
+  for (std::size_t i = 0; i < kSurfaceCount; ++i) {
+    if (surface_name(static_cast<Surface>(i)) == name) return static_cast<Surface>(i);
+  }
+  return std::nullopt;
+}
+
 std::string_view surface_prefix(Surface surface) {
   switch (surface) {
     case Surface::kRental:

@@ -19,14 +19,7 @@ std::int64_t Publisher::publish(std::string_view topic) {
   version_ = std::max(version_ + 1, now_());
   const Change change{std::string(topic), version_};
   // Delivered under the lock, so every watcher sees the changes in version order.
-  for (auto it = watchers_.begin(); it != watchers_.end();) {
-    if (auto watcher = it->second.lock()) {
-      watcher->deliver(change);
-      ++it;
-    } else {
-      it = watchers_.erase(it);
-    }
-  }
+  watchers_.deliver(change);
   return version_;
 }
 
@@ -37,8 +30,7 @@ std::int64_t Publisher::version() const {
 
 Publisher::Ticket Publisher::subscribe(const std::shared_ptr<ChangeWatcher>& watcher) {
   std::lock_guard lock(mutex_);
-  const Ticket ticket = next_ticket_++;
-  watchers_.emplace(ticket, watcher);
+  const Ticket ticket = watchers_.add(watcher);
   // Under the lock: no change can fall between the current version and the first delivery.
   watcher->begin(Change{{}, version_});
   return ticket;
@@ -46,23 +38,21 @@ Publisher::Ticket Publisher::subscribe(const std::shared_ptr<ChangeWatcher>& wat
 
 void Publisher::unsubscribe(Ticket ticket) {
   std::lock_guard lock(mutex_);
-  watchers_.erase(ticket);
+  watchers_.remove(ticket);
 }
 
 void Publisher::end_all(WatchEnd reason) {
   std::vector<std::shared_ptr<ChangeWatcher>> all;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [ticket, weak] : watchers_) {
-      if (auto watcher = weak.lock()) all.push_back(std::move(watcher));
-    }
+    all = watchers_.live();
   }
   for (const auto& watcher : all) watcher->end(reason);
 }
 
 std::size_t Publisher::watchers() const {
   std::lock_guard lock(mutex_);
-  return watchers_.size();
+  return watchers_.live_count();
 }
 
 }  // namespace fleet::changes

@@ -10,6 +10,7 @@
 
 #include "domain/model.h"
 #include "domain/watcher.h"
+#include "fleet/changes/watcher_set.h"
 
 namespace fleet::device_session {
 
@@ -47,12 +48,11 @@ class DeviceHub {
  private:
   struct Device {
     std::int64_t last_sequence = 0;
-    std::map<Ticket, std::weak_ptr<Watcher>> watchers;
+    changes::WatcherSet<Watcher> watchers;
   };
   mutable std::mutex mutex_;
   std::map<std::int64_t, Device> devices_;
-  std::map<Ticket, std::weak_ptr<FeedWatcher>> feed_;
-  Ticket next_ticket_ = 1;
+  changes::WatcherSet<FeedWatcher> feed_;
 };
 
 }  // namespace fleet::device_session

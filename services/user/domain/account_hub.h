@@ -6,12 +6,12 @@
 // versions tell the reader which is newer.
 #include <cstddef>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <mutex>
 
 #include "domain/account.h"
 #include "fleet/changes/stream_watcher.h"
+#include "fleet/changes/watcher_set.h"
 
 namespace fleet::user {
 
@@ -41,8 +41,7 @@ class AccountHub {
 
  private:
   mutable std::mutex mutex_;
-  std::map<Ticket, std::weak_ptr<AccountWatcher>> watchers_;
-  Ticket next_ticket_ = 1;
+  changes::WatcherSet<AccountWatcher> watchers_;
 };
 
 }  // namespace fleet::user

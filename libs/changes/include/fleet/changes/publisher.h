@@ -11,13 +11,13 @@
 // No protobuf here: the write paths that publish need none.
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 #include "fleet/changes/stream_watcher.h"
+#include "fleet/changes/watcher_set.h"
 
 namespace fleet::changes {
 
@@ -53,8 +53,7 @@ class Publisher {
   const WallClock now_;
   mutable std::mutex mutex_;
   std::int64_t version_;
-  std::map<Ticket, std::weak_ptr<ChangeWatcher>> watchers_;
-  Ticket next_ticket_ = 1;
+  WatcherSet<ChangeWatcher> watchers_;
 };
 
 }  // namespace fleet::changes
