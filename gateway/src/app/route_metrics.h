@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "app/latency_histogram.h"
+#include "fleet/metrics/latency_histogram.h"
 
 namespace fleet::gateway::app {
 
@@ -33,7 +33,7 @@ class RouteMetrics {
   struct Route {
     std::string labels;  // surface="…",method="…",route="…"
     std::array<std::atomic<std::uint64_t>, kMaxStatus - kMinStatus + 1> statuses{};
-    LatencyHistogram latency;
+    metrics::LatencyHistogram latency;
   };
   std::deque<Route> routes_;  // a deque: registering never moves a Route (atomics don't move)
 };

@@ -1,6 +1,6 @@
 #pragma once
 // A Prometheus latency histogram for one label set: lock-free observe() from any thread, and its
-// _bucket, _sum and _count lines. Shared by the route and the upstream-call metrics.
+// _bucket, _sum and _count lines. Shared by the gateway's route metrics and every CallMetrics.
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace fleet::gateway::app {
+namespace fleet::metrics {
 
 class LatencyHistogram {
  public:
@@ -28,4 +28,4 @@ class LatencyHistogram {
   std::atomic<std::uint64_t> sum_micros_{0};
 };
 
-}  // namespace fleet::gateway::app
+}  // namespace fleet::metrics

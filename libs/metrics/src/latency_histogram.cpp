@@ -1,9 +1,9 @@
-#include "app/latency_histogram.h"
+#include "fleet/metrics/latency_histogram.h"
 
 #include <algorithm>
 #include <cstdio>
 
-namespace fleet::gateway::app {
+namespace fleet::metrics {
 
 void LatencyHistogram::observe(std::chrono::steady_clock::duration elapsed) {
   const double taken = std::chrono::duration<double>(elapsed).count();
@@ -46,4 +46,4 @@ void LatencyHistogram::render(std::string& out, std::string_view name,
   out += series + "_count{" + with + "} " + std::to_string(cumulative) + "\n";
 }
 
-}  // namespace fleet::gateway::app
+}  // namespace fleet::metrics
