@@ -79,6 +79,11 @@ SERVICE_REPLICAS = 2
 GATEWAY_REPLICAS = 2
 GATEWAY_MAX_REPLICAS = 10
 
+# Each service serves /metrics on METRICS_PORT, by default its gRPC port + 1000
+# (libs/service/src/host.cpp); the gateway on its HTTP port. Pods carry the usual
+# prometheus.io annotations, for a Prometheus that discovers scrape targets by them.
+METRICS_OFFSET = 1000
+
 SERVICE_RESOURCES = {"requests": {"cpu": "100m", "memory": "128Mi"},
                      "limits": {"cpu": "1", "memory": "512Mi"}}
 GATEWAY_RESOURCES = {"requests": {"cpu": "250m", "memory": "256Mi"},
@@ -120,7 +125,12 @@ CONTAINER_SECURITY = {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem
                       "capabilities": {"drop": ["ALL"]}}
 
 
-def deployment(name: str, component: str, replicas: int, container: dict,
+def scrape(port: int) -> dict:
+    return {"prometheus.io/scrape": "true", "prometheus.io/port": str(port),
+            "prometheus.io/path": "/metrics"}
+
+
+def deployment(name: str, component: str, replicas: int, container: dict, metrics_port: int,
                strategy: str = "RollingUpdate") -> dict:
     return {
         "apiVersion": "apps/v1", "kind": "Deployment",
@@ -130,7 +140,8 @@ def deployment(name: str, component: str, replicas: int, container: dict,
             "strategy": {"type": strategy},
             "selector": {"matchLabels": selector(name)},
             "template": {
-                "metadata": {"labels": labels(name, component)},
+                "metadata": {"labels": labels(name, component),
+                             "annotations": scrape(metrics_port)},
                 "spec": {"securityContext": POD_SECURITY,
                          "automountServiceAccountToken": False,
                          "containers": [container]},
@@ -168,7 +179,9 @@ def http_probe(path: str, period: int, failures: int) -> dict:
 
 def service_manifests(row: dict, by_name: dict) -> list[dict]:
     name, port = row["name"], row["grpc_port"]
-    env = literal({row["port_env"]: str(port), "DB_NAME": row["database"]})
+    metrics_port = port + METRICS_OFFSET
+    env = literal({row["port_env"]: str(port), "METRICS_PORT": str(metrics_port),
+                   "DB_NAME": row["database"]})
     env += literal({by_name[n]["addr_env"]: f"{n}:{by_name[n]['grpc_port']}" for n in row["needs"]})
     env += from_config(SERVICE_CONFIG + EXTRA_CONFIG.get(name, []))
     env += from_secret(SERVICE_SECRETS + EXTRA_SECRETS.get(name, []))
@@ -176,7 +189,8 @@ def service_manifests(row: dict, by_name: dict) -> list[dict]:
         "name": name,
         "image": IMAGE,
         "command": [row["binary"]],
-        "ports": [{"name": "grpc", "containerPort": port, "protocol": "TCP"}],
+        "ports": [{"name": "grpc", "containerPort": port, "protocol": "TCP"},
+                  {"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}],
         "env": env,
         # Health is SERVING once migrated and wired (auth: once the admin can sign in), and
         # NOT_SERVING while the database does not answer: out of the Service at once, restarted
@@ -189,8 +203,8 @@ def service_manifests(row: dict, by_name: dict) -> list[dict]:
     }
     single = name in SINGLE_REPLICA
     replicas = 1 if single else SERVICE_REPLICAS
-    return [deployment(name, "service", replicas, container, "Recreate" if single else
-                       "RollingUpdate"),
+    return [deployment(name, "service", replicas, container, metrics_port,
+                       "Recreate" if single else "RollingUpdate"),
             service(name, "service", port, "grpc"),
             disruption_budget(name, "service", replicas)]
 
@@ -222,7 +236,7 @@ def gateway_manifests(services: list[dict]) -> list[dict]:
                 "name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}}}],
         },
     }
-    return [deployment("gateway", "gateway", GATEWAY_REPLICAS, container),
+    return [deployment("gateway", "gateway", GATEWAY_REPLICAS, container, GATEWAY_PORT),
             service("gateway", "gateway", GATEWAY_PORT, "http"),
             disruption_budget("gateway", "gateway", GATEWAY_REPLICAS), hpa]
 

@@ -140,9 +140,20 @@ def test_every_container_has_probes_resources_named_ports_and_runs_unprivileged(
 def test_services_probe_grpc_health_on_their_port(rendered):
     for row in SERVICES:
         c = container(of_kind(rendered, "Deployment")[row["name"]])
-        assert c["ports"] == [{"name": "grpc", "containerPort": row["grpc_port"], "protocol": "TCP"}]
+        metrics_port = int(env_of(c)["METRICS_PORT"]["value"])
+        assert c["ports"] == [{"name": "grpc", "containerPort": row["grpc_port"], "protocol": "TCP"},
+                              {"name": "metrics", "containerPort": metrics_port, "protocol": "TCP"}]
         for probe in ("readinessProbe", "livenessProbe", "startupProbe"):
             assert c[probe]["grpc"] == {"port": row["grpc_port"]}, (row["name"], probe)
+
+
+def test_prometheus_annotations_name_each_pod_s_metrics_port(rendered):
+    for name, deployment in of_kind(rendered, "Deployment").items():
+        annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+        ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
+        metrics = ports["http" if name == "gateway" else "metrics"]
+        assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/port": str(metrics),
+                               "prometheus.io/path": "/metrics"}, name
 
 
 def test_the_gateway_probes_readyz_for_readiness_and_healthz_for_liveness(rendered):

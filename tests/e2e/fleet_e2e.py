@@ -605,6 +605,8 @@ class Stack:
                                                     serialization.NoEncryption()))
         key_file.chmod(0o600)
         self.ports = {name: _free_port() for name in SERVICES}
+        # Each service's own /metrics (METRICS_PORT).
+        self.metrics_ports = {name: _free_port() for name in SERVICE_ROWS}
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                 "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
         db = {"DB_HOST": self.db.host, "DB_PORT": str(self.db.port), "DB_USER": self.db.user,
@@ -626,6 +628,7 @@ class Stack:
         for name, row in SERVICE_ROWS.items():
             envs[name] = {**base, **db, "DB_NAME": self.db_names[name],
                           row["port_env"]: str(self.ports[name]),
+                          "METRICS_PORT": str(self.metrics_ports[name]),
                           **{SERVICE_ROWS[n]["addr_env"]: addr[n] for n in row["needs"]},
                           **special.get(name, {})}
         # Every test talks from 127.0.0.1, far faster than users-v1's 10/s: limits are off

@@ -32,9 +32,12 @@ Pool::Lease Pool::acquire() {
     Idle idle;
     {
       std::unique_lock lock(mutex_);
+      ++waiting_;
       const bool ready = available_.wait_until(
           lock, deadline, [&] { return !idle_.empty() || open_ < config_.pool_size; });
+      --waiting_;
       if (!ready) {
+        ++acquire_timeouts_;
         throw PoolExhausted(0, "no database connection free within " +
                                    std::to_string(config_.acquire_timeout.count()) + " ms");
       }
@@ -65,6 +68,7 @@ void Pool::release(std::unique_ptr<Connection> conn) {
   if (conn && !conn->broken()) {
     idle_.push_back({std::move(conn), std::chrono::steady_clock::now()});
   } else {
+    if (conn) ++dropped_;
     --open_;  // a broken connection is closed when `conn` goes out of scope, after the lock
     // One lost connection often means all were lost (a server restart): ping the idle ones.
     if (conn) {
@@ -72,6 +76,21 @@ void Pool::release(std::unique_ptr<Connection> conn) {
     }
   }
   available_.notify_one();
+}
+
+Pool::Stats Pool::stats() const {
+  std::lock_guard lock(mutex_);
+  Stats stats;
+  stats.max_connections = config_.pool_size;
+  stats.idle = static_cast<unsigned>(idle_.size());
+  stats.in_use = open_ - stats.idle;  // open_ counts slots being connected, too
+  stats.waiting = waiting_;
+  stats.acquire_timeouts = acquire_timeouts_;
+  stats.dropped = dropped_;
+  stats.committed = committed_.load();
+  stats.rolled_back = rolled_back_.load();
+  stats.retried = retried_.load();
+  return stats;
 }
 
 }  // namespace fleet::db

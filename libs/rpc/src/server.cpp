@@ -12,6 +12,7 @@
 
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "fleet/rpc/server_metrics.h"
 
 namespace fleet::rpc {
 namespace {
@@ -84,6 +85,7 @@ struct Server::Impl {
   std::unique_ptr<grpc::Server> server;
   int port = 0;
   std::once_flag stopped;
+  ServerMetrics metrics;
 };
 
 Server::Server(std::string name, std::string listen_address) : impl_(std::make_unique<Impl>()) {
@@ -104,6 +106,9 @@ void Server::start() {
   builder.AddListeningPort(impl_->address, grpc::InsecureServerCredentials(), &impl_->port);
   builder.SetOption(std::make_unique<ServiceNamesOption>(&impl_->service_names));
   for (auto* service : impl_->services) builder.RegisterService(service);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(impl_->metrics.interceptor_factory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   impl_->server = builder.BuildAndStart();
   if (!impl_->server || impl_->port == 0) {
     throw std::runtime_error("gRPC server " + impl_->name + " cannot listen on " + impl_->address);
@@ -113,6 +118,8 @@ void Server::start() {
 }
 
 int Server::port() const { return impl_->port; }
+
+ServerMetrics& Server::metrics() { return impl_->metrics; }
 
 void Server::set_serving(bool serving) {
   if (!impl_->server) return;

@@ -13,7 +13,7 @@
 namespace fleet::rpc {
 
 struct WorkerPool::Impl {
-  std::mutex mutex;
+  mutable std::mutex mutex;
   std::condition_variable ready;
   std::deque<std::function<void()>> tasks;
   bool stopping = false;
@@ -67,6 +67,11 @@ void WorkerPool::post(std::function<void()> task) {
     impl_->tasks.push_back(std::move(task));
   }
   impl_->ready.notify_one();
+}
+
+std::size_t WorkerPool::queued() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->tasks.size();
 }
 
 }  // namespace fleet::rpc

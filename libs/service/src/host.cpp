@@ -2,6 +2,8 @@
 
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "fleet/rpc/server_metrics.h"
+#include "fleet/service/metrics.h"
 
 namespace fleet::service {
 
@@ -11,6 +13,8 @@ HostSettings HostSettings::from_env(std::string name, std::string_view port_vari
   HostSettings s;
   s.name = std::move(name);
   s.grpc_port = static_cast<int>(config::get_int(port_variable, default_port, 0, 65535));
+  s.metrics_port = static_cast<int>(
+      config::get_int("METRICS_PORT", default_port == 0 ? 0 : default_port + 1000, 0, 65535));
   s.worker_threads =
       static_cast<unsigned>(config::get_int("WORKER_THREADS", 8, 1, max_worker_threads));
   s.db = db::Config::from_env(default_database);
@@ -28,6 +32,21 @@ Host::Host(const HostSettings& settings, std::span<const db::Migration> migratio
   server_ =
       std::make_unique<rpc::Server>(settings.name, "0.0.0.0:" + std::to_string(settings.grpc_port));
   workers_ = std::make_unique<rpc::WorkerPool>(settings.worker_threads);
+  metrics_ = std::make_unique<metrics::HttpServer>(settings.metrics_port,
+                                                   [this] { return render_metrics(); });
+  log::info("metrics_listening", {{"port", metrics_->port()}});
+}
+
+int Host::metrics_port() const { return metrics_->port(); }
+
+std::string Host::render_metrics() {
+  bool serving = false;
+  {
+    std::lock_guard lock(mutex_);
+    serving = serving_ && database_up_;
+  }
+  return server_->metrics().render() + render_pool_metrics(pool_->stats()) +
+         render_host_metrics(workers_ ? workers_->queued() : 0, serving);
 }
 
 Host::~Host() {
@@ -37,7 +56,9 @@ Host::~Host() {
   }
   stop_watching_.notify_all();
   if (watcher_.joinable()) watcher_.join();
-  // Workers first (they may use the pool), then the server, then the pool.
+  // The metrics page reads all the rest. Workers next (they may use the pool), then the server,
+  // then the pool.
+  metrics_.reset();
   workers_.reset();
   server_.reset();
   pool_.reset();
@@ -92,6 +113,7 @@ void Host::run_until_signal(const std::function<void()>& before_shutdown) {
     if (watcher_.joinable()) watcher_.join();
     if (before_shutdown) before_shutdown();
   });
+  metrics_.reset();  // it reads the worker pool
   workers_.reset();
 }
 

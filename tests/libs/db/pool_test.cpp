@@ -36,6 +36,43 @@ TEST_CASE("transact commits, and rolls back when the function throws", "[db][int
   CHECK(count(pool) == 1);
 }
 
+TEST_CASE("the pool counts its connections and transactions for /metrics", "[db][integration]") {
+  TestDatabase db;
+  auto config = db.config();
+  config.pool_size = 2;
+  config.acquire_timeout = std::chrono::milliseconds{100};
+  Pool pool(config);
+  pool.acquire()->execute("CREATE TABLE t (v INT) ENGINE=InnoDB");
+  CHECK(pool.stats().max_connections == 2);
+  CHECK(pool.stats().in_use == 0);
+  CHECK(pool.stats().idle == 1);
+  {
+    auto first = pool.acquire();
+    auto second = pool.acquire();
+    CHECK(pool.stats().in_use == 2);
+    CHECK(pool.stats().idle == 0);
+    CHECK_THROWS_AS(pool.acquire(), fleet::db::PoolExhausted);
+    CHECK(pool.stats().acquire_timeouts == 1);
+    CHECK(pool.stats().waiting == 0);
+  }
+  CHECK(pool.stats().idle == 2);
+
+  pool.transact([](Connection& c) { c.execute("INSERT INTO t VALUES (1)"); });
+  CHECK_THROWS(pool.transact([](Connection&) -> void { throw std::runtime_error("no"); }));
+  CHECK(pool.stats().committed == 1);
+  CHECK(pool.stats().rolled_back == 1);
+
+  // A deadlock is retried: the first attempt throws one, the second commits.
+  int attempts = 0;
+  pool.transact([&](Connection&) {
+    if (++attempts == 1) throw fleet::db::Deadlock(1213, "Deadlock found");
+  });
+  CHECK(attempts == 2);
+  CHECK(pool.stats().retried == 1);
+  CHECK(pool.stats().committed == 2);
+  CHECK(pool.stats().rolled_back == 2);
+}
+
 TEST_CASE("the pool waits, then reports exhaustion", "[db][integration]") {
   TestDatabase db;
   auto config = db.config();
@@ -72,6 +109,7 @@ TEST_CASE("a killed connection is ConnectionLost and the pool replaces it", "[db
     CHECK_THROWS_AS(lease->query("SELECT 1"), fleet::db::ConnectionLost);
     CHECK(lease->broken());
   }  // dropped, not returned
+  CHECK(pool.stats().dropped == 1);
 
   auto lease = pool.acquire();
   auto row = lease->query_one("SELECT CONNECTION_ID()");

@@ -9,6 +9,7 @@
 
 #include "fleet/common/logging.h"
 #include "fleet/db/db.h"
+#include "fleet/rpc/server_metrics.h"
 #include "fleet/rpc/unary.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "user/v1/user.grpc.pb.h"
@@ -50,6 +51,10 @@ class TestUsers : public v1::UserService::CallbackService {
           if (!status.ok()) throw std::runtime_error(status.error_message());
           return;
         }
+        case 10:  // slow work: in flight when a test sends SIGTERM
+          std::this_thread::sleep_for(400ms);
+          response->mutable_account()->set_id(10);
+          return;
         case 8:    // reports how long a downstream call may take: min(incoming, 60 s)
         case 9: {  // ... and min(incoming, 100 ms)
           const auto timeout = request->id() == 8 ? std::chrono::milliseconds{60s} : 100ms;
@@ -194,4 +199,43 @@ TEST_CASE("run_until_signal returns after SIGTERM and stops the server", "[rpc][
   f.server.run_until_signal();
   sender.join();
   CHECK(f.get_user(1).error_code() == grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_CASE("a SIGTERM lets the calls in flight finish, then refuses new ones", "[rpc][server]") {
+  Fixture f;
+  f.server.set_serving(true);
+  grpc::Status slow_status;
+  v1::GetUserResponse slow_response;
+  std::thread slow([&] { slow_status = f.get_user(10, &slow_response); });
+  std::thread sender([] {
+    std::this_thread::sleep_for(150ms);  // the slow call is running by now
+    kill(getpid(), SIGTERM);
+  });
+  f.server.run_until_signal();
+  slow.join();
+  sender.join();
+  CHECK(slow_status.ok());
+  CHECK(slow_response.account().id() == 10);
+  CHECK(f.get_user(1).error_code() == grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_CASE("every RPC is counted by service, method and status code", "[rpc][server][metrics]") {
+  Fixture f;
+  const std::string user_service = v1::UserService::service_full_name();
+  REQUIRE(f.get_user(1).ok());
+  REQUIRE(f.get_user(1).ok());
+  CHECK(f.get_user(2).error_code() == grpc::StatusCode::NOT_FOUND);
+  f.health_of("");
+
+  const auto& metrics = f.server.metrics();
+  CHECK(metrics.calls(user_service, "GetUser", grpc::StatusCode::OK) == 2);
+  CHECK(metrics.calls(user_service, "GetUser", grpc::StatusCode::NOT_FOUND) == 1);
+  CHECK(metrics.calls("grpc.health.v1.Health", "Check", grpc::StatusCode::OK) == 1);
+  CHECK(metrics.calls(user_service, "DeleteUser", grpc::StatusCode::OK) == 0);
+
+  const auto text = metrics.render();
+  CHECK_THAT(text, Catch::Contains(R"(fleetgate_grpc_server_handled_total{grpc_service=")" +
+                                   user_service + R"(",grpc_method="GetUser",code="NOT_FOUND"} 1)"));
+  CHECK_THAT(text, Catch::Contains(R"(fleetgate_grpc_server_handling_seconds_count{grpc_service=")" +
+                                   user_service + R"(",grpc_method="GetUser"} 3)"));
 }

@@ -3,6 +3,7 @@
 // transactions, and error classes that tell a duplicate key from a lost connection.
 // A connection that saw a client error (lost, timed out, protocol) is dropped, never reused.
 #include <chrono>
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -156,6 +157,20 @@ class Pool {
 
   const Config& config() const { return config_; }
 
+  // For /metrics: what the pool holds now, and counts since it was made.
+  struct Stats {
+    unsigned max_connections = 0;  // pool_size
+    unsigned in_use = 0;
+    unsigned idle = 0;
+    unsigned waiting = 0;                // callers blocked in acquire()
+    std::uint64_t acquire_timeouts = 0;  // PoolExhausted thrown
+    std::uint64_t dropped = 0;           // connections closed after a client error
+    std::uint64_t committed = 0;         // transact() outcomes
+    std::uint64_t rolled_back = 0;
+    std::uint64_t retried = 0;           // transact() attempts retried after a deadlock
+  };
+  Stats stats() const;
+
  private:
   // Takes back a healthy connection; a broken or null one gives up its slot.
   void release(std::unique_ptr<Connection> conn);
@@ -164,10 +179,14 @@ class Pool {
     std::chrono::steady_clock::time_point since;
   };
   Config config_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable available_;
   std::vector<Idle> idle_;
   unsigned open_ = 0;
+  unsigned waiting_ = 0;
+  std::uint64_t acquire_timeouts_ = 0;
+  std::uint64_t dropped_ = 0;
+  std::atomic<std::uint64_t> committed_{0}, rolled_back_{0}, retried_{0};
 };
 
 // --- migrations ---------------------------------------------------------------------------
@@ -201,16 +220,21 @@ auto Pool::transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
       if constexpr (std::is_void_v<decltype(fn(*lease))>) {
         fn(*lease);
         lease->commit();
+        ++committed_;
         return;
       } else {
         auto result = fn(*lease);
         lease->commit();
+        ++committed_;
         return result;
       }
     } catch (const Deadlock&) {
       if (!lease->broken()) lease->rollback();
+      ++rolled_back_;
       if (attempt >= 3) throw;
+      ++retried_;
     } catch (...) {
+      ++rolled_back_;
       if (!lease->broken()) {
         try {
           lease->rollback();

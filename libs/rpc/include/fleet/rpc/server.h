@@ -10,6 +10,8 @@
 
 namespace fleet::rpc {
 
+class ServerMetrics;
+
 // Blocks SIGTERM and SIGINT in the calling thread; threads started afterwards inherit the mask,
 // so only run_until_signal's sigwait receives them. The Server constructor calls it: construct
 // the Server (or call this) in main before anything starts threads, e.g. a gRPC channel.
@@ -23,6 +25,8 @@ class WorkerPool {
   explicit WorkerPool(unsigned threads, int nice = 0);
   ~WorkerPool();  // drains queued work, then joins
   void post(std::function<void()> task);
+  // Tasks waiting for a thread (not those running), for /metrics.
+  std::size_t queued() const;
 
  private:
   struct Impl;
@@ -45,6 +49,8 @@ class Server {
   // set_serving(true).
   void start();
   int port() const;
+  // Every RPC served, by method and status code (fleet/rpc/server_metrics.h).
+  ServerMetrics& metrics();
   // Sets the health status of "" and of every registered service's full name.
   void set_serving(bool serving);
   // Blocks until SIGTERM or SIGINT, then shuts down, letting in-flight calls finish (5 s max).

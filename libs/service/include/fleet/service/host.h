@@ -29,6 +29,7 @@
 #include <string_view>
 
 #include "fleet/db/db.h"
+#include "fleet/metrics/http_server.h"
 #include "fleet/rpc/server.h"
 
 namespace fleet::service {
@@ -37,13 +38,16 @@ namespace fleet::service {
 struct HostSettings {
   std::string name;  // for logs, e.g. "user"
   int grpc_port = 0;
+  // Where /metrics is served (METRICS_PORT; default: the default gRPC port + 1000, so 51051 for
+  // auth's 50051; 0 picks a free port).
+  int metrics_port = 0;
   unsigned worker_threads = 8;
   db::Config db;
   db::RetryOptions db_wait;  // how long start-up waits for the database
   // How often the health check pings the database (DB_HEALTH_INTERVAL_MS, 1000).
   std::chrono::milliseconds db_check_interval{1000};
 
-  // `port_variable` (default_port, 0..65535), WORKER_THREADS (8, 1..max_worker_threads) and the
+  // `port_variable` (default_port, 0..65535), METRICS_PORT, WORKER_THREADS (8, 1..max_worker_threads) and the
   // DB_* variables (db::Config::from_env with default_database). Throws config::ConfigError.
   static HostSettings from_env(std::string name, std::string_view port_variable, int default_port,
                                std::string_view default_database, unsigned max_worker_threads);
@@ -53,7 +57,8 @@ class Host {
  public:
   // In this order: blocks SIGTERM/SIGINT (call it before anything starts a thread), waits for
   // the database and applies `migrations` (db::migrate_with_retry), opens the connection pool,
-  // the worker pool and the gRPC server (not listening yet) on 0.0.0.0:grpc_port.
+  // the worker pool, the gRPC server (not listening yet) on 0.0.0.0:grpc_port, and /metrics on
+  // 0.0.0.0:metrics_port (listening at once).
   Host(const HostSettings& settings, std::span<const db::Migration> migrations);
   ~Host();
   Host(const Host&) = delete;
@@ -62,6 +67,7 @@ class Host {
   db::Pool& pool() { return *pool_; }
   rpc::WorkerPool& workers() { return *workers_; }
   rpc::Server& server() { return *server_; }
+  int metrics_port() const;
 
   // Registers the services and starts listening; health says NOT_SERVING until set_serving(true).
   void start(std::initializer_list<grpc::Service*> services);
@@ -76,10 +82,12 @@ class Host {
  private:
   void watch_database();
   void publish_health();
+  std::string render_metrics();
 
   std::unique_ptr<db::Pool> pool_;
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<rpc::WorkerPool> workers_;
+  std::unique_ptr<metrics::HttpServer> metrics_;
   std::chrono::milliseconds db_check_interval_;
   std::mutex mutex_;
   std::condition_variable stop_watching_;
