@@ -2,10 +2,12 @@
 unknown routes, wrong methods, body limits, no 5xx from any client error, upstream failures,
 graceful shutdown."""
 import json
+import re
 import shutil
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -14,6 +16,7 @@ from fleet_e2e import (MIB, RESPONSES, Api, Stack, assert_detail, assert_json,
                        assert_pisync_error, assert_streetlight_error, identity, ws_close_code)
 
 GOING_AWAY = 1001
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_healthz(api):
@@ -39,6 +42,69 @@ def test_metrics_count_a_request_under_its_route_template(api):
     # The stack's own admin login went to auth: its calls are counted with their latency.
     assert 'fleetgate_upstream_calls_total{service="auth",method="Login",code="OK"} ' in text
     assert 'fleetgate_upstream_call_duration_seconds_count{service="auth",method="Login"} ' in text
+
+
+def _service_metrics(stack, name: str) -> str:
+    r = requests.get(f"http://127.0.0.1:{stack.metrics_ports[name]}/metrics", timeout=5)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain"), r.text
+    return r.text
+
+
+def _sample(text: str, series: str) -> float:
+    """The value of one series (name and labels exactly as rendered) in a metrics page."""
+    for line in text.splitlines():
+        if line.startswith(series + " "):
+            return float(line.rsplit(" ", 1)[1])
+    raise AssertionError(f"no {series} in\n{text[-3000:]}")
+
+
+def test_each_service_serves_its_own_metrics(api):
+    """RPCs by method and code, DB pool use and transactions, on each service's METRICS_PORT."""
+    for name in api.stack.metrics_ports:
+        text = _service_metrics(api.stack, name)
+        for family in ("fleetgate_grpc_server_handled_total", "fleetgate_grpc_server_handling_seconds",
+                       "fleetgate_db_pool_connections", "fleetgate_db_pool_max_connections",
+                       "fleetgate_db_pool_waiting", "fleetgate_db_transactions_total",
+                       "fleetgate_db_transaction_retries_total", "fleetgate_worker_queue_depth"):
+            assert f"# TYPE {family} " in text, (name, family)
+        assert _sample(text, "fleetgate_service_serving") == 1, name
+        assert _sample(text, "fleetgate_db_pool_max_connections") == 4, name  # DB_POOL_SIZE
+
+    # A login is counted by auth under its method and code, a failed one too.
+    login = 'fleetgate_grpc_server_handled_total{grpc_service="fleetgate.auth.v1.AuthService",' \
+            'grpc_method="Login",code="%s"}'
+    before = _service_metrics(api.stack, "auth")
+    ok_before = _sample(before, login % "OK")
+    bad = login % "UNAUTHENTICATED"
+    bad_before = _sample(before, bad) if bad + " " in before else 0
+    assert api.login_rental(api.admin["username"], api.admin["password"]).status_code == 200
+    assert api.login_rental(api.admin["username"], "wrong password").status_code == 401
+    after = _service_metrics(api.stack, "auth")
+    assert _sample(after, login % "OK") == ok_before + 1
+    assert _sample(after, bad) == bad_before + 1
+
+    # Setting a wallet's cash commits a transaction in device-session (wallet and ledger).
+    me = api.admin
+    committed = 'fleetgate_db_transactions_total{outcome="committed"}'
+    before = _sample(_service_metrics(api.stack, "device-session"), committed)
+    cash = api.get(f"/user/{me['id']}", token=me["token"]).json()["cash"]
+    r = api.patch(f"/user/{me['id']}", json={"cash": cash}, token=me["token"])
+    assert r.status_code == 200, r.text
+    assert _sample(_service_metrics(api.stack, "device-session"), committed) > before
+
+
+def test_every_metric_the_dashboard_queries_is_on_a_metrics_page(api):
+    """deploy/grafana/fleetgate.json asks only for metrics that the gateway or a service serves."""
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "fleetgate.json").read_text())
+    queried = {name for panel in dashboard["panels"] for target in panel["targets"]
+               for name in re.findall(r"\bfleetgate_[a-z_]+", target["expr"])}
+    assert len(queried) >= 15, queried
+    pages = [api.get("/metrics").text] + [_service_metrics(api.stack, name)
+                                          for name in api.stack.metrics_ports]
+    families = {m for page in pages for m in re.findall(r"^# TYPE (\S+) ", page, re.M)}
+    histograms = {m for page in pages for m in re.findall(r"^# TYPE (\S+) histogram", page, re.M)}
+    served = families | {h + suffix for h in histograms for suffix in ("_bucket", "_sum", "_count")}
+    assert queried <= served, f"not on any /metrics page: {sorted(queried - served)}"
 
 
 def test_every_response_carries_a_request_id(api):
@@ -356,6 +422,23 @@ def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_1001(req
         countdown = api.ws("/device/ws/timeleft/1", token=u["token"])
         assert countdown.recv_json()["device_id"] == 1
         pi = api.login_pisync(stack.admin["username"], stack.admin["password"]).json()["token"]
+
+        # A service's SIGTERM: logins in flight in auth (argon2id takes tens of ms each, on a
+        # pool of as many threads as cores) all finish; auth then exits 0.
+        logins = []
+        senders = [threading.Thread(target=lambda: logins.append(
+            api.login_rental(stack.admin["username"], stack.admin["password"])))
+            for _ in range(10)]
+        for sender in senders:
+            sender.start()
+        time.sleep(0.1)
+        auth = stack.process("auth").proc
+        auth.send_signal(signal.SIGTERM)
+        for sender in senders:
+            sender.join(10)
+        assert [r.status_code for r in logins] == [200] * 10, [r.text for r in logins]
+        assert auth.wait(10) == 0
+
         # A sync attempt in flight: sync is stopped, so the gateway waits on it.
         sync.send_signal(signal.SIGSTOP)
         answer = {}
