@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from fleet_e2e import (MIB, RESPONSES, Api, Stack, assert_detail, assert_json,
-                       assert_pisync_error, assert_streetlight_error, identity, ws_close_code)
+from fleet_e2e import (MIB, RESPONSES, SERVICE_ROWS, Api, Stack, assert_detail, assert_json,
+                       assert_pisync_error, assert_streetlight_error, identity, wait_for,
+                       ws_close_code)
 
 GOING_AWAY = 1001
 ROOT = Path(__file__).resolve().parents[2]
@@ -462,5 +463,30 @@ def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_1001(req
         sync.send_signal(signal.SIGCONT)
         stack.stop()
     assert all(code == 0 for code in stack.exit_codes.values()), stack.exit_codes
+    if request.session.testsfailed == 0:
+        shutil.rmtree(stack.dir, ignore_errors=True)
+
+
+# --- readiness follows each service: a stack of its own ------------------------------------------
+
+
+def test_readyz_is_503_while_any_one_service_is_stopped_and_200_once_it_is_back(request):
+    stack = Stack("e2e-readiness")
+    stack.start()
+    try:
+        api = Api(stack, allow_5xx=True)
+        for row in SERVICE_ROWS.values():
+            if not row["ready"]:
+                continue
+            name = row["name"]
+            assert stack.process(name).stop() == 0, name
+            wait_for(f"/readyz 503 without {name}", lambda: api.get("/readyz").status_code == 503, 15)
+            assert assert_json(api.get("/readyz"), 503) == {"status": "not ready"}
+            stack.restart(name)
+            wait_for(f"/readyz 200 with {name} back", lambda: api.get("/readyz").status_code == 200,
+                     30)
+            assert assert_json(api.get("/readyz"), 200) == {"status": "ready"}
+    finally:
+        stack.stop()
     if request.session.testsfailed == 0:
         shutil.rmtree(stack.dir, ignore_errors=True)
