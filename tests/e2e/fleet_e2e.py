@@ -605,8 +605,6 @@ class Stack:
                                                     serialization.NoEncryption()))
         key_file.chmod(0o600)
         self.ports = {name: _free_port() for name in SERVICES}
-        # Each service's own /metrics (METRICS_PORT).
-        self.metrics_ports = {name: _free_port() for name in SERVICE_ROWS}
         base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
                 "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
         db = {"DB_HOST": self.db.host, "DB_PORT": str(self.db.port), "DB_USER": self.db.user,
@@ -628,7 +626,9 @@ class Stack:
         for name, row in SERVICE_ROWS.items():
             envs[name] = {**base, **db, "DB_NAME": self.db_names[name],
                           row["port_env"]: str(self.ports[name]),
-                          "METRICS_PORT": str(self.metrics_ports[name]),
+                          # /metrics on a port the kernel picks (metrics_port() reads it back):
+                          # no second pick from the range the other ports share.
+                          "METRICS_PORT": "0",
                           **{SERVICE_ROWS[n]["addr_env"]: addr[n] for n in row["needs"]},
                           **special.get(name, {})}
         # Every test talks from 127.0.0.1, far faster than users-v1's 10/s: limits are off
@@ -677,6 +677,13 @@ class Stack:
                 raise RuntimeError(f"{self.base_url}/readyz not 200 after {timeout} s\n" +
                                    "\n".join(f"--- {p.name}\n{p.tail()}" for p in self.processes))
             time.sleep(0.2)
+
+    def metrics_port(self, service: str) -> int:
+        """The port of a service's own /metrics, from its latest metrics_listening log line."""
+        lines = self.process(service).log.read_text(errors="replace").splitlines()
+        events = [json.loads(line) for line in lines if '"event":"metrics_listening"' in line]
+        assert events, f"{service} logged no metrics_listening"
+        return int(events[-1]["port"])
 
     def process(self, name: str) -> Process:
         return next(p for p in self.processes if p.name == name)

@@ -46,7 +46,7 @@ def test_metrics_count_a_request_under_its_route_template(api):
 
 
 def _service_metrics(stack, name: str) -> str:
-    r = requests.get(f"http://127.0.0.1:{stack.metrics_ports[name]}/metrics", timeout=5)
+    r = requests.get(f"http://127.0.0.1:{stack.metrics_port(name)}/metrics", timeout=5)
     assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/plain"), r.text
     return r.text
 
@@ -61,7 +61,7 @@ def _sample(text: str, series: str) -> float:
 
 def test_each_service_serves_its_own_metrics(api):
     """RPCs by method and code, DB pool use and transactions, on each service's METRICS_PORT."""
-    for name in api.stack.metrics_ports:
+    for name in SERVICE_ROWS:
         text = _service_metrics(api.stack, name)
         for family in ("fleetgate_grpc_server_handled_total", "fleetgate_grpc_server_handling_seconds",
                        "fleetgate_db_pool_connections", "fleetgate_db_pool_max_connections",
@@ -101,7 +101,7 @@ def test_every_metric_the_dashboard_queries_is_on_a_metrics_page(api):
                for name in re.findall(r"\bfleetgate_[a-z_]+", target["expr"])}
     assert len(queried) >= 15, queried
     pages = [api.get("/metrics").text] + [_service_metrics(api.stack, name)
-                                          for name in api.stack.metrics_ports]
+                                          for name in SERVICE_ROWS]
     families = {m for page in pages for m in re.findall(r"^# TYPE (\S+) ", page, re.M)}
     histograms = {m for page in pages for m in re.findall(r"^# TYPE (\S+) histogram", page, re.M)}
     served = families | {h + suffix for h in histograms for suffix in ("_bucket", "_sum", "_count")}
