@@ -4,13 +4,13 @@
 // Transfer-Encoding refusal, and the message turned into the application's request (absolute
 // form, HEAD as GET, path and query, headers, request id). Input: the raw bytes.
 #include <boost/asio/buffer.hpp>
-#include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "fuzz_check.h"
+#include "http/message.h"
 #include "http/request_id.h"
 #include "server/request_head.h"
 #include "server/server.h"
@@ -55,8 +55,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   FUZZ_REQUIRE(request.body.size() <= limits.body_bytes);
   FUZZ_REQUIRE(!request.method.empty());
   const std::string_view raw_target = message.target();
-  if (raw_target.size() > 8 && (boost::beast::iequals(raw_target.substr(0, 7), "http://") ||
-                                boost::beast::iequals(raw_target.substr(0, 8), "https://"))) {
+  namespace http = fleet::gateway::http;
+  if (raw_target.size() > 8 && (http::iequals(raw_target.substr(0, 7), "http://") ||
+                                http::iequals(raw_target.substr(0, 8), "https://"))) {
     FUZZ_REQUIRE(request.target.starts_with("/"));  // routed by its origin form
   }
   FUZZ_REQUIRE(fleet::gateway::http::is_sane_request_id(request.request_id));
