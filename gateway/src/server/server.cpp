@@ -14,6 +14,7 @@
 
 #include "fleet/common/logging.h"
 #include "http/request_id.h"
+#include "server/request_head.h"
 #include "server/websocket_session.h"
 
 namespace fleet::gateway::server {
@@ -40,29 +41,6 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
-// RFC 9112 §3.2.2: a server accepts the absolute form ("http://host/path?q") of a request
-// target; routing uses its origin form ("/path?q").
-std::string origin_form(std::string_view target) {
-  for (std::string_view scheme : {"http://", "https://"}) {
-    if (target.size() >= scheme.size() && beast::iequals(target.substr(0, scheme.size()), scheme)) {
-      const auto rest = target.substr(scheme.size());
-      const auto path = rest.find_first_of("/?");
-      if (path == std::string_view::npos) return "/";
-      return rest[path] == '/' ? std::string(rest.substr(path)) : "/" + std::string(rest.substr(path));
-    }
-  }
-  return std::string(target);
-}
-
-// Errors after which the peer is gone or silent: close without answering.
-bool is_quiet_close(const beast::error_code& ec) {
-  return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
-         ec == beast::error::timeout || ec == net::error::eof ||
-         ec == net::error::connection_reset || ec == net::error::operation_aborted ||
-         ec == net::error::broken_pipe ||
-         ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category();
-}
-
 std::string millis_since(std::chrono::steady_clock::time_point start) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                   start);
@@ -87,8 +65,7 @@ class Session : public std::enable_shared_from_this<Session> {
  private:
   void do_read() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_->limits.header_bytes));
-    parser_->body_limit(server_->limits.body_bytes);
+    apply_limits(*parser_, server_->limits.header_bytes, server_->limits.body_bytes);
     stream_.expires_after(server_->limits.idle_timeout);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
@@ -113,37 +90,21 @@ class Session : public std::enable_shared_from_this<Session> {
         client_id = partial["X-Request-Id"];
       }
       request_id_ = http::request_id_for(client_id);
-      if (ec == bhttp::error::body_limit) return reply_and_close(413, "Request body too large");
-      if (ec == bhttp::error::header_limit)
-        return reply_and_close(431, "Request header fields too large");
-      if (is_quiet_close(ec)) return do_close();
-      return reply_and_close(400, "Bad request");
+      const auto refusal = read_refusal(ec);
+      if (refusal.status == 0) return do_close();
+      return reply_and_close(refusal.status, refusal.text);
     }
 
     auto message = parser_->release();
     keep_alive_ = message.keep_alive();
     version_ = message.version();
     head_ = message.method() == bhttp::verb::head;
-    // RFC 9112 §6.1: a coding other than chunked cannot be read; unless chunked is the last one
-    // the length of the body is unknown, so the connection cannot be reused either way.
-    if (!message[bhttp::field::transfer_encoding].empty() &&
-        !beast::iequals(message[bhttp::field::transfer_encoding], "chunked")) {
+    if (const auto refusal = transfer_encoding_refusal(message); refusal.status != 0) {
       method_ = std::string(message.method_string());
       request_id_ = http::request_id_for(message["X-Request-Id"]);
-      return reply_and_close(message.chunked() ? 501 : 400,
-                             message.chunked() ? "Transfer-Encoding not supported" : "Bad request");
+      return reply_and_close(refusal.status, refusal.text);
     }
-    http::Request request;
-    // HEAD is served as GET without the body (RFC 9110 §9.3.2).
-    request.method = head_ ? std::string("GET") : std::string(message.method_string());
-    request.target = origin_form(message.target());
-    http::split_target(request.target, request.path, request.query);
-    for (const auto& field : message) {
-      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-    }
-    request.body = std::move(message.body());
-    request.request_id = http::request_id_for(message["X-Request-Id"]);
-    request.remote_address = remote_;
+    http::Request request = to_request(message, remote_);
     method_ = std::string(message.method_string());
     path_ = request.path;
     request_id_ = request.request_id;

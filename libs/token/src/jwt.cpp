@@ -21,8 +21,11 @@ using detail::base64url_encode;
 
 constexpr std::string_view kAlgorithm = "EdDSA";
 constexpr std::size_t kSignatureBytes = 64;  // Ed25519
-// exp/iat/nbf beyond year 9999 would overflow system_clock's nanoseconds; no real token has them.
-constexpr std::int64_t kMaxEpochSeconds = 253'402'300'799;
+// exp/iat/nbf past system_clock's range (its nanoseconds end in April 2262) cannot be converted
+// without overflow (undefined behaviour); no real token has them, so they are malformed.
+constexpr std::int64_t kMaxEpochSeconds =
+    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+        .count();
 
 struct PkeyDeleter {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }

@@ -305,6 +305,24 @@ TEST_CASE("claims must be present and well typed", "[token]") {
   CHECK(f.verifier.verify(f.raw(f.good_claims(), R"({"alg":"EdDSA"})")));
 }
 
+// Found by tests/fuzz (bearer_jwt): a time in seconds past 2262 overflowed system_clock's
+// nanoseconds while it was converted, and the wrapped time decided expiry.
+TEST_CASE("times past system_clock's range are malformed, the ones within it verify", "[token]") {
+  Fixture f;
+  const std::int64_t last = 9'223'372'036;  // 2262-04-11, system_clock's last whole second
+  for (const char* key : {"iat", "nbf", "exp"}) {
+    for (std::int64_t seconds : {last + 1, std::int64_t{16'999'990'000}, std::int64_t{253'402'300'799}}) {
+      auto claims = f.good_claims();
+      claims[key] = seconds;
+      INFO(key << " = " << seconds);
+      CHECK(f.error_of(f.raw(claims)) == VerifyError::kMalformed);
+    }
+  }
+  auto claims = f.good_claims();
+  claims["exp"] = last;
+  CHECK(f.verifier.verify(f.raw(claims)));
+}
+
 TEST_CASE("garbage is malformed, never a crash", "[token]") {
   Fixture f;
   const std::string good = f.signer.sign(7, "user");
