@@ -12,6 +12,7 @@
 #include "api/user_directory_client.h"
 #include "domain/admin_bootstrap.h"
 #include "domain/auth_domain.h"
+#include "domain/refresh_token_pruner.h"
 #include "domain/signing_key.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
@@ -70,6 +71,9 @@ struct Settings {
     return s;
   }
 };
+
+// How often expired and revoked refresh tokens are deleted (also once at start).
+constexpr std::chrono::minutes kPruneInterval{5};
 
 // The hashing threads' nice value: a login's ~30 ms of argon2id yields to requests and RPCs.
 constexpr int kHashNice = 10;
@@ -144,10 +148,15 @@ void run() {
     auth::run_admin_bootstrap(stop, domain, users, settings.admin_username, settings.admin_password,
                               [&] { host.set_serving(true); });
   });
+  // A thread of its own: a batch of deletes never holds up an RPC's worker.
+  std::jthread pruner([&](std::stop_token stop) {
+    auth::run_refresh_token_pruner(stop, repository, clock, kPruneInterval);
+  });
   // Drains the workers before the service and the domain they refer to go away.
   host.run_until_signal();
   hashing.reset();  // drains admitted hashing work while the service it refers to still exists
   bootstrap.request_stop();
+  pruner.request_stop();
 }
 
 }  // namespace
