@@ -166,7 +166,7 @@ TEST_CASE("with rotation, concurrent refreshes of one token on MariaDB: at most 
   static const PasswordHasher hasher;
   const SigningKey key = load_or_create_signing_key(f.repo, f.clock);
   fleet::token::Signer signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, f.clock);
-  AuthDomain domain(f.repo, hasher, signer, f.clock, {3600s, true, "fleetgate"});
+  AuthDomain domain(f.repo, hasher, signer, f.clock, {3600s, true, "fleetgate", {}});
   fleet::auth::testing::FakeUserDirectory users;
   NewAccount n;
   n.username = "alice";
