@@ -136,8 +136,8 @@ auth::SigningKey load_signing_key(const Settings& settings, auth::SigningKeyStor
     return key;
   }
   try {
-    auto key = auth::signing_key_from_pem(
-        read_file("AUTH_SIGNING_KEY_FILE", settings.signing_key_file));
+    auto key =
+        auth::signing_key_from_pem(read_file("AUTH_SIGNING_KEY_FILE", settings.signing_key_file));
     log::info("signing_key_loaded", {{"source", "file"}, {"kid", key.key_id}});
     return key;
   } catch (const std::invalid_argument&) {

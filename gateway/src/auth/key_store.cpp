@@ -27,12 +27,12 @@ void KeyStore::install(const std::vector<PublishedKey>& keys) {
   std::lock_guard lock(mutex_);
   // A token cached under a key that left, or whose end moved, must be verified again. A key
   // added beside the others (a rotation's new key) leaves the cache as it is.
-  const bool keeps_old = keys_ && std::all_of(keys_->begin(), keys_->end(), [&](const Key& old) {
-                           return std::any_of(set->begin(), set->end(), [&](const Key& key) {
-                             return key.key_id == old.key_id &&
-                                    key.verify_until == old.verify_until;
-                           });
-                         });
+  const bool keeps_old =
+      keys_ && std::all_of(keys_->begin(), keys_->end(), [&](const Key& old) {
+        return std::any_of(set->begin(), set->end(), [&](const Key& key) {
+          return key.key_id == old.key_id && key.verify_until == old.verify_until;
+        });
+      });
   keys_ = std::move(set);
   if (!keeps_old) cache_.clear();
 }
@@ -55,9 +55,10 @@ std::optional<token::VerifyResult> KeyStore::verify(std::string_view token) cons
   if (!keys) return std::nullopt;
   const Key* key = &keys->front();
   if (const auto kid = token::token_key_id(token)) {
-    const auto it = std::find_if(keys->begin(), keys->end(),
-                                 [&](const Key& k) { return k.key_id == *kid; });
-    if (it == keys->end()) return token::VerifyResult{std::nullopt, token::VerifyError::kUnknownKey};
+    const auto it =
+        std::find_if(keys->begin(), keys->end(), [&](const Key& k) { return k.key_id == *kid; });
+    if (it == keys->end())
+      return token::VerifyResult{std::nullopt, token::VerifyError::kUnknownKey};
     key = &*it;
   }
   if (key->verify_until && clock_.now() >= *key->verify_until) {
@@ -98,10 +99,10 @@ namespace {
 std::vector<PublishedKey> keys_of(const upstream::authpb::GetPublicKeyResponse& reply) {
   // An auth without `keys` publishes its one signing key.
   if (reply.keys().empty()) {
-    return {PublishedKey{reply.key_id().empty() ? token::key_id_of(reply.public_key_pem())
-                                                : reply.key_id(),
-                         reply.public_key_pem(),
-                         {}}};
+    return {PublishedKey{
+        reply.key_id().empty() ? token::key_id_of(reply.public_key_pem()) : reply.key_id(),
+        reply.public_key_pem(),
+        {}}};
   }
   std::vector<PublishedKey> keys;
   for (const auto& key : reply.keys()) {
@@ -123,11 +124,10 @@ bool install_reply(KeyStore& keys, const upstream::authpb::GetPublicKeyResponse&
   try {
     const auto published = keys_of(reply);
     keys.install(published);
-    fleet::log::info("token_key_loaded",
-                     {{"key_id", published.front().key_id},
-                      {"keys", static_cast<std::int64_t>(published.size())},
-                      {"algorithm", reply.algorithm()},
-                      {"attempts", attempt}});
+    fleet::log::info("token_key_loaded", {{"key_id", published.front().key_id},
+                                          {"keys", static_cast<std::int64_t>(published.size())},
+                                          {"algorithm", reply.algorithm()},
+                                          {"attempts", attempt}});
     return true;
   } catch (const std::exception& e) {
     fleet::log::error("token_key_rejected", {{"cause", e.what()}});

@@ -189,7 +189,7 @@ TEST_CASE("key store: a token of a new key fetches the key set once, then verifi
   CHECK(h.call("GET", "/api/v1/users/3", {}, as_alice).status == 200);
   CHECK(h.canned.count<authpb::GetPublicKeyRequest>() == 1);
   CHECK(h.call("GET", "/api/v1/users/3", {}, as_alice).status == 200);  // no second fetch
-  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);         // the old key still verifies
+  CHECK(h.as(h.alice, "GET", "/api/v1/users/3").status == 200);  // the old key still verifies
   CHECK(h.canned.count<authpb::GetPublicKeyRequest>() == 1);
 
   // A kid nobody publishes: 401 after at most one more fetch for the two (the harness's clock

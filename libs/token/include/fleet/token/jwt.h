@@ -30,8 +30,8 @@ enum class VerifyError {
   kNotYetValid,
   kWrongIssuer,
   kWrongAudience,
-  kUnknownKey,   // a verifier of several keys holds none of the token's "kid"
-  kKeyRetired,   // its key was retired and no longer verifies
+  kUnknownKey,  // a verifier of several keys holds none of the token's "kid"
+  kKeyRetired,  // its key was retired and no longer verifies
 };
 
 // The audience every Fleetgate token names and every verifier requires ("aud"): a token minted
