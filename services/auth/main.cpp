@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stop_token>
@@ -12,6 +13,7 @@
 #include "api/user_directory_client.h"
 #include "domain/admin_bootstrap.h"
 #include "domain/auth_domain.h"
+#include "domain/refresh_token_pruner.h"
 #include "domain/signing_key.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
@@ -30,6 +32,21 @@ namespace auth = fleet::auth;
 namespace config = fleet::config;
 namespace log = fleet::log;
 
+// "a.pem, b.pem" -> {"a.pem", "b.pem"}; empty entries are skipped.
+std::vector<std::string> split_paths(const std::string& list) {
+  std::vector<std::string> paths;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    std::string path = list.substr(start, comma - start);
+    path.erase(0, path.find_first_not_of(" \t"));
+    path.erase(path.find_last_not_of(" \t") + 1);
+    if (!path.empty()) paths.push_back(std::move(path));
+    start = comma + 1;
+  }
+  return paths;
+}
+
 // Read once from the environment; a missing or malformed value fails the start (ConfigError).
 struct Settings {
   fleet::service::HostSettings host;  // AUTH_GRPC_PORT, WORKER_THREADS, DB_*
@@ -37,6 +54,8 @@ struct Settings {
   std::chrono::seconds access_token_ttl{3600};
   auth::AuthOptions options;
   std::string signing_key_file;  // empty: keep the key in the database
+  // Previous signing keys' PEM files, published until their file's mtime + access_token_ttl.
+  std::vector<std::string> previous_key_files;
   std::string admin_username;
   std::string admin_password;
   // The argon2id pool (Register, Login, SetPassword): its threads and how many calls may wait
@@ -57,6 +76,7 @@ struct Settings {
     s.options.refresh_token_rotation = config::get_bool("REFRESH_TOKEN_ROTATION", false);
     s.options.issuer = config::get_or("JWT_ISSUER", "fleetgate");
     s.signing_key_file = config::get_or("AUTH_SIGNING_KEY_FILE", "");
+    s.previous_key_files = split_paths(config::get_or("AUTH_PREVIOUS_KEY_FILES", ""));
     s.admin_username = config::require("ADMIN_USERNAME");
     s.admin_password = config::require("ADMIN_PASSWORD");
     // Every core may hash, at a lower priority (kHashNice), so logins use the CPU that reads
@@ -71,13 +91,41 @@ struct Settings {
   }
 };
 
+// How often expired and revoked refresh tokens are deleted (also once at start).
+constexpr std::chrono::minutes kPruneInterval{5};
+
 // The hashing threads' nice value: a login's ~30 ms of argon2id yields to requests and RPCs.
 constexpr int kHashNice = 10;
 
-std::string read_file(const std::string& path) {
+std::string read_file(const std::string& variable, const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw config::ConfigError("AUTH_SIGNING_KEY_FILE: cannot read " + path);
+  if (!in) throw config::ConfigError(variable + ": cannot read " + path);
   return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// Each previous key was retired when its file was last written: the operator moves the old key
+// there as the new one is installed (README "Rotating the signing key"); `touch` it to say when.
+std::vector<auth::RetiredKey> load_previous_keys(const Settings& settings) {
+  std::vector<auth::RetiredKey> keys;
+  for (const auto& path : settings.previous_key_files) {
+    const std::string pem = read_file("AUTH_PREVIOUS_KEY_FILES", path);
+    std::error_code error;
+    const auto written = std::filesystem::last_write_time(path, error);
+    if (error) throw config::ConfigError("AUTH_PREVIOUS_KEY_FILES: cannot stat " + path);
+    const auto retired_at = std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+        std::chrono::file_clock::to_sys(written));
+    try {
+      keys.push_back(auth::retired_key_from_pem(pem, retired_at, settings.access_token_ttl));
+    } catch (const std::invalid_argument&) {
+      throw config::ConfigError("AUTH_PREVIOUS_KEY_FILES: not an Ed25519 key PEM: " + path);
+    }
+    log::info("previous_key_loaded",
+              {{"kid", keys.back().key_id},
+               {"verify_until", std::chrono::duration_cast<std::chrono::seconds>(
+                                    keys.back().verify_until.time_since_epoch())
+                                    .count()}});
+  }
+  return keys;
 }
 
 auth::SigningKey load_signing_key(const Settings& settings, auth::SigningKeyStore& store,
@@ -88,7 +136,8 @@ auth::SigningKey load_signing_key(const Settings& settings, auth::SigningKeyStor
     return key;
   }
   try {
-    auto key = auth::signing_key_from_pem(read_file(settings.signing_key_file));
+    auto key =
+        auth::signing_key_from_pem(read_file("AUTH_SIGNING_KEY_FILE", settings.signing_key_file));
     log::info("signing_key_loaded", {{"source", "file"}, {"kid", key.key_id}});
     return key;
   } catch (const std::invalid_argument&) {
@@ -112,7 +161,9 @@ void run() {
   const fleet::token::Signer signer(key.private_key_pem, settings.options.issuer, key.key_id,
                                     settings.access_token_ttl, clock);
   const auth::PasswordHasher hasher;
-  auth::AuthDomain domain(repository, hasher, signer, clock, settings.options);
+  auth::AuthOptions options = settings.options;
+  options.retired_keys = load_previous_keys(settings);
+  auth::AuthDomain domain(repository, hasher, signer, clock, options);
 
   // gRPC's reconnect backoff grows to 120 s by default; the user service may start after us
   // and should be picked up within seconds.
@@ -144,10 +195,15 @@ void run() {
     auth::run_admin_bootstrap(stop, domain, users, settings.admin_username, settings.admin_password,
                               [&] { host.set_serving(true); });
   });
+  // A thread of its own: a batch of deletes never holds up an RPC's worker.
+  std::jthread pruner([&](std::stop_token stop) {
+    auth::run_refresh_token_pruner(stop, repository, clock, kPruneInterval);
+  });
   // Drains the workers before the service and the domain they refer to go away.
   host.run_until_signal();
   hashing.reset();  // drains admitted hashing work while the service it refers to still exists
   bootstrap.request_stop();
+  pruner.request_stop();
 }
 
 }  // namespace

@@ -56,38 +56,43 @@ void forbidden(const Context& ctx) { fail(403, std::string(forbidden_text(ctx.su
 namespace {
 
 // The claims, or the text of the 401 to give. With allow_query, a `token` query parameter
-// stands in for a missing Authorization header.
-std::variant<token::Claims, std::string_view> check_token(const Context& ctx,
-                                                          bool allow_query = false) {
+// stands in for a missing Authorization header. A token of a key the gateway does not hold yet
+// (auth rotated its key) is verified again once the key set has been fetched again.
+boost::asio::awaitable<std::variant<token::Claims, std::string_view>> check_token(
+    const Context& ctx, bool allow_query = false) {
   auto bearer = auth::parse_bearer(ctx.request.header("Authorization"));
   if (!bearer && allow_query && !ctx.request.has_header("Authorization")) {
     auto query = ctx.query.get("token");
     if (query && !query->empty()) bearer = *query;
   }
-  if (!bearer) return missing_token_text(ctx.surface);
+  if (!bearer) co_return missing_token_text(ctx.surface);
   auto verified = ctx.services.keys.verify(*bearer);
+  if (verified && verified->error == token::VerifyError::kUnknownKey && !*verified) {
+    co_await auth::refetch_public_keys(ctx.services.upstream, ctx.services.keys);
+    verified = ctx.services.keys.verify(*bearer);
+  }
   if (!verified) fail(503, std::string(render::generic_text(503)));
   auto& result = *verified;
   if (!result) {
     fleet::log::ScopedRequestId scope(ctx.request_id());
     fleet::log::info("token_rejected", {{"reason", token::to_string(result.error)}});
-    return invalid_token_text(ctx.surface);
+    co_return invalid_token_text(ctx.surface);
   }
-  return std::move(*result.claims);
+  co_return std::move(*result.claims);
 }
 
 }  // namespace
 
-token::Claims require_token(const Context& ctx) {
-  auto checked = check_token(ctx);
+boost::asio::awaitable<token::Claims> require_token(const Context& ctx) {
+  auto checked = co_await check_token(ctx);
   if (auto* text = std::get_if<std::string_view>(&checked)) fail(401, std::string(*text));
-  return std::get<token::Claims>(std::move(checked));
+  co_return std::get<token::Claims>(std::move(checked));
 }
 
-token::Claims require_socket_token(const Context& ctx) {
-  auto checked = check_token(ctx, true);
+boost::asio::awaitable<token::Claims> require_socket_token(const Context& ctx) {
+  auto checked = co_await check_token(ctx, true);
   if (auto* text = std::get_if<std::string_view>(&checked)) fail(401, std::string(*text));
-  return std::get<token::Claims>(std::move(checked));
+  co_return std::get<token::Claims>(std::move(checked));
 }
 
 void throw_if_invalid(validation::Issues& issues) {

@@ -31,12 +31,13 @@ std::string_view forbidden_text(Surface surface);
 [[noreturn]] void forbidden(const Context& ctx);
 
 // The claims of the request's bearer token, verified locally; 401 in the surface's words
-// otherwise, 503 while the verification key has not been fetched yet.
-token::Claims require_token(const Context& ctx);
+// otherwise, 503 while the verification key has not been fetched yet. A token of a "kid" not
+// held yet waits for the key set to be fetched again (auth/key_store.h).
+boost::asio::awaitable<token::Claims> require_token(const Context& ctx);
 
 // A WebSocket's token: `Authorization: Bearer …` or, as browsers cannot set headers, the
 // `token` query parameter. 401 as require_token otherwise.
-token::Claims require_socket_token(const Context& ctx);
+boost::asio::awaitable<token::Claims> require_socket_token(const Context& ctx);
 
 void throw_if_invalid(validation::Issues& issues);
 

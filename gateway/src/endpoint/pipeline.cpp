@@ -133,7 +133,11 @@ boost::asio::awaitable<void> admit(Call& call) {
   const auto& row = call.row;
   std::optional<token::Claims> claims;
   if (row.access.access != Access::kPublic) {
-    claims = row.accept ? app::require_socket_token(call.ctx) : app::require_token(call.ctx);
+    if (row.accept) {
+      claims = co_await app::require_socket_token(call.ctx);
+    } else {
+      claims = co_await app::require_token(call.ctx);
+    }
   }
   validate(row, call);
   if (claims) {

@@ -42,7 +42,7 @@ Awaitable register_user(Call& call) {
     // Without a token: 403. A token that is presented must be valid (401 otherwise) and an
     // admin's (403 otherwise). The key is then stored under the admin's id.
     if (call.ctx.request.header("Authorization").empty()) call.forbid();
-    auto claims = app::require_token(call.ctx);
+    auto claims = co_await app::require_token(call.ctx);
     call.principal = co_await endpoint::load_principal(call.ctx, claims.user_id);
     if (!render::is_admin(call.me().role())) call.forbid();
   }

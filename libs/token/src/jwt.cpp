@@ -196,6 +196,10 @@ const char* to_string(VerifyError error) {
       return "wrong_issuer";
     case VerifyError::kWrongAudience:
       return "wrong_audience";
+    case VerifyError::kUnknownKey:
+      return "unknown_key";
+    case VerifyError::kKeyRetired:
+      return "key_retired";
   }
   return "unknown";
 }
@@ -304,6 +308,19 @@ VerifyResult Verifier::verify(std::string_view token) const {
   claims.expires_at = *exp;
   claims.token_id = std::string(*jti);
   return VerifyResult{std::move(claims), VerifyError::kMalformed};
+}
+
+std::optional<std::string> token_key_id(std::string_view token) {
+  if (token.size() > kMaxTokenBytes) return std::nullopt;
+  const auto dot = token.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  const auto header_json = base64url_decode(token.substr(0, dot));
+  if (!header_json) return std::nullopt;
+  const auto header = parse_object(*header_json);
+  if (!header) return std::nullopt;
+  const auto* kid = string_field(*header, "kid");
+  if (kid == nullptr) return std::nullopt;
+  return std::string(*kid);
 }
 
 // --- Signer ---------------------------------------------------------------------------------

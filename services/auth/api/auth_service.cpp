@@ -141,6 +141,16 @@ grpc::ServerUnaryReactor* AuthService::GetPublicKey(grpc::CallbackServerContext*
   response->set_public_key_pem(key.public_key_pem);
   response->set_key_id(key.key_id);
   response->set_issuer(key.issuer);
+  for (const auto& published : domain_.published_keys()) {
+    auto* entry = response->add_keys();
+    entry->set_key_id(published.key_id);
+    entry->set_public_key_pem(published.public_key_pem);
+    if (published.verify_until) {
+      entry->set_verify_until(std::chrono::duration_cast<std::chrono::seconds>(
+                                  published.verify_until->time_since_epoch())
+                                  .count());
+    }
+  }
   auto* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;

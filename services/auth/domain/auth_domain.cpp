@@ -50,6 +50,17 @@ AuthDomain::AuthDomain(CredentialRepository& credentials, const PasswordHasher& 
       options_(std::move(options)),
       public_key_{"EdDSA", signer.public_key_pem(), signer.key_id(), options_.issuer} {}
 
+std::vector<PublishedKey> AuthDomain::published_keys() const {
+  std::vector<PublishedKey> keys{{public_key_.key_id, public_key_.public_key_pem, std::nullopt}};
+  const auto now = clock_.now();
+  for (const auto& retired : options_.retired_keys) {
+    if (retired.verify_until > now && retired.key_id != public_key_.key_id) {
+      keys.push_back({retired.key_id, retired.public_key_pem, retired.verify_until});
+    }
+  }
+  return keys;
+}
+
 AuthDomain::Registered AuthDomain::register_account(UserDirectory& users,
                                                     const NewAccount& new_account,
                                                     std::string_view password,

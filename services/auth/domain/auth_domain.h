@@ -6,13 +6,16 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "credential_repository.h"
 #include "fleet/common/clock.h"
 #include "fleet/token/jwt.h"
 #include "password_hasher.h"
+#include "signing_key.h"
 #include "user_directory.h"
 
 namespace fleet::auth {
@@ -21,6 +24,8 @@ struct AuthOptions {
   std::chrono::seconds refresh_token_ttl{2'592'000};  // 30 days
   bool refresh_token_rotation = false;
   std::string issuer = "fleetgate";
+  // Previous signing keys, published until their verify_until (signing_key.h).
+  std::vector<RetiredKey> retired_keys;
 };
 
 struct PublicKeyInfo {
@@ -28,6 +33,13 @@ struct PublicKeyInfo {
   std::string public_key_pem;
   std::string key_id;
   std::string issuer;
+};
+
+// A key a token may be verified with; verify_until unset for the signing key.
+struct PublishedKey {
+  std::string key_id;
+  std::string public_key_pem;
+  std::optional<TimePoint> verify_until;
 };
 
 // The JWT "role" claim for an account: "user", "operator" or "admin".
@@ -87,6 +99,8 @@ class AuthDomain {
                                std::string_view password);
 
   const PublicKeyInfo& public_key() const noexcept { return public_key_; }
+  // The signing key, then every retired key whose verify_until is still ahead of the clock.
+  std::vector<PublishedKey> published_keys() const;
   std::chrono::seconds access_token_ttl() const { return signer_.ttl(); }
 
  private:

@@ -2,6 +2,7 @@
 // What the auth service stores: one password hash per account, refresh tokens (by hash only),
 // and its token signing key. The MariaDB repository implements it; tests use a fake.
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -76,6 +77,9 @@ class CredentialRepository {
   // assign (not accumulate) what it reports.
   virtual void with_locked_refresh_token(
       const std::string& token_hash, const std::function<void(RefreshTokenTransaction&)>& work) = 0;
+  // Deletes at most `limit` tokens that can no longer matter (refresh_token_pruner.h): expired
+  // at `now`, or revoked. Returns how many it deleted.
+  virtual std::size_t delete_dead_refresh_tokens(TimePoint now, std::size_t limit) = 0;
 };
 
 class SigningKeyStore {

@@ -157,6 +157,14 @@ void MariadbAuthRepository::with_locked_refresh_token(
   });
 }
 
+std::size_t MariadbAuthRepository::delete_dead_refresh_tokens(TimePoint now, std::size_t limit) {
+  // One short statement per batch (autocommit): its row locks are held only while it runs, and
+  // the indexes on expires_at and revoked_at (migrations 5, 6) keep it from scanning live rows.
+  return static_cast<std::size_t>(pool_.acquire()->execute(
+      "DELETE FROM refresh_tokens WHERE expires_at <= ? OR revoked_at IS NOT NULL LIMIT ?",
+      {db::format_datetime(now), static_cast<std::int64_t>(limit)}));
+}
+
 std::string MariadbAuthRepository::insert_signing_key_if_absent(const std::string& private_key_pem,
                                                                 const std::string& key_id,
                                                                 TimePoint now) {

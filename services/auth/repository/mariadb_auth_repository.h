@@ -32,6 +32,7 @@ class MariadbAuthRepository final : public CredentialRepository, public SigningK
   void with_locked_refresh_token(
       const std::string& token_hash,
       const std::function<void(RefreshTokenTransaction&)>& work) override;
+  std::size_t delete_dead_refresh_tokens(TimePoint now, std::size_t limit) override;
 
   std::string insert_signing_key_if_absent(const std::string& private_key_pem,
                                            const std::string& key_id, TimePoint now) override;

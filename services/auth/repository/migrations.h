@@ -39,6 +39,11 @@ inline constexpr db::Migration kMigrations[] = {
      ") ENGINE=InnoDB"},
     // Exactly-once Register (libs/idempotency).
     idempotency::migration(4),
+    // The refresh-token pruner's two conditions (refresh_token_pruner.h).
+    {5, "refresh_tokens_expires_at",
+     "CREATE INDEX IF NOT EXISTS ix_refresh_tokens_expires_at ON refresh_tokens (expires_at)"},
+    {6, "refresh_tokens_revoked_at",
+     "CREATE INDEX IF NOT EXISTS ix_refresh_tokens_revoked_at ON refresh_tokens (revoked_at)"},
 };
 
 }  // namespace fleet::auth

@@ -17,7 +17,10 @@ std::string role_name(userpb::Role role) {
 }
 
 token::Signer signer_of(const std::string& private_pem, const Clock& clock) {
-  return token::Signer(private_pem, "fleetgate", "k1", std::chrono::hours(1), clock);
+  // The kid auth would give it, as the key store picks keys by kid.
+  return token::Signer(private_pem, "fleetgate",
+                       token::key_id_of(token::public_key_pem_of(private_pem)),
+                       std::chrono::hours(1), clock);
 }
 
 }  // namespace
@@ -49,7 +52,7 @@ authpb::GetPublicKeyResponse TokenSigner::public_key() const {
   authpb::GetPublicKeyResponse response;
   response.set_algorithm("EdDSA");
   response.set_public_key_pem(public_pem_);
-  response.set_key_id("k1");
+  response.set_key_id(signer_.key_id());
   response.set_issuer("fleetgate");
   return response;
 }

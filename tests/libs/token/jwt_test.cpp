@@ -390,3 +390,20 @@ TEST_CASE("verify is safe from many threads at once", "[token]") {
   for (auto& thread : threads) thread.join();
   CHECK(failures == 0);
 }
+
+TEST_CASE("token_key_id reads the header's kid and nothing else") {
+  ManualClock clock;
+  const std::string pem = fleet::token::generate_private_key_pem();
+  const std::string kid = fleet::token::key_id_of(fleet::token::public_key_pem_of(pem));
+  const Signer signer(pem, "fleetgate", kid, 3600s, clock);
+  const std::string token = signer.sign(1, "user");
+  CHECK(fleet::token::token_key_id(token) == kid);
+  const Signer without(pem, "fleetgate", "", 3600s, clock);
+  CHECK_FALSE(fleet::token::token_key_id(without.sign(1, "user")));
+  CHECK_FALSE(fleet::token::token_key_id("not a token"));
+  CHECK_FALSE(fleet::token::token_key_id("@@@.x.y"));
+  const std::string numeric = base64url_encode(R"({"alg":"EdDSA","kid":7})") + ".x.y";
+  CHECK_FALSE(fleet::token::token_key_id(numeric));
+  CHECK(std::string(fleet::token::to_string(VerifyError::kUnknownKey)) == "unknown_key");
+  CHECK(std::string(fleet::token::to_string(VerifyError::kKeyRetired)) == "key_retired");
+}

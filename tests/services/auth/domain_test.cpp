@@ -43,7 +43,7 @@ struct Fixture {
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
         verifier(key.public_key_pem, "fleetgate", clock),
         domain(repo, hasher(), signer, clock,
-               {std::chrono::hours(24 * 30), rotation, "fleetgate"}) {}
+               {std::chrono::hours(24 * 30), rotation, "fleetgate", {}}) {}
 
   // An account with a credential, as registration leaves it.
   Account add_user(const std::string& username, Role role = Role::kUser) {
@@ -524,4 +524,38 @@ TEST_CASE("no error text ever carries a password, hash or token", "[auth]") {
     CHECK(text.find(sha256_hex(refresh)) == std::string::npos);
     CHECK(text.find("sss") == std::string::npos);
   }
+}
+
+TEST_CASE("published keys: the signing key, then previous keys until their verify_until",
+          "[auth][keys]") {
+  fleet::ManualClock clock;
+  FakeCredentialRepository repo;
+  const SigningKey key = load_or_create_signing_key(repo, clock);
+  const fleet::token::Signer signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock);
+  const std::string old_private = fleet::token::generate_private_key_pem();
+  // A previous key from its private PEM (the old key file as it was) or its public half.
+  const RetiredKey from_private = retired_key_from_pem(old_private, clock.now(), 3600s);
+  const RetiredKey from_public =
+      retired_key_from_pem(fleet::token::public_key_pem_of(old_private), clock.now(), 3600s);
+  CHECK(from_private.key_id == from_public.key_id);
+  CHECK(from_private.public_key_pem == from_public.public_key_pem);
+  CHECK(from_private.verify_until == clock.now() + 3600s);
+  CHECK_THROWS_AS(retired_key_from_pem("not a key", clock.now(), 3600s), std::invalid_argument);
+
+  AuthOptions options;
+  options.retired_keys = {from_private,
+                          retired_key_from_pem(key.private_key_pem, clock.now(), 3600s)};
+  AuthDomain domain(repo, hasher(), signer, clock, options);
+  auto published = domain.published_keys();
+  REQUIRE(published.size() == 2);  // the signing key is never also listed as retired
+  CHECK(published[0].key_id == key.key_id);
+  CHECK_FALSE(published[0].verify_until);
+  CHECK(published[1].key_id == from_private.key_id);
+  CHECK(published[1].verify_until == clock.now() + 3600s);
+  CHECK(published[1].public_key_pem.find("PRIVATE") == std::string::npos);
+
+  clock.advance(3600s);  // every token the old key signed has expired: it is withdrawn
+  published = domain.published_keys();
+  REQUIRE(published.size() == 1);
+  CHECK(published[0].key_id == key.key_id);
 }

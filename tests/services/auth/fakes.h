@@ -147,6 +147,15 @@ class FakeCredentialRepository final : public CredentialRepository, public Signi
       throw;
     }
   }
+  std::size_t delete_dead_refresh_tokens(TimePoint now, std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    std::size_t deleted = 0;
+    std::erase_if(tokens, [&](const StoredToken& t) {
+      const bool dead = t.record.expires_at <= now || t.record.revoked_at.has_value();
+      return dead && deleted < limit && ++deleted;
+    });
+    return deleted;
+  }
   std::string insert_signing_key_if_absent(const std::string& pem, const std::string&,
                                            TimePoint) override {
     std::lock_guard lock(mutex_);

@@ -33,7 +33,7 @@ struct Harness {
   explicit Harness(unsigned hash_threads = 2, std::size_t hash_queue = 8)
       : key(load_or_create_signing_key(repo, clock)),
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
-        domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate"}),
+        domain(repo, hasher(), signer, clock, {3600s, false, "fleetgate", {}}),
         workers(2),
         hashing(hash_threads, hash_queue),
         service(domain, *users.stub, workers, hashing),
@@ -243,6 +243,11 @@ TEST_CASE("GetPublicKey hands out the verification key", "[auth][grpc]") {
   CHECK(key.public_key_pem() == h.key.public_key_pem);
   CHECK(key.key_id() == h.key.key_id);
   CHECK(key.issuer() == "fleetgate");
+  // The key set: the signing key alone, with no end, while no previous key is configured.
+  REQUIRE(key.keys_size() == 1);
+  CHECK(key.keys(0).key_id() == h.key.key_id);
+  CHECK(key.keys(0).public_key_pem() == h.key.public_key_pem);
+  CHECK(key.keys(0).verify_until() == 0);
   // What it hands out verifies what Login signs.
   h.register_user("alice", "5550001");
   apb::LoginRequest login;

@@ -45,7 +45,7 @@ struct Harness {
         repo(pool),
         key(load_or_create_signing_key(repo, clock)),
         signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, clock),
-        domain(repo, hasher, signer, clock, {3600s, false, "fleetgate"}),
+        domain(repo, hasher, signer, clock, {3600s, false, "fleetgate", {}}),
         store(pool, clock),
         workers(2),
         hashing(2, 8),

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "domain/auth_domain.h"
+#include "domain/refresh_token_pruner.h"
 #include "domain/secrets.h"
 #include "domain/signing_key.h"
 #include "fakes.h"
@@ -165,7 +166,7 @@ TEST_CASE("with rotation, concurrent refreshes of one token on MariaDB: at most 
   static const PasswordHasher hasher;
   const SigningKey key = load_or_create_signing_key(f.repo, f.clock);
   fleet::token::Signer signer(key.private_key_pem, "fleetgate", key.key_id, 3600s, f.clock);
-  AuthDomain domain(f.repo, hasher, signer, f.clock, {3600s, true, "fleetgate"});
+  AuthDomain domain(f.repo, hasher, signer, f.clock, {3600s, true, "fleetgate", {}});
   fleet::auth::testing::FakeUserDirectory users;
   NewAccount n;
   n.username = "alice";
@@ -195,4 +196,66 @@ TEST_CASE("with rotation, concurrent refreshes of one token on MariaDB: at most 
   CHECK_FALSE(second.refresh_token.empty());
   CHECK_NOTHROW(domain.refresh(users, second.refresh_token));
   CHECK_THROWS_AS(domain.refresh(users, first), fleet::DomainError);
+}
+
+TEST_CASE("the pruner deletes expired and revoked refresh tokens and keeps live and retired ones",
+          "[auth][db][prune]") {
+  Fixture f;
+  f.repo.insert_refresh_token(f.token(1, "live", "live", 3600s));
+  f.repo.insert_refresh_token(f.token(1, "short", "expires", 60s));
+  f.repo.insert_refresh_token(f.token(2, "out", "revoked", 3600s));
+  f.repo.insert_refresh_token(f.token(3, "rot", "retired", 3600s));
+  f.repo.with_locked_refresh_token(sha256_hex("revoked"),
+                                   [&](RefreshTokenTransaction& tx) { tx.revoke(f.clock.now()); });
+  // Rotation: the retired token must stay, so that presenting it again revokes its family.
+  f.repo.with_locked_refresh_token(sha256_hex("retired"), [&](RefreshTokenTransaction& tx) {
+    tx.retire(f.clock.now());
+    tx.insert(f.token(3, "rot", "rotated", 3600s));
+  });
+
+  CHECK(prune_refresh_tokens(f.repo, f.clock) == 1);  // only the revoked one yet
+  CHECK_FALSE(f.repo.find_refresh_token(sha256_hex("revoked")));
+  CHECK(f.repo.find_refresh_token(sha256_hex("expires")));
+
+  f.clock.advance(60s);  // "expires" expires now (expires_at <= now)
+  CHECK(prune_refresh_tokens(f.repo, f.clock) == 1);
+  CHECK_FALSE(f.repo.find_refresh_token(sha256_hex("expires")));
+  for (const char* kept : {"live", "retired", "rotated"}) {
+    INFO(kept);
+    CHECK(f.repo.find_refresh_token(sha256_hex(kept)));
+  }
+  CHECK(prune_refresh_tokens(f.repo, f.clock) == 0);
+
+  f.clock.advance(3600s);  // the rest expire, the retired one with them
+  CHECK(prune_refresh_tokens(f.repo, f.clock) == 3);
+  CHECK(f.pool.acquire()->query("SELECT id FROM refresh_tokens").empty());
+}
+
+TEST_CASE("the pruner works in bounded batches", "[auth][db][prune]") {
+  Fixture f;
+  for (int i = 0; i < 25; ++i) {
+    f.repo.insert_refresh_token(f.token(1, "f" + std::to_string(i), "t" + std::to_string(i), 1s));
+  }
+  f.repo.insert_refresh_token(f.token(1, "live", "live", 3600s));
+  f.clock.advance(2s);
+  // 2 batches of 10 per run: 20, then the last 5 at the next run.
+  CHECK(prune_refresh_tokens(f.repo, f.clock, {.batch = 10, .max_batches = 2}) == 20);
+  CHECK(prune_refresh_tokens(f.repo, f.clock, {.batch = 10, .max_batches = 2}) == 5);
+  CHECK(f.pool.acquire()->query("SELECT id FROM refresh_tokens").size() == 1);
+  CHECK(f.repo.find_refresh_token(sha256_hex("live")));
+}
+
+TEST_CASE("the pruner thread runs at once and stops when asked", "[auth][db][prune]") {
+  Fixture f;
+  f.repo.insert_refresh_token(f.token(1, "gone", "gone", 1s));
+  f.clock.advance(2s);
+  {
+    std::jthread pruner([&](std::stop_token stop) {
+      run_refresh_token_pruner(stop, f.repo, f.clock, std::chrono::hours(1));
+    });
+    for (int i = 0; i < 200 && f.repo.find_refresh_token(sha256_hex("gone")); ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+  }  // joins at once although the interval is an hour
+  CHECK_FALSE(f.repo.find_refresh_token(sha256_hex("gone")));
 }

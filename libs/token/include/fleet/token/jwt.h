@@ -30,6 +30,8 @@ enum class VerifyError {
   kNotYetValid,
   kWrongIssuer,
   kWrongAudience,
+  kUnknownKey,  // a verifier of several keys holds none of the token's "kid"
+  kKeyRetired,  // its key was retired and no longer verifies
 };
 
 // The audience every Fleetgate token names and every verifier requires ("aud"): a token minted
@@ -77,6 +79,10 @@ class Signer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The "kid" of a token's header, verifying nothing: it only picks the key to verify with.
+// nullopt when the header is malformed or names no key.
+std::optional<std::string> token_key_id(std::string_view token);
 
 // A fresh Ed25519 private key as PKCS#8 PEM.
 std::string generate_private_key_pem();
