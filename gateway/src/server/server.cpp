@@ -74,7 +74,7 @@ std::string millis_since(std::chrono::steady_clock::time_point start) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+      : stream_(std::move(socket)), body_timer_(stream_.get_executor()), server_(std::move(server)) {}
 
   void run() {
     beast::error_code ec;
@@ -85,16 +85,44 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // The head first, then the body, which gets a deadline of its own.
   void do_read() {
+    body_timed_out_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_->limits.header_bytes));
-    parser_->body_limit(server_->limits.body_bytes);
+    parser_->body_limit(server_->limits.body_bytes);  // a larger Content-Length fails the head
     stream_.expires_after(server_->limits.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec || parser_->is_done()) return on_read(ec, 0);
+    read_body();
+  }
+
+  // A body shorter than its Content-Length is cut off after body_timeout and answered 408. The
+  // deadline is a timer of ours that cancels the read: the stream's own expiry (kept as a
+  // backstop) closes the socket, which would leave no way to answer.
+  void read_body() {
+    reading_body_ = true;
+    body_timer_.expires_after(server_->limits.body_timeout);
+    body_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->reading_body_) return;  // the body was read
+      self->body_timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+    stream_.expires_after(server_->limits.idle_timeout +
+                          std::chrono::duration_cast<std::chrono::seconds>(
+                              server_->limits.body_timeout));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void on_read(beast::error_code ec, std::size_t) {
+    reading_body_ = false;
+    body_timer_.cancel();
     started_ = std::chrono::steady_clock::now();
     head_ = false;
     if (ec) {
@@ -113,6 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
         client_id = partial["X-Request-Id"];
       }
       request_id_ = http::request_id_for(client_id);
+      if (body_timed_out_) return reply_and_close(408, "Request timeout");
       if (ec == bhttp::error::body_limit) return reply_and_close(413, "Request body too large");
       if (ec == bhttp::error::header_limit)
         return reply_and_close(431, "Request header fields too large");
@@ -264,6 +293,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer body_timer_;
+  bool reading_body_ = false;
+  bool body_timed_out_ = false;  // the body's deadline passed: answer 408
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;

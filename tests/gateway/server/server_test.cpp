@@ -220,3 +220,31 @@ TEST_CASE("server: a Transfer-Encoding other than chunked is refused, then close
     CHECK(c.closed());
   }
 }
+
+TEST_CASE("server: a body shorter than its Content-Length is 408 in the surface body, then close "
+          "(issue 11 item 8)") {
+  Running gateway({.header_bytes = 8192,
+                   .body_bytes = 1024,
+                   .body_timeout = std::chrono::milliseconds(300)});
+  const auto short_body = [&](const std::string& path) {
+    Connection c(gateway.port());
+    c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+           "X-Request-Id: short-1\r\nContent-Length: 50\r\n\r\n{\"username\":");
+    const auto started = std::chrono::steady_clock::now();
+    auto reply = c.read();
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+    CHECK(reply.header("Connection") == "close");
+    CHECK(reply.header("X-Request-Id") == "short-1");
+    CHECK(c.closed());
+    return reply;
+  };
+  auto pisync = short_body("/pisync/auth/register");
+  CHECK(pisync.status == 408);
+  CHECK(pisync.body == R"({"message":"Request timeout"})");
+  auto streetlight = short_body("/api/auth/login");
+  CHECK(streetlight.status == 408);
+  CHECK(streetlight.body == R"({"status":408,"message":"Request timeout","data":null})");
+  auto unknown = short_body("/nowhere");  // no surface of its own: the generic detail body
+  CHECK(unknown.status == 408);
+  CHECK(unknown.body == R"({"detail":"Request timeout"})");
+}
