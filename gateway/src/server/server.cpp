@@ -85,7 +85,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
-  // The head first, then the body, which gets a deadline of its own.
+  // The head first, then the body: between them the server answers `Expect: 100-continue` and
+  // the body gets a deadline of its own.
   void do_read() {
     body_timed_out_ = false;
     parser_.emplace();
@@ -98,7 +99,24 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec || parser_->is_done()) return on_read(ec, 0);
-    read_body();
+    const auto& head = parser_->get();
+    const auto expect = head[bhttp::field::expect];
+    // RFC 9110 §10.1.1: an HTTP/1.0 request's expectation is ignored; the only one defined is
+    // 100-continue, any other may be refused with 417. A client that sent 100-continue waits
+    // for the interim answer before its body (curl: up to 1 s). A body over the limit never
+    // gets here: its Content-Length failed the head with 413.
+    if (head.version() < 11 || expect.empty()) return read_body();
+    if (!beast::iequals(expect, "100-continue")) {
+      note_head();
+      return reply_and_close(417, "Expectation failed");
+    }
+    auto& interim = continue_.emplace(bhttp::status::continue_, 11);
+    bhttp::async_write(stream_, interim, [self = shared_from_this()](beast::error_code write_ec,
+                                                                     std::size_t) {
+      self->continue_.reset();
+      if (write_ec) return self->do_close();
+      self->read_body();
+    });
   }
 
   // A body shorter than its Content-Length is cut off after body_timeout and answered 408. The
@@ -118,6 +136,16 @@ class Session : public std::enable_shared_from_this<Session> {
                               server_->limits.body_timeout));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  // For an answer given after the head only: the request's method, path and id, for the log.
+  void note_head() {
+    started_ = std::chrono::steady_clock::now();
+    const auto& head = parser_->get();
+    method_ = std::string(head.method_string());
+    std::string query;
+    http::split_target(head.target(), path_, query);
+    request_id_ = http::request_id_for(head["X-Request-Id"]);
   }
 
   void on_read(beast::error_code ec, std::size_t) {
@@ -300,6 +328,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;  // "100 Continue" being written
   std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;
   std::string remote_;
   std::string method_, path_, request_id_;

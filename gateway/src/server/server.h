@@ -42,7 +42,7 @@ class Application {
   virtual ~Application() = default;
   // Runs on the connection's strand. An exception becomes a 500 (cause logged, never sent).
   virtual boost::asio::awaitable<http::Response> handle(http::Request request) = 0;
-  // The body for an error the server answers itself (400, 408, 413, 431, 500), shaped by
+  // The body for an error the server answers itself (400, 408, 413, 417, 431, 500), shaped by
   // path.
   virtual http::Response error(std::string_view path, int status, std::string_view text) = 0;
   // Runs on the connection's strand for a WebSocket upgrade request. By default: 404.

@@ -248,3 +248,73 @@ TEST_CASE("server: a body shorter than its Content-Length is 408 in the surface 
   CHECK(unknown.status == 408);
   CHECK(unknown.body == R"({"detail":"Request timeout"})");
 }
+
+TEST_CASE("server: Expect: 100-continue gets 100 Continue before the body is read (issue 11)") {
+  Running gateway;
+  testing::authpb::RegisterResponse registered;
+  registered.set_access_token("tok-pi");
+  gateway.canned.reply<testing::authpb::RegisterRequest>(registered);
+  const std::string body = R"({"username":"pi","password":"pw"})";
+  const std::string head =
+      "POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n";
+  {
+    // As curl does: the head, then the body only after the interim answer.
+    Connection c(gateway.port());
+    c.send(head + "Expect: 100-continue\r\n\r\n");
+    const auto interim = c.read_head();
+    CHECK(interim.status == 100);
+    c.send(body);
+    const auto reply = c.read();
+    CHECK(reply.status == 201);
+    CHECK(reply.body == R"({"message":"User registered successfully.","token":"tok-pi"})");
+    // The connection stays usable.
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(c.read().status == 200);
+  }
+  {
+    // A client that does not wait sends the body at once: still one 100, then the answer.
+    Connection c(gateway.port());
+    c.send(head + "Expect: 100-Continue\r\n\r\n" + body);
+    CHECK(c.read_head().status == 100);
+    CHECK(c.read().status == 201);
+  }
+  {
+    // HTTP/1.0 knows no interim answers: the expectation is ignored (RFC 9110 §10.1.1).
+    Connection c(gateway.port());
+    c.send("POST /pisync/auth/register HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n" + body);
+    CHECK(c.read().status == 201);
+  }
+  {
+    // No body: nothing to continue.
+    Connection c(gateway.port());
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(c.read().status == 200);
+  }
+}
+
+TEST_CASE("server: Expect: 100-continue over the body limit is 413 without 100; another "
+          "expectation is 417 (issue 11)") {
+  Running gateway;
+  {
+    Connection c(gateway.port());
+    c.send("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+    const auto reply = c.read();
+    CHECK(reply.status == 413);
+    CHECK(reply.body == R"({"status":413,"message":"Request body too large","data":null})");
+    CHECK(c.closed());
+  }
+  {
+    Connection c(gateway.port());
+    c.send("POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 2\r\nExpect: something-else\r\n\r\n");
+    const auto reply = c.read();
+    CHECK(reply.status == 417);
+    CHECK(reply.body == R"({"message":"Expectation failed"})");
+    CHECK(c.closed());
+  }
+}
