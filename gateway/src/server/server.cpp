@@ -54,6 +54,28 @@ std::string origin_form(std::string_view target) {
   return std::string(target);
 }
 
+// What is wrong with a WebSocket upgrade request that Beast's accept would refuse (RFC 6455
+// §4.2.1), checked before the application sees it so that the refusal is in the surface's error
+// body rather than Beast's plain text. is_upgrade() already checked GET, HTTP/1.1, Connection and
+// Upgrade. An unsupported version is 426 with the one we speak (§4.4).
+struct HandshakeProblem {
+  int status;
+  std::string_view text;
+};
+std::optional<HandshakeProblem> handshake_problem(
+    const bhttp::request<bhttp::string_body>& message) {
+  if (message[bhttp::field::host].empty()) return HandshakeProblem{400, "Missing Host header"};
+  // Beast accepts a key of 1..24 characters (base64 of 16 bytes is 24).
+  const auto key = message[bhttp::field::sec_websocket_key];
+  if (key.empty() || key.size() > 24) {
+    return HandshakeProblem{400, "Missing or invalid Sec-WebSocket-Key header"};
+  }
+  const auto version = message[bhttp::field::sec_websocket_version];
+  if (version.empty()) return HandshakeProblem{400, "Missing Sec-WebSocket-Version header"};
+  if (version != "13") return HandshakeProblem{426, "Unsupported WebSocket version"};
+  return std::nullopt;
+}
+
 // Errors after which the peer is gone or silent: close without answering.
 bool is_quiet_close(const beast::error_code& ec) {
   return ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
@@ -205,9 +227,17 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = request.path;
     request_id_ = request.request_id;
 
+    const bool upgrade = beast::websocket::is_upgrade(message);
+    if (upgrade) {
+      if (const auto problem = handshake_problem(message)) {
+        auto refusal = server_->app.error(path_, problem->status, problem->text);
+        if (problem->status == 426) refusal.set_header("Sec-WebSocket-Version", "13");
+        return write(std::move(refusal), true);
+      }
+    }
     stream_.expires_never();  // the handler bounds itself with upstream deadlines
     ++server_->active;
-    if (beast::websocket::is_upgrade(message)) {
+    if (upgrade) {
       upgrade_request_.emplace(std::move(message));
       net::co_spawn(stream_.get_executor(), server_->app.upgrade(std::move(request)),
                     [self = shared_from_this()](std::exception_ptr error, Upgrade upgrade) {
@@ -256,7 +286,8 @@ class Session : public std::enable_shared_from_this<Session> {
     run_websocket(
         stream_.release_socket(), std::move(*upgrade_request_), std::move(upgrade.handler),
         request_id_,
-        SocketLimits{server_->limits.ws_queue_messages, server_->limits.ws_send_buffer_bytes});
+        SocketLimits{server_->limits.ws_queue_messages, server_->limits.ws_send_buffer_bytes,
+                     server_->limits.ws_idle_timeout});
   }
 
   // Answers a request that could not be read completely, then closes the connection.

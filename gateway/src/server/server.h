@@ -27,8 +27,11 @@ struct Limits {
   // then. Shorter than idle_timeout: the largest body (1 MiB) takes well under a second even on
   // a slow link, and a stalled one should not hold the connection for long.
   std::chrono::milliseconds body_timeout{10'000};
-  std::size_t ws_queue_messages = 64;     // per WebSocket; a full queue drops the slow client
+  std::size_t ws_queue_messages = 64;     // per WebSocket; a full queue closes the slow client
   int ws_send_buffer_bytes = 0;           // SO_SNDBUF of WebSockets; 0 keeps the default
+  // A WebSocket that received nothing for half of this is pinged, and closed when nothing (not
+  // even the pong) came for all of it: a dead peer or one that never reads is dropped.
+  std::chrono::milliseconds ws_idle_timeout{30'000};
 };
 
 // The application's answer to a WebSocket upgrade request.

@@ -318,3 +318,33 @@ TEST_CASE("server: Expect: 100-continue over the body limit is 413 without 100; 
     CHECK(c.closed());
   }
 }
+
+TEST_CASE("server: a WebSocket handshake error is answered in the surface's error body "
+          "(issue 11 item 5)") {
+  Running gateway;
+  const auto upgrade = [&](const std::string& path, const std::string& fields) {
+    Connection c(gateway.port());
+    c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+           fields + "\r\n");
+    auto reply = c.read();
+    CHECK(reply.header("Content-Type") == "application/json");
+    CHECK(c.closed());
+    return reply;
+  };
+  const std::string key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  // RFC 6455 §4.4: an unsupported version is 426 naming the one the server speaks.
+  auto version = upgrade("/device/ws/status/1", key + "Sec-WebSocket-Version: 8\r\n");
+  CHECK(version.status == 426);
+  CHECK(version.header("Sec-WebSocket-Version") == "13");
+  CHECK(version.body == R"({"detail":"Unsupported WebSocket version"})");
+  auto streetlight = upgrade("/api/lights/ws", key + "Sec-WebSocket-Version: 14\r\n");
+  CHECK(streetlight.status == 426);
+  CHECK(streetlight.body ==
+        R"({"status":426,"message":"Unsupported WebSocket version","data":null})");
+  auto no_key = upgrade("/api/v1/ws/someone", "Sec-WebSocket-Version: 13\r\n");
+  CHECK(no_key.status == 400);
+  CHECK(no_key.body == R"({"detail":"Missing or invalid Sec-WebSocket-Key header"})");
+  auto no_version = upgrade("/pisync/ws", key);
+  CHECK(no_version.status == 400);
+  CHECK(no_version.body == R"({"message":"Missing Sec-WebSocket-Version header"})");
+}
