@@ -39,6 +39,8 @@ inline constexpr db::Migration kMigrations[] = {
      ") ENGINE=InnoDB"},
     // Exactly-once Register (libs/idempotency).
     idempotency::migration(4),
+    // A client error is stored with its key and replayed (issue 11 item 6).
+    idempotency::error_migration(5),
 };
 
 }  // namespace fleet::auth
