@@ -1,8 +1,7 @@
 // fleetgate-gateway: the edge gateway. Reads its configuration from the environment, fetches
 // the token key from auth in the background, serves HTTP and WebSockets on GATEWAY_PORT with
 // GATEWAY_THREADS threads, and stops cleanly on SIGINT/SIGTERM.
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
+#include <grpcpp/channel.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "fleet/rpc/channel.h"
 #include "fleet/services.h"
 #include "readmodel/account_feed.h"
 #include "readmodel/device_feed.h"
@@ -189,10 +189,10 @@ int main() {
   // The same clock as the services (FLEETGATE_CLOCK_OFFSET_FILE lets tests move time in every
   // process at once): token times and countdowns agree with what the services computed.
   auto clock = fleet::clock_from_env();
-  auto credentials = grpc::InsecureChannelCredentials();
+  // Reconnects within about a second of a service's restart (fleet/rpc/channel.h).
   std::map<std::string, std::shared_ptr<grpc::Channel>, std::less<>> channels;
   for (const auto& [name, address] : settings.addresses) {
-    channels.emplace(name, grpc::CreateChannel(address, credentials));
+    channels.emplace(name, fleet::rpc::make_channel(address));
   }
   app::Metrics metrics;
   upstream::Upstream upstream(channels, settings.upstream_timeout, in_flight);

@@ -20,6 +20,7 @@
 #include "fleet/common/logging.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/bounded_pool.h"
+#include "fleet/rpc/channel.h"
 #include "fleet/rpc/server.h"
 #include "fleet/service/host.h"
 #include "repository/mariadb_auth_repository.h"
@@ -165,13 +166,8 @@ void run() {
   options.retired_keys = load_previous_keys(settings);
   auth::AuthDomain domain(repository, hasher, signer, clock, options);
 
-  // gRPC's reconnect backoff grows to 120 s by default; the user service may start after us
-  // and should be picked up within seconds.
-  grpc::ChannelArguments channel_args;
-  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  auto channel = grpc::CreateCustomChannel(settings.user_addr, grpc::InsecureChannelCredentials(),
-                                           channel_args);
+  // The user service may start after us or restart: picked up within about a second.
+  auto channel = fleet::rpc::make_channel(settings.user_addr);
   auto user_stub = fleetgate::user::v1::UserService::NewStub(channel);
 
   // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.

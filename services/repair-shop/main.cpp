@@ -9,6 +9,7 @@
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
 #include "fleet/idempotency/store.h"
+#include "fleet/rpc/channel.h"
 #include "fleet/rpc/server.h"
 #include "fleet/service/host.h"
 #include "repository/mariadb_repair_shop_repository.h"
@@ -44,13 +45,8 @@ void run() {
   MariadbRepairShopRepository repository(host.pool());
   RepairShop shop(repository, *clock);
 
-  // gRPC's reconnect backoff grows to 120 s by default; the user service may start after us
-  // and should be picked up within seconds.
-  grpc::ChannelArguments channel_args;
-  channel_args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
-  channel_args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  auto channel = grpc::CreateCustomChannel(settings.user_addr, grpc::InsecureChannelCredentials(),
-                                           channel_args);
+  // The user service may start after us or restart: picked up within about a second.
+  auto channel = fleet::rpc::make_channel(settings.user_addr);
   auto user_stub = fleetgate::user::v1::UserService::NewStub(channel);
 
   // Every create is exactly-once per X-Idempotency-Key: the row commits with the key.

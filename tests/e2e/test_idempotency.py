@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from fleet_e2e import (Client, assert_detail, assert_json, assert_pisync_error, check_device,
-                       identity, token_sub)
+from fleet_e2e import (Api, Client, assert_detail, assert_json, assert_pisync_error,
+                       check_device, identity, token_sub, wait_for)
 
 pytestmark = pytest.mark.usefixtures("idle_devices")
 
@@ -214,3 +214,56 @@ def test_a_replayed_users_v1_register_is_the_first_response_with_one_account(api
                  json={k2: other[k2] for k2 in ("email", "username", "password")})
     assert_detail(r, 422, "Idempotency key was used with a different request")
     assert api.login_v1(other["username"], other["password"]).status_code == 401
+
+
+# Issue 11 item 6: the first outcome of a client error is stored with the key and replayed (as
+# Stripe does); a platform failure (503) is not, so a retry after an outage runs.
+
+def test_a_key_whose_first_use_was_refused_replays_the_refusal_after_the_cause_is_gone(api):
+    u = api.rental_user(cash=1.0)
+    poor = key()
+    first = api.start_device(4, u["id"], 60, u["token"], key=poor)
+    assert_detail(first, 400, "Insufficient funds")
+    api.set_cash(u["id"], 10.0)
+    # The same request with the same key would now succeed: it replays the refusal instead.
+    again = api.start_device(4, u["id"], 60, u["token"], key=poor)
+    assert (again.status_code, again.content) == (400, first.content)
+    check_device(api.device(4), 4, idle=True)
+    assert api.cash(u["id"]) == 10.0
+    # Busy: refused while another user runs the device, replayed once it is free.
+    other = api.rental_user(cash=10.0)
+    assert api.start_device(5, other["id"], 60, other["token"]).status_code == 200
+    busy = key()
+    assert_detail(api.start_device(5, u["id"], 10, u["token"], key=busy), 400,
+                  "Device is already running")
+    assert api.stop_device(5, other["token"]).status_code == 200
+    assert_detail(api.start_device(5, u["id"], 10, u["token"], key=busy), 400,
+                  "Device is already running")
+    check_device(api.device(5), 5, idle=True)
+    # The key stays bound to that request; a new key performs it.
+    assert_error_422(api.start_device(5, u["id"], 20, u["token"], key=busy))
+    check_device(assert_json(api.start_device(4, u["id"], 60, u["token"], key=key()), 200), 4,
+                 user_id=u["id"])
+    assert api.cash(u["id"]) == 8.5
+
+
+def test_a_key_whose_first_use_met_an_outage_runs_when_retried(api):
+    outage = Api(api.stack, allow_5xx=True)
+    u = api.rental_user(cash=10.0)
+    k = key()
+    api.stack.process("device-session").kill()
+    try:
+        r = outage.start_device(3, u["id"], 30, u["token"], key=k)
+        assert r.status_code == 503, (r.status_code, r.text)
+    finally:
+        api.stack.restart("device-session")
+        api.stack.wait_ready()
+    wait_for("device-session answers",
+             lambda: outage.get("/device/3", token=u["token"]).status_code == 200)
+    started = api.start_device(3, u["id"], 30, u["token"], key=k)
+    check_device(assert_json(started, 200), 3, user_id=u["id"], idle=False)
+    assert api.cash(u["id"]) == 9.4
+    # And from then on that key replays the success.
+    again = api.start_device(3, u["id"], 30, u["token"], key=k)
+    assert (again.status_code, again.content) == (200, started.content)
+    assert api.cash(u["id"]) == 9.4

@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "fleet/common/logging.h"
+#include "http/message.h"
 #include "http/request_id.h"
 #include "server/request_head.h"
 #include "server/websocket_session.h"
@@ -41,6 +42,28 @@ struct Server::Impl : std::enable_shared_from_this<Server::Impl> {
 
 namespace {
 
+// What is wrong with a WebSocket upgrade request that Beast's accept would refuse (RFC 6455
+// §4.2.1), checked before the application sees it so that the refusal is in the surface's error
+// body rather than Beast's plain text. is_upgrade() already checked GET, HTTP/1.1, Connection and
+// Upgrade. An unsupported version is 426 with the one we speak (§4.4).
+struct HandshakeProblem {
+  int status;
+  std::string_view text;
+};
+std::optional<HandshakeProblem> handshake_problem(
+    const bhttp::request<bhttp::string_body>& message) {
+  if (message[bhttp::field::host].empty()) return HandshakeProblem{400, "Missing Host header"};
+  // Beast accepts a key of 1..24 characters (base64 of 16 bytes is 24).
+  const auto key = message[bhttp::field::sec_websocket_key];
+  if (key.empty() || key.size() > 24) {
+    return HandshakeProblem{400, "Missing or invalid Sec-WebSocket-Key header"};
+  }
+  const auto version = message[bhttp::field::sec_websocket_version];
+  if (version.empty()) return HandshakeProblem{400, "Missing Sec-WebSocket-Version header"};
+  if (version != "13") return HandshakeProblem{426, "Unsupported WebSocket version"};
+  return std::nullopt;
+}
+
 std::string millis_since(std::chrono::steady_clock::time_point start) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                   start);
@@ -52,7 +75,7 @@ std::string millis_since(std::chrono::steady_clock::time_point start) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket&& socket, std::shared_ptr<Server::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+      : stream_(std::move(socket)), body_timer_(stream_.get_executor()), server_(std::move(server)) {}
 
   void run() {
     beast::error_code ec;
@@ -63,15 +86,71 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
  private:
+  // The head first, then the body: between them the server answers `Expect: 100-continue` and
+  // the body gets a deadline of its own.
   void do_read() {
+    body_timed_out_ = false;
     parser_.emplace();
     apply_limits(*parser_, server_->limits.header_bytes, server_->limits.body_bytes);
     stream_.expires_after(server_->limits.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec || parser_->is_done()) return on_read(ec, 0);
+    const auto& head = parser_->get();
+    const auto expect = head[bhttp::field::expect];
+    // RFC 9110 §10.1.1: an HTTP/1.0 request's expectation is ignored; the only one defined is
+    // 100-continue, any other may be refused with 417. A client that sent 100-continue waits
+    // for the interim answer before its body (curl: up to 1 s). A body over the limit never
+    // gets here: its Content-Length failed the head with 413.
+    if (head.version() < 11 || expect.empty()) return read_body();
+    if (!http::iequals(expect, "100-continue")) {
+      note_head();
+      return reply_and_close(417, "Expectation failed");
+    }
+    auto& interim = continue_.emplace(bhttp::status::continue_, 11);
+    bhttp::async_write(stream_, interim, [self = shared_from_this()](beast::error_code write_ec,
+                                                                     std::size_t) {
+      self->continue_.reset();
+      if (write_ec) return self->do_close();
+      self->read_body();
+    });
+  }
+
+  // A body shorter than its Content-Length is cut off after body_timeout and answered 408. The
+  // deadline is a timer of ours that cancels the read: the stream's own expiry (kept as a
+  // backstop) closes the socket, which would leave no way to answer.
+  void read_body() {
+    reading_body_ = true;
+    body_timer_.expires_after(server_->limits.body_timeout);
+    body_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec || !self->reading_body_) return;  // the body was read
+      self->body_timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+    stream_.expires_after(server_->limits.idle_timeout +
+                          std::chrono::duration_cast<std::chrono::seconds>(
+                              server_->limits.body_timeout));
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
+  // For an answer given after the head only: the request's method, path and id, for the log.
+  void note_head() {
+    started_ = std::chrono::steady_clock::now();
+    const auto& head = parser_->get();
+    method_ = std::string(head.method_string());
+    std::string query;
+    http::split_target(head.target(), path_, query);
+    request_id_ = http::request_id_for(head["X-Request-Id"]);
+  }
+
   void on_read(beast::error_code ec, std::size_t) {
+    reading_body_ = false;
+    body_timer_.cancel();
     started_ = std::chrono::steady_clock::now();
     head_ = false;
     if (ec) {
@@ -90,6 +169,7 @@ class Session : public std::enable_shared_from_this<Session> {
         client_id = partial["X-Request-Id"];
       }
       request_id_ = http::request_id_for(client_id);
+      if (body_timed_out_) return reply_and_close(408, "Request timeout");
       const auto refusal = read_refusal(ec);
       if (refusal.status == 0) return do_close();
       return reply_and_close(refusal.status, refusal.text);
@@ -109,9 +189,17 @@ class Session : public std::enable_shared_from_this<Session> {
     path_ = request.path;
     request_id_ = request.request_id;
 
+    const bool upgrade = beast::websocket::is_upgrade(message);
+    if (upgrade) {
+      if (const auto problem = handshake_problem(message)) {
+        auto refusal = server_->app.error(path_, problem->status, problem->text);
+        if (problem->status == 426) refusal.set_header("Sec-WebSocket-Version", "13");
+        return write(std::move(refusal), true);
+      }
+    }
     stream_.expires_never();  // the handler bounds itself with upstream deadlines
     ++server_->active;
-    if (beast::websocket::is_upgrade(message)) {
+    if (upgrade) {
       upgrade_request_.emplace(std::move(message));
       net::co_spawn(stream_.get_executor(), server_->app.upgrade(std::move(request)),
                     [self = shared_from_this()](std::exception_ptr error, Upgrade upgrade) {
@@ -160,7 +248,8 @@ class Session : public std::enable_shared_from_this<Session> {
     run_websocket(
         stream_.release_socket(), std::move(*upgrade_request_), std::move(upgrade.handler),
         request_id_,
-        SocketLimits{server_->limits.ws_queue_messages, server_->limits.ws_send_buffer_bytes});
+        SocketLimits{server_->limits.ws_queue_messages, server_->limits.ws_send_buffer_bytes,
+                     server_->limits.ws_idle_timeout});
   }
 
   // Answers a request that could not be read completely, then closes the connection.
@@ -225,10 +314,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  net::steady_timer body_timer_;
+  bool reading_body_ = false;
+  bool body_timed_out_ = false;  // the body's deadline passed: answer 408
   beast::flat_buffer buffer_;
   std::shared_ptr<Server::Impl> server_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::optional<bhttp::response<bhttp::string_body>> response_;
+  std::optional<bhttp::response<bhttp::empty_body>> continue_;  // "100 Continue" being written
   std::optional<bhttp::request<bhttp::string_body>> upgrade_request_;
   std::string remote_;
   std::string method_, path_, request_id_;

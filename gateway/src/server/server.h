@@ -22,9 +22,16 @@ namespace fleet::gateway::server {
 struct Limits {
   std::size_t header_bytes = 8 * 1024;
   std::size_t body_bytes = 1024 * 1024;   // larger bodies get 413
-  std::chrono::seconds idle_timeout{30};  // reading a request, writing a response
-  std::size_t ws_queue_messages = 64;     // per WebSocket; a full queue drops the slow client
+  std::chrono::seconds idle_timeout{30};  // reading a request's head, writing a response
+  // Reading a body once its head is in: a body shorter than its Content-Length is answered 408
+  // then. Shorter than idle_timeout: the largest body (1 MiB) takes well under a second even on
+  // a slow link, and a stalled one should not hold the connection for long.
+  std::chrono::milliseconds body_timeout{10'000};
+  std::size_t ws_queue_messages = 64;     // per WebSocket; a full queue closes the slow client
   int ws_send_buffer_bytes = 0;           // SO_SNDBUF of WebSockets; 0 keeps the default
+  // A WebSocket that received nothing for half of this is pinged, and closed when nothing (not
+  // even the pong) came for all of it: a dead peer or one that never reads is dropped.
+  std::chrono::milliseconds ws_idle_timeout{30'000};
 };
 
 // The application's answer to a WebSocket upgrade request.
@@ -38,7 +45,8 @@ class Application {
   virtual ~Application() = default;
   // Runs on the connection's strand. An exception becomes a 500 (cause logged, never sent).
   virtual boost::asio::awaitable<http::Response> handle(http::Request request) = 0;
-  // The body for an error the server answers itself (413, 431, 400, 500), shaped by path.
+  // The body for an error the server answers itself (400, 408, 413, 417, 431, 500), shaped by
+  // path.
   virtual http::Response error(std::string_view path, int status, std::string_view text) = 0;
   // Runs on the connection's strand for a WebSocket upgrade request. By default: 404.
   virtual boost::asio::awaitable<Upgrade> upgrade(http::Request request);

@@ -1,9 +1,11 @@
 // The Beast side of a WebSocket: handshake, a read loop feeding the handler, and a bounded send
 // queue written one message at a time. Everything runs on the socket's strand; send() and
 // close() post onto it. Per idle socket the gateway keeps this object, Beast's stream state and
-// a small read buffer: no per-socket timer runs after the handshake, and dead peers are found by
-// TCP keep-alive or by the next write.
+// a small read buffer. Beast's one timer per stream finds dead peers: a socket that received
+// nothing for half the idle timeout is pinged, and dropped when not even the pong came back
+// within the whole of it (a peer that stopped reading cannot answer).
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/websocket.hpp>
@@ -21,10 +23,16 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Writing the 101, and the closing handshake.
+constexpr std::chrono::seconds kCloseTimeout{10};
+
 class Session final : public ws::Socket, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ws::Handler> handler, SocketLimits limits)
-      : ws_(std::move(socket)), handler_(std::move(handler)), capacity_(limits.queue_messages) {
+      : ws_(std::move(socket)),
+        handler_(std::move(handler)),
+        capacity_(limits.queue_messages),
+        idle_timeout_(limits.idle_timeout) {
     beast::error_code ec;
     auto& raw = ws_.next_layer();
     raw.set_option(tcp::no_delay(true), ec);  // ticks are small and must not wait for ACKs
@@ -35,11 +43,11 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
   }
 
   void start(bhttp::request<bhttp::string_body> request, std::string request_id) {
-    // The handshake has a deadline; after it, no timer runs for this socket.
+    // handshake_timeout bounds writing the 101 and, later, the closing handshake.
     websocket::stream_base::timeout timeout{};
-    timeout.handshake_timeout = std::chrono::seconds(30);
-    timeout.idle_timeout = websocket::stream_base::none();
-    timeout.keep_alive_pings = false;
+    timeout.handshake_timeout = kCloseTimeout;
+    timeout.idle_timeout = idle_timeout_;
+    timeout.keep_alive_pings = true;
     ws_.set_option(timeout);
     websocket::permessage_deflate deflate;
     deflate.server_enable = false;
@@ -66,10 +74,8 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
   void close(ws::CloseCode code) override {
     net::post(ws_.get_executor(), [self = shared_from_this(), code] {
       if (self->finished_) return;
-      self->finish(ws::CloseReason::kServer);
-      // A write in flight completes first: Beast queues the close frame behind it.
-      self->ws_.async_close(websocket::close_reason(static_cast<std::uint16_t>(code)),
-                            [self](beast::error_code) {});
+      self->close_with(ws::CloseReason::kServer,
+                       websocket::close_reason(static_cast<std::uint16_t>(code)));
     });
   }
 
@@ -108,7 +114,11 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
   void enqueue(std::shared_ptr<const std::string> text) {
     if (finished_ || !open_) return;
     if (queue_.size() >= capacity_) {
-      abort(ws::CloseReason::kSlow);
+      // 1008 (policy violation): the client broke the bounded queue by reading too slowly. Not
+      // 1013 (try again later), which says the server is overloaded; it is not.
+      websocket::close_reason frame(static_cast<std::uint16_t>(ws::CloseCode::kPolicyViolation));
+      frame.reason = "Client too slow";
+      close_with(ws::CloseReason::kSlow, frame);
       return;
     }
     queue_.push_back(std::move(text));
@@ -133,10 +143,28 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
                     });
   }
 
-  // Ends the session and drops the connection at once (no close handshake: a slow or broken
-  // peer would not complete it).
+  // Ends the session with a close frame. A write in flight completes first (Beast queues the
+  // close frame behind it); a peer that never reads would hold both, so after kCloseTimeout the
+  // connection is dropped regardless. The timer exists only while closing.
+  void close_with(ws::CloseReason reason, const websocket::close_reason& frame) {
+    finish(reason);
+    auto deadline = std::make_shared<net::steady_timer>(ws_.get_executor(), kCloseTimeout);
+    deadline->async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->drop();
+    });
+    ws_.async_close(frame, [self = shared_from_this(), deadline](beast::error_code) {
+      deadline->cancel();
+    });
+  }
+
+  // Ends the session and drops the connection at once (no close handshake: a broken peer would
+  // not complete it).
   void abort(ws::CloseReason reason) {
     finish(reason);
+    drop();
+  }
+
+  void drop() {
     beast::error_code ec;
     auto& raw = ws_.next_layer();
     raw.shutdown(tcp::socket::shutdown_both, ec);
@@ -156,6 +184,7 @@ class Session final : public ws::Socket, public std::enable_shared_from_this<Ses
   std::shared_ptr<ws::Handler> handler_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   const std::size_t capacity_;
+  const std::chrono::milliseconds idle_timeout_;
   bool open_ = false;
   bool writing_ = false;
   bool finished_ = false;

@@ -14,14 +14,16 @@ namespace fleet::gateway::ws {
 enum class CloseCode : std::uint16_t {
   kNormal = 1000,
   kGoingAway = 1001,        // the gateway is shutting down
-  kPolicyViolation = 1008,  // the token expired or the account is gone or inactive
+  kPolicyViolation = 1008,  // the token expired, the account is gone or inactive, or the
+                            // client read too slowly (its send queue overflowed)
 };
 
 class Socket {
  public:
   virtual ~Socket() = default;
   // Thread-safe. Queues one text message. The queue is bounded: when it is full the client is
-  // too slow and the socket is closed (on_close(kSlow)), never buffered without limit.
+  // too slow and the socket is closed with 1008 "Client too slow" (on_close(kSlow)), never
+  // buffered without limit.
   virtual void send(std::shared_ptr<const std::string> text) = 0;
   // Thread-safe. Closes with a close frame of `code` (on_close(kServer)).
   virtual void close(CloseCode code = CloseCode::kNormal) = 0;

@@ -4,6 +4,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -15,6 +16,7 @@ namespace fleet::gateway::server {
 struct SocketLimits {
   std::size_t queue_messages = 64;  // a full send queue drops the client as too slow
   int send_buffer_bytes = 0;        // SO_SNDBUF of the socket; 0 keeps the system's default
+  std::chrono::milliseconds idle_timeout{30'000};  // a ping at half, closed at all of it
 };
 
 // Completes the WebSocket handshake for `request` on `socket` and runs `handler` on it. The

@@ -58,6 +58,10 @@ grpc::ServerUnaryReactor* run_unary(grpc::CallbackServerContext* context, rpc::W
             }
             tell(*context, kReplayed);
             return;
+          case Outcome::kReplayedError:
+            // The first request's client error, again: the same status and text.
+            tell(*context, kReplayed);
+            throw *result.error;
           case Outcome::kMismatch:
             tell(*context, kMismatch);
             throw DomainError(ErrorCode::kInvalidArgument, std::string(kMismatchText));

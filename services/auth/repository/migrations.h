@@ -44,6 +44,8 @@ inline constexpr db::Migration kMigrations[] = {
      "CREATE INDEX IF NOT EXISTS ix_refresh_tokens_expires_at ON refresh_tokens (expires_at)"},
     {6, "refresh_tokens_revoked_at",
      "CREATE INDEX IF NOT EXISTS ix_refresh_tokens_revoked_at ON refresh_tokens (revoked_at)"},
+    // A client error is stored with its key and replayed (issue 11 item 6).
+    idempotency::error_migration(7),
 };
 
 }  // namespace fleet::auth

@@ -59,6 +59,8 @@ inline constexpr db::Migration kMigrations[] = {
     // Orders a device's states for the WatchDevices feed and the gateway's read model.
     {6, "add_devices_version",
      "ALTER TABLE devices ADD COLUMN IF NOT EXISTS version BIGINT NOT NULL DEFAULT 0"},
+    // A client error is stored with its key and replayed (issue 11 item 6).
+    idempotency::error_migration(7),
 };
 
 }  // namespace fleet::device_session

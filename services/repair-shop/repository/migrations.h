@@ -110,6 +110,8 @@ inline constexpr db::Migration kMigrations[] = {
      " CONSTRAINT ck_payments_money CHECK (due_amount >= 0 AND amount >= 0)"
      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"},
     idempotency::migration(9),
+    // A client error is stored with its key and replayed (issue 11 item 6).
+    idempotency::error_migration(10),
 };
 
 }  // namespace fleet::repair_shop

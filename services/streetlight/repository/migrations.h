@@ -47,6 +47,8 @@ inline constexpr db::Migration kMigrations[] = {
      " CONSTRAINT fk_control_logs_light FOREIGN KEY (light_id) REFERENCES lights (id)"
      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"},
     idempotency::migration(4),
+    // A client error is stored with its key and replayed (issue 11 item 6).
+    idempotency::error_migration(5),
 };
 
 }  // namespace fleet::streetlight

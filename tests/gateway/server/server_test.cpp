@@ -220,3 +220,131 @@ TEST_CASE("server: a Transfer-Encoding other than chunked is refused, then close
     CHECK(c.closed());
   }
 }
+
+TEST_CASE("server: a body shorter than its Content-Length is 408 in the surface body, then close "
+          "(issue 11 item 8)") {
+  Running gateway({.header_bytes = 8192,
+                   .body_bytes = 1024,
+                   .body_timeout = std::chrono::milliseconds(300)});
+  const auto short_body = [&](const std::string& path) {
+    Connection c(gateway.port());
+    c.send("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+           "X-Request-Id: short-1\r\nContent-Length: 50\r\n\r\n{\"username\":");
+    const auto started = std::chrono::steady_clock::now();
+    auto reply = c.read();
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+    CHECK(reply.header("Connection") == "close");
+    CHECK(reply.header("X-Request-Id") == "short-1");
+    CHECK(c.closed());
+    return reply;
+  };
+  auto pisync = short_body("/pisync/auth/register");
+  CHECK(pisync.status == 408);
+  CHECK(pisync.body == R"({"message":"Request timeout"})");
+  auto streetlight = short_body("/api/auth/login");
+  CHECK(streetlight.status == 408);
+  CHECK(streetlight.body == R"({"status":408,"message":"Request timeout","data":null})");
+  auto unknown = short_body("/nowhere");  // no surface of its own: the generic detail body
+  CHECK(unknown.status == 408);
+  CHECK(unknown.body == R"({"detail":"Request timeout"})");
+}
+
+TEST_CASE("server: Expect: 100-continue gets 100 Continue before the body is read (issue 11)") {
+  Running gateway;
+  testing::authpb::RegisterResponse registered;
+  registered.set_access_token("tok-pi");
+  gateway.canned.reply<testing::authpb::RegisterRequest>(registered);
+  const std::string body = R"({"username":"pi","password":"pw"})";
+  const std::string head =
+      "POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n";
+  {
+    // As curl does: the head, then the body only after the interim answer.
+    Connection c(gateway.port());
+    c.send(head + "Expect: 100-continue\r\n\r\n");
+    const auto interim = c.read_head();
+    CHECK(interim.status == 100);
+    c.send(body);
+    const auto reply = c.read();
+    CHECK(reply.status == 201);
+    CHECK(reply.body == R"({"message":"User registered successfully.","token":"tok-pi"})");
+    // The connection stays usable.
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(c.read().status == 200);
+  }
+  {
+    // A client that does not wait sends the body at once: still one 100, then the answer.
+    Connection c(gateway.port());
+    c.send(head + "Expect: 100-Continue\r\n\r\n" + body);
+    CHECK(c.read_head().status == 100);
+    CHECK(c.read().status == 201);
+  }
+  {
+    // HTTP/1.0 knows no interim answers: the expectation is ignored (RFC 9110 §10.1.1).
+    Connection c(gateway.port());
+    c.send("POST /pisync/auth/register HTTP/1.0\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: " +
+           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n" + body);
+    CHECK(c.read().status == 201);
+  }
+  {
+    // No body: nothing to continue.
+    Connection c(gateway.port());
+    c.send("GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(c.read().status == 200);
+  }
+}
+
+TEST_CASE("server: Expect: 100-continue over the body limit is 413 without 100; another "
+          "expectation is 417 (issue 11)") {
+  Running gateway;
+  {
+    Connection c(gateway.port());
+    c.send("POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 5000\r\nExpect: 100-continue\r\n\r\n");
+    const auto reply = c.read();
+    CHECK(reply.status == 413);
+    CHECK(reply.body == R"({"status":413,"message":"Request body too large","data":null})");
+    CHECK(c.closed());
+  }
+  {
+    Connection c(gateway.port());
+    c.send("POST /pisync/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           "Content-Length: 2\r\nExpect: something-else\r\n\r\n");
+    const auto reply = c.read();
+    CHECK(reply.status == 417);
+    CHECK(reply.body == R"({"message":"Expectation failed"})");
+    CHECK(c.closed());
+  }
+}
+
+TEST_CASE("server: a WebSocket handshake error is answered in the surface's error body "
+          "(issue 11 item 5)") {
+  Running gateway;
+  const auto upgrade = [&](const std::string& path, const std::string& fields) {
+    Connection c(gateway.port());
+    c.send("GET " + path + " HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+           fields + "\r\n");
+    auto reply = c.read();
+    CHECK(reply.header("Content-Type") == "application/json");
+    CHECK(c.closed());
+    return reply;
+  };
+  const std::string key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+  // RFC 6455 §4.4: an unsupported version is 426 naming the one the server speaks.
+  auto version = upgrade("/device/ws/status/1", key + "Sec-WebSocket-Version: 8\r\n");
+  CHECK(version.status == 426);
+  CHECK(version.header("Sec-WebSocket-Version") == "13");
+  CHECK(version.body == R"({"detail":"Unsupported WebSocket version"})");
+  auto streetlight = upgrade("/api/lights/ws", key + "Sec-WebSocket-Version: 14\r\n");
+  CHECK(streetlight.status == 426);
+  CHECK(streetlight.body ==
+        R"({"status":426,"message":"Unsupported WebSocket version","data":null})");
+  auto no_key = upgrade("/api/v1/ws/someone", "Sec-WebSocket-Version: 13\r\n");
+  CHECK(no_key.status == 400);
+  CHECK(no_key.body == R"({"detail":"Missing or invalid Sec-WebSocket-Key header"})");
+  auto no_version = upgrade("/pisync/ws", key);
+  CHECK(no_version.status == 400);
+  CHECK(no_version.body == R"({"message":"Missing Sec-WebSocket-Version header"})");
+}

@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <catch2/catch.hpp>
 #include <optional>
+#include <thread>
 
 #include "support/devices.h"
 #include "support/running_gateway.h"
@@ -74,6 +75,10 @@ class WsClient {
     REQUIRE(text);
     return json::parse(*text);
   }
+
+  // The close frame's code once read() has returned nothing because the server closed.
+  std::uint16_t close_code() const { return ws_.reason().code; }
+  std::string close_reason() const { return std::string(ws_.reason().reason.c_str()); }
 
   void write(const std::string& text) { ws_.write(net::buffer(text)); }
   void close() {
@@ -276,4 +281,38 @@ TEST_CASE("ws: a client that does not read is dropped when its queue is full") {
   int drained = 0;
   while ((got = slow.read(1000ms))) ++drained;
   CHECK(drained < 500);
+  // ... with a close frame that says why (issue 11 item 5: it used to be dropped silently).
+  CHECK(slow.close_code() == 1008);
+  CHECK(slow.close_reason() == "Client too slow");
+}
+
+TEST_CASE("ws: an idle socket is pinged; one that answers stays, one that never reads is "
+          "dropped (issue 11 item 5)") {
+  Running r(server::Limits{.header_bytes = 8192,
+                           .body_bytes = 1024,
+                           .ws_idle_timeout = 400ms});
+  const auto token = alice_token(r);
+  {
+    WsClient silent(r.port(), "/api/v1/ws/silent?token=" + token);
+    REQUIRE(silent.open());
+    REQUIRE(eventually([&] { return r.chat.size() == 1; }));
+    // It never reads, so it never answers the ping: gone after the idle timeout.
+    CHECK(eventually([&] { return r.chat.size() == 0; }, 3000ms));
+    CHECK(r.metrics.open_sockets(app::SocketKind::kChat) == 0);
+  }
+  // A client that reads answers the pings (Beast's client does while reading) and stays open
+  // through several idle timeouts without sending anything itself.
+  WsClient reader(r.port(), "/api/v1/ws/reader?token=" + token);
+  REQUIRE(reader.open());
+  std::thread later([&] {
+    std::this_thread::sleep_for(1500ms);
+    WsClient talker(r.port(), "/api/v1/ws/talker?token=" + token);
+    REQUIRE(talker.open());
+    talker.write(R"({"type":"chat","message":"still there?"})");
+    talker.read();
+  });
+  const auto chat = reader.read_json(4000ms);
+  later.join();
+  CHECK(chat.at("client_id") == "talker");
+  CHECK(chat.at("message") == "still there?");
 }

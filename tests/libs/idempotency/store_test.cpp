@@ -18,6 +18,7 @@ constexpr fleet::db::Migration kMigrations[] = {
     {1, "create_effects",
      "CREATE TABLE effects (id BIGINT AUTO_INCREMENT PRIMARY KEY) ENGINE=InnoDB"},
     fleet::idempotency::migration(2),
+    fleet::idempotency::error_migration(3),
 };
 
 struct Fixture {
@@ -148,19 +149,57 @@ TEST_CASE("20 concurrent duplicates make one effect", "[idempotency]") {
   CHECK(effect_once(*f.store, key("dup")).response == response);
 }
 
-TEST_CASE("a failed effect releases its claim so that a retry runs", "[idempotency]") {
+TEST_CASE("an effect that fails for the platform releases its claim so that a retry runs",
+          "[idempotency]") {
   Fixture f;
+  for (auto code : {fleet::ErrorCode::kUnavailable, fleet::ErrorCode::kAborted,
+                    fleet::ErrorCode::kInternal}) {
+    CHECK_THROWS_AS(f.store->run(key("fail"),
+                                 [code](fleet::db::Connection& conn) -> std::string {
+                                   conn.execute("INSERT INTO effects () VALUES ()");
+                                   throw fleet::DomainError(code, "Service unavailable");
+                                 }),
+                    fleet::DomainError);
+    CHECK(f.effects() == 0);  // rolled back with the transaction
+    CHECK(f.keys() == 0);
+  }
   CHECK_THROWS_AS(f.store->run(key("fail"),
-                               [](fleet::db::Connection& conn) -> std::string {
-                                 conn.execute("INSERT INTO effects () VALUES ()");
-                                 throw fleet::DomainError(fleet::ErrorCode::kFailedPrecondition,
-                                                          "Insufficient funds");
+                               [](fleet::db::Connection&) -> std::string {
+                                 throw std::runtime_error("connection lost");
                                }),
-                  fleet::DomainError);
-  CHECK(f.effects() == 0);  // rolled back with the transaction
+                  std::runtime_error);
   CHECK(f.keys() == 0);
   CHECK(effect_once(*f.store, key("fail")).outcome == Outcome::kFresh);
   CHECK(f.effects() == 1);
+}
+
+TEST_CASE("an effect refused for a client error stores the error; a repeat replays it even when "
+          "the effect would now succeed (issue 11 item 6)",
+          "[idempotency]") {
+  Fixture f;
+  for (auto code : {fleet::ErrorCode::kFailedPrecondition, fleet::ErrorCode::kNotFound,
+                    fleet::ErrorCode::kPermissionDenied, fleet::ErrorCode::kInvalidArgument,
+                    fleet::ErrorCode::kAlreadyExists, fleet::ErrorCode::kUnauthenticated}) {
+    const auto k = key("client-" + std::to_string(static_cast<int>(code)));
+    try {
+      f.store->run(k, [code](fleet::db::Connection& conn) -> std::string {
+        conn.execute("INSERT INTO effects () VALUES ()");
+        throw fleet::DomainError(code, "Device is already running");
+      });
+      FAIL("the effect's error did not propagate");
+    } catch (const fleet::DomainError& e) {
+      CHECK(e.code() == code);
+    }
+    CHECK(f.effects() == 0);  // the effect rolled back; only the outcome is kept
+    const auto again = effect_once(*f.store, k);
+    CHECK(again.outcome == Outcome::kReplayedError);
+    REQUIRE(again.error);
+    CHECK(again.error->code() == code);
+    CHECK(std::string(again.error->what()) == "Device is already running");
+    CHECK(f.effects() == 0);
+    // The key still belongs to that request: another one with it is a mismatch.
+    CHECK(effect_once(*f.store, key(k.key, "fp2")).outcome == Outcome::kMismatch);
+  }
 }
 
 TEST_CASE("rows older than the retention neither replay nor conflict, and are purged",

@@ -21,6 +21,7 @@ constexpr fleet::db::Migration kMigrations[] = {
      "CREATE TABLE accounts (id BIGINT AUTO_INCREMENT PRIMARY KEY, username VARCHAR(64))"
      " ENGINE=InnoDB"},
     fleet::idempotency::migration(2),
+    fleet::idempotency::error_migration(3),
 };
 
 class Accounts final : public upb::UserService::CallbackService {

@@ -252,13 +252,19 @@ TEST_CASE("a replayed start returns the first response byte for byte, with no se
   CHECK(other.status.error_message() == "Idempotency key was used with a different request");
   CHECK(other.trailer == "mismatch");
 
-  // A failure is not stored: the same key runs again once the cause is gone.
+  // A client error is stored with the key (issue 11 item 6): the same key replays it even once
+  // the cause is gone, with no charge; a new key runs.
   const auto busy = h.start(kWasher, kAnn, 600, Harness::Idem{"k-2"});
   h.set_cash(kAnn, "0.00");
   const auto poor = h.start(kWasher, kAnn, 10, Harness::Idem{"k-3"});
   CHECK(poor.status.error_message() == "Insufficient funds");
   h.set_cash(kAnn, "5.00");
-  CHECK(h.start(kWasher, kAnn, 10, Harness::Idem{"k-3"}).status.ok());
+  const auto replayed = h.start(kWasher, kAnn, 10, Harness::Idem{"k-3"});
+  CHECK(replayed.status.error_code() == poor.status.error_code());
+  CHECK(replayed.status.error_message() == "Insufficient funds");
+  CHECK(replayed.trailer == "replayed");
+  CHECK(h.cash(kAnn) == "5.00");
+  CHECK(h.start(kWasher, kAnn, 10, Harness::Idem{"k-4"}).status.ok());
   CHECK(h.cash(kAnn) == "4.80");
 
   // Stop is exactly-once too: the repeat replays the refund instead of failing.

@@ -640,12 +640,18 @@ TEST_CASE("every create is exactly-once per key", "[grpc][integration]") {
   CHECK(h.count("assignments") == 1);
   CHECK(h.count("payments") == 1);
 
-  // A refused create keeps no key: the same key works once the cause is fixed.
+  // A refused create keeps its error with the key (issue 11 item 6): the same key replays the
+  // 404 even once the owner exists, and creates nothing; a new key creates the device.
   const Idem key{"key-retry", "fp-retry", "1"};
   CHECK(h.call(&Stub::CreateDevice, h.device_request("SN-RETRY", 999), key).outcome() ==
         "NOT_FOUND Owner not found");
   h.users.service.add(999);
-  CHECK(h.call(&Stub::CreateDevice, h.device_request("SN-RETRY", 999), key).ok());
+  CHECK(h.call(&Stub::CreateDevice, h.device_request("SN-RETRY", 999), key).outcome() ==
+        "NOT_FOUND Owner not found");
+  CHECK(h.count("devices") == 1);
+  const Idem fresh{"key-retry-2", "fp-retry", "1"};
+  CHECK(h.call(&Stub::CreateDevice, h.device_request("SN-RETRY", 999), fresh).ok());
+  CHECK(h.count("devices") == 2);
 }
 
 TEST_CASE("the user service away: UNAVAILABLE, nothing created", "[grpc][integration]") {

@@ -233,10 +233,16 @@ TEST_CASE("a replayed control returns the first response and writes no second lo
   REQUIRE(theirs.status.ok());
   CHECK(theirs.trailer.empty());
   CHECK(h.logs() == 2);
-  // A refused control stores nothing: the key can be used again.
+  // A refused control stores its error with the key (issue 11 item 6): a repeat replays it,
+  // another request with the key is a mismatch, and a new key runs.
   auto refused = h.control("SL404", "on", Harness::Idem{"key-2"});
   CHECK(refused.status.error_code() == StatusCode::NOT_FOUND);
-  auto retried = h.control("SL005", "off", Harness::Idem{"key-2", "fp2"});
+  auto repeated = h.control("SL404", "on", Harness::Idem{"key-2"});
+  CHECK(repeated.status.error_code() == StatusCode::NOT_FOUND);
+  CHECK(repeated.status.error_message() == refused.status.error_message());
+  CHECK(repeated.trailer == "replayed");
+  CHECK(h.control("SL005", "off", Harness::Idem{"key-2", "fp2"}).trailer == "mismatch");
+  auto retried = h.control("SL005", "off", Harness::Idem{"key-2b", "fp2"});
   CHECK(retried.status.ok());
   CHECK(h.logs() == 3);
 

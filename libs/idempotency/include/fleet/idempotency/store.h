@@ -6,7 +6,10 @@
 //      crashed) -> take it over. Rows older than `retention` do not count.
 //   2. the effect runs in a transaction that also marks the key 'done' with the response bytes,
 //      so the effect and its stored response commit together or not at all.
-//   3. if the effect fails, the claim is deleted so that a retry runs again.
+//   3. if the effect fails with a client error (a DomainError the caller's request caused: busy,
+//      forbidden, not found, invalid; issue 11 item 6), the key is marked 'done' with that error,
+//      and a repeat replays it even if the request would succeed now, as Stripe does. Any other
+//      failure (unavailable, aborted, internal) deletes the claim so that a retry runs again.
 // Each claim carries a random token: an owner whose claim was taken over cannot complete it (its
 // effect rolls back), so a slow first request and its takeover never both commit.
 #include <atomic>
@@ -17,6 +20,7 @@
 #include <string>
 
 #include "fleet/common/clock.h"
+#include "fleet/common/error.h"
 #include "fleet/db/db.h"
 
 namespace fleet::idempotency {
@@ -40,6 +44,15 @@ inline constexpr std::string_view kMigrationSql =
 constexpr db::Migration migration(int version) {
   return db::Migration{version, kMigrationName, kMigrationSql};
 }
+// The columns of a stored client error, for the list after migration(N): error_migration(N+k).
+inline constexpr std::string_view kErrorMigrationName = "add_idempotency_keys_error";
+inline constexpr std::string_view kErrorMigrationSql =
+    "ALTER TABLE idempotency_keys"
+    " ADD COLUMN IF NOT EXISTS error_code VARCHAR(32) NULL,"  // error_name(), NULL: a response
+    " ADD COLUMN IF NOT EXISTS error_message TEXT NULL";
+constexpr db::Migration error_migration(int version) {
+  return db::Migration{version, kErrorMigrationName, kErrorMigrationSql};
+}
 
 // Column limits of the table; longer values are rejected (INVALID_ARGUMENT).
 inline constexpr std::size_t kMaxCallerLength = 64;
@@ -61,6 +74,7 @@ struct Key {
 enum class Outcome {
   kFresh,     // the effect ran now (or there was no key)
   kReplayed,  // an earlier identical request completed; `response` holds its stored bytes
+  kReplayedError,  // an earlier identical request failed with a client error: `error` it is
   kMismatch,  // the key was used with a different request
   kInFlight,  // the first request with this key has not finished yet
 };
@@ -78,11 +92,13 @@ class Store {
   struct Result {
     Outcome outcome;
     std::string response;  // kFresh: the effect's bytes; kReplayed: the stored bytes
+    std::optional<DomainError> error;  // kReplayedError: the first request's error
   };
   // The effect does its work on the connection (inside the transaction) and returns the response
   // bytes to store; it may run more than once if the transaction hits a deadlock and is retried,
   // so it must start from scratch each time. Without a key it simply runs in a transaction.
-  // Errors of the effect propagate after the claim is released. Throws DomainError
+  // Errors of the effect propagate after the claim is stored (a client error) or released.
+  // Throws DomainError
   // INVALID_ARGUMENT for a key, caller or fingerprint longer than its column.
   using Effect = std::function<std::string(db::Connection&)>;
   Result run(const std::optional<Key>& key, const Effect& effect);
@@ -95,11 +111,14 @@ class Store {
     Outcome outcome;
     std::int64_t token = 0;
     std::string response;
+    std::optional<DomainError> error;
   };
   Claim claim(const Key& key);
   void complete(db::Connection& conn, const Key& key, std::int64_t token,
                 const std::string& response);
   void release(const Key& key, std::int64_t token);
+  void release_quietly(const Key& key, std::int64_t token);
+  void fail(const Key& key, std::int64_t token, const DomainError& error);
   void maybe_purge(Clock::time_point now);
 
   db::Pool& pool_;

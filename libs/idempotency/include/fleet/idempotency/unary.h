@@ -2,7 +2,8 @@
 // Exactly-once unary gRPC methods in one call. The gateway sends, with a POST that carries
 // X-Idempotency-Key, the metadata below; the reply's trailing metadata x-idempotency tells it
 // what happened when the effect did not run now:
-//   replayed   OK with the first response, byte for byte
+//   replayed   OK with the first response, byte for byte, or the first call's client error
+//              (its code and text; fleet/idempotency/store.h step 3)
 //   mismatch   INVALID_ARGUMENT "Idempotency key was used with a different request"   (-> 422)
 //   in-flight  ABORTED "A request with this idempotency key is in progress"          (-> 409)
 // Use in a callback service method:
