@@ -22,6 +22,7 @@ FG_PACKAGES=(
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
   nodejs chromium fonts-liberation
   python3-yaml docker-compose python3-grpcio python3-protobuf
+  nats-server libnats-dev
 )
 
 # The services, one row each in start order: read by fg_services_load.
