@@ -64,40 +64,36 @@ def test_calls_spread_over_both_gateways_and_every_replica(api):
     assert all(n >= 10 for n in spread), spread
 
 
-def test_20_concurrent_starts_through_both_gateways_make_one_charge(api):
-    stack = api.stack
+def _starts_through_both_gateways(api, device: int, minutes: int, key: str | None = None):
+    """A rental user with 10.00 and 20 concurrent starts of `device` by them, half through each
+    gateway (with one X-Idempotency-Key when given): the user and the answers."""
     user = api.rental_user(cash=10.0)
-    gateways = [Client(url) for url in stack.gateway_urls]
+    gateways = [Client(url) for url in api.stack.gateway_urls]
+    headers = {"X-Idempotency-Key": key} if key else None
     api.free_devices()
 
     def start(i):
-        return gateways[i % 2].post("/device/start/1", token=user["token"],
-                                    json={"user_id": user["id"], "duration_minutes": 60})
+        return gateways[i % 2].post(f"/device/start/{device}", token=user["token"],
+                                    headers=headers,
+                                    json={"user_id": user["id"], "duration_minutes": minutes})
 
     with ThreadPoolExecutor(20) as pool:
-        answers = list(pool.map(start, range(20)))
+        return user, list(pool.map(start, range(20)))
+
+
+def test_20_concurrent_starts_through_both_gateways_make_one_charge(api):
+    user, answers = _starts_through_both_gateways(api, device=1, minutes=60)
     statuses = sorted(r.status_code for r in answers)
     assert statuses == [200] + [400] * 19, statuses
     charges = [e for e in api.ledger(user["id"]) if e["kind"] == "charge"]
     assert [e["amount"] for e in charges] == ["-1.20"], charges
-    assert stack.sql("device-session",
-                     f"SELECT cash FROM wallets WHERE user_id = {user['id']}") == [["8.80"]]
+    assert api.stack.sql("device-session",
+                         f"SELECT cash FROM wallets WHERE user_id = {user['id']}") == [["8.80"]]
     api.free_devices()
 
 
 def test_20_concurrent_starts_with_one_key_through_both_gateways_make_one_charge(api):
-    stack = api.stack
-    user = api.rental_user(cash=10.0)
-    gateways = [Client(url) for url in stack.gateway_urls]
-    api.free_devices()
-
-    def start(i):
-        return gateways[i % 2].post("/device/start/2", token=user["token"],
-                                    headers={"X-Idempotency-Key": f"one-{user['id']}"},
-                                    json={"user_id": user["id"], "duration_minutes": 30})
-
-    with ThreadPoolExecutor(20) as pool:
-        answers = list(pool.map(start, range(20)))
+    user, answers = _starts_through_both_gateways(api, device=2, minutes=30, key="one-start")
     assert {r.status_code for r in answers} <= {200, 409}, [(r.status_code, r.text) for r in answers]
     firsts = {r.json()["end_time"] for r in answers if r.status_code == 200}
     assert len(firsts) == 1, firsts  # the first answer, replayed
