@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -60,9 +61,14 @@ constexpr const char* kChatSubject = "fleetgate.gateway.chat";
 std::map<std::string, std::string, std::less<>> service_addresses() {
   std::map<std::string, std::string, std::less<>> addresses;
   for (const auto& service : fleet::services::kServices) {
-    addresses.emplace(service.name,
-                      fleet::config::get_or(std::string(service.addr_env),
-                                            "127.0.0.1:" + std::to_string(service.grpc_port)));
+    auto address = fleet::config::get_or(std::string(service.addr_env),
+                                         "127.0.0.1:" + std::to_string(service.grpc_port));
+    try {
+      fleet::rpc::channel_target(address);  // one or several replicas, checked at start
+    } catch (const std::invalid_argument& e) {
+      throw fleet::config::ConfigError(std::string(service.addr_env) + ": " + e.what());
+    }
+    addresses.emplace(service.name, std::move(address));
   }
   return addresses;
 }

@@ -2,8 +2,9 @@
 under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
 `idle_devices` frees the demo devices around a test; `narrow_api` is a client of a stack whose
 auth has one hashing thread and no queue; `own_db_stack` is a stack on a MariaDB
-server of its own, which its tests may stop, kill and start again. Teardown stops the processes, drops their
-databases and fails if a log line carries a secret."""
+server of its own, which its tests may stop, kill and start again; `replicated_stack` is the
+replicated run (two gateways behind haproxy, two replicas of the replicated services, NATS).
+Teardown stops the processes, drops their databases and fails if a log line carries a secret."""
 import os
 import shutil
 import tempfile
@@ -11,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from fleet_e2e import Api, OwnDatabase, Stack
+from fleet_e2e import Api, OwnDatabase, ReplicatedStack, Stack
 
 
-def _run_stack(label, extra_env=None, db=None):
+def _run_stack(label, extra_env=None, db=None, kind=Stack):
     error = None
     try:
-        stack = Stack(label, extra_env, db)
+        stack = kind(label, extra_env, db)
         try:
             stack.start()
         except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
@@ -88,3 +89,10 @@ def own_db_stack(request):
         db.stop()
         if request.session.testsfailed == 0:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def replicated_stack(request):
+    s = _run_stack("e2e-replicated", kind=ReplicatedStack)
+    yield s
+    _finish(s, request.session)
