@@ -9,8 +9,8 @@ port), a Service and a PodDisruptionBudget, in <name>.yaml; a row marked `replic
 SERVICE_REPLICAS pods behind a headless Service, which its clients address as dns:///name:port so
 that gRPC balances over every pod (fleet/rpc/channel.h). The gateway (gateway.yaml) gets every
 service's address, HTTP probes on /readyz and /healthz, a Service, a PodDisruptionBudget and an
-HPA. NATS (nats.yaml), the event bus between replicas, is one Deployment and its Service; every
-Deployment gets NATS_URL. Shared settings are one ConfigMap (configmap.yaml) and one Secret (secret.yaml, placeholder
+HPA. NATS (nats.yaml), the event bus between replicas, is one Deployment and its Service; the
+gateway, user and device-session get NATS_URL. Shared settings are one ConfigMap (configmap.yaml) and one Secret (secret.yaml, placeholder
 values to replace), MariaDB a StatefulSet with a volume claim (mariadb.yaml). Each container is
 given exactly the variables listed for its binary below; tests/deploy/test_k8s.py checks them
 against what the binaries read, and the manifests against the list."""
@@ -64,12 +64,13 @@ SECRET_DATA = {
     "DB_PASSWORD": "REPLACE-ME-database-password",
 }
 # What every service takes from the ConfigMap and the Secret, then what some take besides.
-SERVICE_CONFIG = ["LOG_LEVEL", "DB_HOST", "DB_PORT", "DB_USER", "NATS_URL"]
+SERVICE_CONFIG = ["LOG_LEVEL", "DB_HOST", "DB_PORT", "DB_USER"]
 SERVICE_SECRETS = ["DB_PASSWORD"]
 EXTRA_CONFIG = {
-    "user": ["ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PHONE"],
+    # NATS_URL: the services whose replicas share their changes (the others read none).
+    "user": ["ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PHONE", "NATS_URL"],
     "auth": ["ADMIN_USERNAME", "REFRESH_TOKEN_ROTATION"],
-    "device-session": ["DEMO_DEVICES"],
+    "device-session": ["DEMO_DEVICES", "NATS_URL"],
     "streetlight": ["DEMO_LIGHTS"],
     "sync": ["DEMO_SYNC_DEVICES", "SYNC_SUCCESS_RATE"],
 }

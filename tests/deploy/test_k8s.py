@@ -197,12 +197,10 @@ def binary_of(deployment: dict) -> str:
 
 
 def test_every_variable_given_is_read_by_the_binary_and_every_required_one_is_given(rendered):
-    # NATS_URL is given ahead of the NATS code (issue 12), allowed only while no binary reads it.
-    ahead = {"NATS_URL"} - {v for d in ours(rendered).values() for v in variables_read(binary_of(d))}
     for name, deployment in ours(rendered).items():
         given = set(env_of(container(deployment)))
         reads = variables_read(binary_of(deployment))
-        assert given - set(reads) - ahead == set(), f"{name}: its binary reads none of these"
+        assert given - set(reads) == set(), f"{name}: its binary reads none of these"
         assert {n for n, v in reads.items() if v.required} - given == set(), name
         assert "envFrom" not in container(deployment), f"{name}: give variables one by one"
 
@@ -240,7 +238,7 @@ def test_replicated_services_run_two_pods_behind_a_headless_service(rendered):
     assert any(row["replicated"] for row in SERVICES)
 
 
-def test_nats_has_a_deployment_and_service_and_every_process_gets_its_url(rendered):
+def test_nats_has_a_deployment_and_service_and_every_process_that_reads_it_gets_its_url(rendered):
     config = of_kind(rendered, "ConfigMap")["fleetgate-config"]["data"]
     host, port = re.fullmatch(r"nats://([a-z-]+):(\d+)", config["NATS_URL"]).groups()
     service = of_kind(rendered, "Service")[host]["spec"]
@@ -249,8 +247,11 @@ def test_nats_has_a_deployment_and_service_and_every_process_gets_its_url(render
     assert [p["port"] for p in service["ports"]] == [int(port)] == [ports["client"]]
     assert re.fullmatch(r"nats:2\.\d+\.\d+-alpine", nats["image"]), nats["image"]
     assert f"--port {port}" in " ".join(nats["args"])
-    for name, deployment in ours(rendered).items():
-        given = env_of(container(deployment))["NATS_URL"]
+    readers = [name for name, deployment in ours(rendered).items()
+               if "NATS_URL" in variables_read(binary_of(deployment))]
+    assert {"gateway", "user", "device-session"} <= set(readers)
+    for name in readers:
+        given = env_of(container(ours(rendered)[name]))["NATS_URL"]
         assert given["valueFrom"]["configMapKeyRef"]["key"] == "NATS_URL", name
 
 
