@@ -11,6 +11,8 @@ usage() {
 usage: bench/run_fanout.sh [options]
   --host H            gateway host [127.0.0.1]
   --port P            gateway port [$GATEWAY_PORT or 8000]
+  --ws-ports P,P      the gateways whose sockets are measured, half the sockets on each
+                      (./deploy/dev/up --replicas 2: 8001,8002) [the --port]
   --user U            rental admin user [$ADMIN_USERNAME or admin]
   --password PW       its password [$ADMIN_PASSWORD or admin]
   --device ID         device whose countdown is watched [1]
@@ -45,12 +47,14 @@ gateway_pid=
 out=
 bare_only=0
 bare_vs_bare=0
+ws_ports=
 rounds=1
 wait_idle=
 while (($#)); do
   case $1 in
     --host) host=$2; shift ;;
     --port) port=$2; shift ;;
+    --ws-ports) ws_ports=$2; shift ;;
     --user) user=$2; shift ;;
     --password) password=$2; shift ;;
     --device) device=$2; shift ;;
@@ -126,6 +130,10 @@ if [[ $second == gateway ]]; then
     fg_say "device $device is running with ${left}s left"
   fi
 
+  if [[ -n $ws_ports && $ws_ports == *,* ]]; then
+    gateway_pid=0  # several gateways: no one process's memory and CPU to show
+    fg_say "sockets spread over the gateways on ports $ws_ports"
+  fi
   if [[ -z $gateway_pid && -f $FG_DEV_DIR/run/fleetgate-gateway.pid ]]; then
     gateway_pid=$(<"$FG_DEV_DIR/run/fleetgate-gateway.pid")
   fi
@@ -243,7 +251,8 @@ for n in $sizes; do
     ) >"$out/streams-$n-$r.txt" &
     sampler=$!
     BENCH_TOKEN=$token run_load gateway "$n" "$out/gateway-$n-$r.json" \
-      "$out/load-gateway-$n-$r.txt" --host "$host" --port "$port" --server-pid "$gateway_pid"
+      "$out/load-gateway-$n-$r.txt" --host "$host" --port "${ws_ports:-$port}" \
+      --server-pid "$gateway_pid"
     wait "$sampler" || true
   done
   [[ $second != gateway ]] || streams_during[$n]=$(sort -u "$out"/streams-"$n"-*.txt | tr '\n' ';')

@@ -40,8 +40,10 @@ struct Shard {
 struct LoadClient::Impl {
   ClientConfig config;
   std::chrono::steady_clock::time_point epoch;
-  tcp::endpoint endpoint;
-  std::string host_header;
+  // One per port of ClientConfig::port: socket i connects to endpoints[i % size] (several
+  // gateways, half the sockets on each).
+  std::vector<tcp::endpoint> endpoints;
+  std::vector<std::string> host_headers;
   std::vector<SocketTimeline> timelines;
   std::vector<std::unique_ptr<Shard>> shards;
   std::vector<std::thread> threads;
@@ -72,11 +74,15 @@ class Conn : public std::enable_shared_from_this<Conn> {
   Conn(LoadClient::Impl& owner, Shard& shard, std::uint32_t id)
       : owner_(owner), shard_(shard), id_(id), ws_(shard.ioc) {}
 
+  const tcp::endpoint& endpoint() const {
+    return owner_.endpoints[id_ % owner_.endpoints.size()];
+  }
+
   void start() {
     timeline().launched_ns = owner_.now_ns();
     auto& stream = beast::get_lowest_layer(ws_);
     beast::error_code ec;
-    stream.socket().open(owner_.endpoint.protocol(), ec);
+    stream.socket().open(endpoint().protocol(), ec);
     if (!ec && owner_.config.source_addresses > 1) {
       // Without IP_BIND_ADDRESS_NO_PORT, bind() would reserve a port per address before knowing
       // the destination, and 10,000+ sockets would run out of ports.
@@ -88,7 +94,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
     }
     if (ec) return fail("socket", ec);
     stream.expires_after(owner_.config.connect_timeout);
-    stream.async_connect(owner_.endpoint,
+    stream.async_connect(endpoint(),
                          beast::bind_front_handler(&Conn::on_connect, shared_from_this()));
   }
 
@@ -132,7 +138,8 @@ class Conn : public std::enable_shared_from_this<Conn> {
           r.set(beast::http::field::user_agent, "fleetgate-fanout-load");
           if (in_header) r.set(beast::http::field::authorization, "Bearer " + token);
         }));
-    ws_.async_handshake(response_, owner_.host_header, owner_.config.target,
+    ws_.async_handshake(response_, owner_.host_headers[id_ % owner_.host_headers.size()],
+                        owner_.config.target,
                         beast::bind_front_handler(&Conn::on_handshake, shared_from_this()));
   }
 
@@ -216,21 +223,29 @@ LoadClient::LoadClient(ClientConfig config, std::size_t sockets,
   {
     net::io_context ioc;
     tcp::resolver resolver(ioc);
-    beast::error_code ec;
-    auto results = resolver.resolve(impl_->config.host, impl_->config.port, ec);
-    if (ec || results.empty()) {
-      throw std::runtime_error("cannot resolve " + impl_->config.host + ":" + impl_->config.port +
-                               ": " + ec.message());
-    }
-    impl_->endpoint = results.begin()->endpoint();
-    for (const auto& r : results) {
-      if (r.endpoint().address().is_v4()) {
-        impl_->endpoint = r.endpoint();
-        break;
+    std::string_view ports = impl_->config.port;
+    while (!ports.empty()) {
+      const auto comma = ports.find(',');
+      const std::string port(ports.substr(0, comma));
+      ports = comma == std::string_view::npos ? std::string_view() : ports.substr(comma + 1);
+      beast::error_code ec;
+      auto results = resolver.resolve(impl_->config.host, port, ec);
+      if (ec || results.empty()) {
+        throw std::runtime_error("cannot resolve " + impl_->config.host + ":" + port + ": " +
+                                 ec.message());
       }
+      tcp::endpoint endpoint = results.begin()->endpoint();
+      for (const auto& r : results) {
+        if (r.endpoint().address().is_v4()) {
+          endpoint = r.endpoint();
+          break;
+        }
+      }
+      impl_->endpoints.push_back(endpoint);
+      impl_->host_headers.push_back(impl_->config.host + ":" + port);
     }
+    if (impl_->endpoints.empty()) throw std::runtime_error("no port given");
   }
-  impl_->host_header = impl_->config.host + ":" + impl_->config.port;
   if (!target_is_loopback_v4()) impl_->config.source_addresses = 1;
   const int threads = std::max(1, impl_->config.threads);
   for (int i = 0; i < threads; ++i) impl_->shards.push_back(std::make_unique<Shard>());
@@ -246,10 +261,13 @@ LoadClient::LoadClient(ClientConfig config, std::size_t sockets,
 
 LoadClient::~LoadClient() { impl_->stop_threads(); }
 
-std::string LoadClient::url() const { return "ws://" + impl_->host_header + impl_->config.target; }
+std::string LoadClient::url() const {
+  return "ws://" + impl_->host_headers.front() + impl_->config.target;
+}
 
 bool LoadClient::target_is_loopback_v4() const {
-  return impl_->endpoint.address().is_v4() && impl_->endpoint.address().is_loopback();
+  const auto& address = impl_->endpoints.front().address();
+  return address.is_v4() && address.is_loopback();
 }
 
 void LoadClient::launch(std::size_t index) {

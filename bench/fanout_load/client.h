@@ -14,7 +14,7 @@ namespace fleet::bench {
 
 struct ClientConfig {
   std::string host = "127.0.0.1";
-  std::string port = "8000";
+  std::string port = "8000";  // several comma-separated: socket i goes to the (i mod n)-th
   std::string target = "/device/ws/timeleft/1";  // path and query
   std::string token;                             // empty: no credentials
   bool token_in_header = false;                  // Authorization: Bearer instead of ?token=

@@ -25,7 +25,8 @@ fleet::bench::Args declare() {
   bench::Args args("fleetgate-fanout-load",
                    "Opens N WebSocket connections to a countdown socket and measures the fan-out.");
   args.option("host", "127.0.0.1", "server host")
-      .option("port", "8000", "server port")
+      .option("port", "8000", "server port; several comma-separated: socket i goes to the "
+              "(i mod n)-th (e.g. two gateways, half the sockets on each)")
       .option("device", "1", "device id expected in the messages")
       .option("path", "", "socket path [/device/ws/timeleft/<device>]")
       .option("token", "",
