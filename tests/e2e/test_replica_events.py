@@ -25,23 +25,14 @@ def socket_on(url: str, path: str, token: str) -> Ws:
     return Ws(url.replace("http://", "ws://", 1) + path + "?token=" + token, [])
 
 
-def first_running(ws: Ws, timeout: float = 3.0) -> dict:
-    """The first countdown message that says running (ticks of the idle state come before)."""
+def first_with_status(ws: Ws, status: str, timeout: float = 3.0) -> dict:
+    """The first countdown message with this status (ticks of the previous state come before)."""
     deadline = time.monotonic() + timeout
     while (left := deadline - time.monotonic()) > 0:
         m, _ = ws.recv(left)
-        if m["status"] == "running":
+        if m["status"] == status:
             return m
-    raise AssertionError(f"no running message within {timeout} s")
-
-
-def first_idle(ws: Ws, timeout: float = 3.0) -> dict:
-    deadline = time.monotonic() + timeout
-    while (left := deadline - time.monotonic()) > 0:
-        m, _ = ws.recv(left)
-        if m["status"] == "idle":
-            return m
-    raise AssertionError(f"no idle message within {timeout} s")
+    raise AssertionError(f"no {status} message within {timeout} s")
 
 
 def readyz(client: Client) -> dict:
@@ -70,14 +61,14 @@ def test_starts_and_stops_through_either_gateway_reach_sockets_on_both(api):
             r = through.post(f"/device/start/{device}", token=u["token"],
                              json={"user_id": u["id"], "duration_minutes": 10})
             assert r.status_code == 200, r.text
-            firsts = [first_running(ws, 2) for ws in sockets]
+            firsts = [first_with_status(ws, "running", 2) for ws in sockets]
             assert {m["user_id"] for m in firsts} == {u["id"]}, firsts
             assert len({m["time_left"] for m in firsts}) == 1, firsts
             assert 598 <= firsts[0]["time_left"] <= 600, firsts
             stop_through = gateways(api)[(round_ + 1) % 2]
             assert stop_through.post(f"/device/stop/{device}", token=u["token"]).status_code == 200
             for ws in sockets:
-                assert first_idle(ws, 2)["user_id"] is None
+                assert first_with_status(ws, "idle", 2)["user_id"] is None
     finally:
         for ws in sockets:
             ws.close()

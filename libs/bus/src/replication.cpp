@@ -1,13 +1,22 @@
 #include "fleet/bus/replication.h"
 
+#include "fleet/common/logging.h"
+
 namespace fleet::bus {
 
 Replication::Replication(const Settings& settings, const std::string& service,
                          std::string subject, Hooks hooks)
     : subject_(std::move(subject)), hooks_(std::move(hooks)) {
   if (!settings.enabled()) return;
+  hooks_.set_complete(false);  // until the bus is up
   bus_ = std::make_unique<Bus>(settings, service, [this](Event event) { on_bus_event(event); });
-  bus_->subscribe(subject_, [this](std::string_view payload) { hooks_.apply(payload); });
+  bus_->subscribe(subject_, [this](std::string_view payload) {
+    if (hooks_.apply(payload)) return;
+    // What it said is missed: start over.
+    log::error("replica_change_unreadable",
+               {{"subject", subject_}, {"bytes", static_cast<std::int64_t>(payload.size())}});
+    hooks_.resync();
+  });
 }
 
 Replication::~Replication() { bus_.reset(); }  // before the hooks go: no callback runs after
@@ -34,9 +43,7 @@ void Replication::on_bus_event(Event event) {
       hooks_.resync();
       break;
   }
-  if (hooks_.on_complete_changed && was_complete != complete_.load()) {
-    hooks_.on_complete_changed(complete_.load());
-  }
+  if (was_complete != complete_.load()) hooks_.set_complete(complete_.load());
 }
 
 }  // namespace fleet::bus

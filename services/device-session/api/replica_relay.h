@@ -35,7 +35,7 @@ class ReplicaRelay final : public Outbox {
   void committed(const Wallet& wallet) override;
 
  private:
-  void apply(std::string_view payload);
+  bool apply(std::string_view payload);
 
   DeviceHub& hub_;
   std::unique_ptr<bus::Replication> replication_;  // null without a bus

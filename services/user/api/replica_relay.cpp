@@ -1,7 +1,6 @@
 #include "api/replica_relay.h"
 
 #include "api/convert.h"
-#include "fleet/common/logging.h"
 
 namespace fleet::user {
 
@@ -38,14 +37,12 @@ ReplicaRelay::ReplicaRelay(AccountHub& hub, const bus::Settings& settings,
                            std::function<void(bool complete)> on_complete_changed)
     : hub_(hub) {
   if (!settings.enabled()) return;
-  hub_.set_complete(false);  // until the bus is up
-  if (on_complete_changed) on_complete_changed(false);
   replication_ = std::make_unique<bus::Replication>(
       settings, "user", kSubject,
       bus::Replication::Hooks{
-          .apply = [this](std::string_view payload) { apply(payload); },
+          .apply = [this](std::string_view payload) { return apply(payload); },
           .resync = [this] { hub_.end_all(WatchEnd::kFailed); },
-          .on_complete_changed =
+          .set_complete =
               [this, report = std::move(on_complete_changed)](bool complete) {
                 hub_.set_complete(complete);
                 if (report) report(complete);
@@ -62,15 +59,11 @@ void ReplicaRelay::committed(const AccountChange& change) {
   replication_->send(encode_replica_change(change));
 }
 
-void ReplicaRelay::apply(std::string_view payload) {
+bool ReplicaRelay::apply(std::string_view payload) {
   const auto change = decode_replica_change(payload);
-  if (!change) {
-    // Another build's message, or a broken one: what it said is missed, so start over.
-    log::error("replica_change_unreadable", {{"bytes", static_cast<std::int64_t>(payload.size())}});
-    hub_.end_all(WatchEnd::kFailed);
-    return;
-  }
+  if (!change) return false;
   hub_.apply_remote(*change);
+  return true;
 }
 
 }  // namespace fleet::user

@@ -31,7 +31,7 @@ class ReplicaRelay final : public AccountOutbox {
   void committed(const AccountChange& change) override;
 
  private:
-  void apply(std::string_view payload);
+  bool apply(std::string_view payload);
 
   AccountHub& hub_;
   std::unique_ptr<bus::Replication> replication_;  // null without a bus

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fleet/bus/bus.h"
+#include "fleet/bus/replication.h"
 #include "fleet/common/config.h"
 #include "nats_server.h"
 
@@ -129,4 +130,96 @@ TEST_CASE("a bus started while the server is down connects once it is up") {
   server.start();
   REQUIRE(inbox.wait_event(Event::kConnected));
   CHECK(bus.connected());
+}
+
+namespace {
+
+// What a Replication asked of its hub.
+struct HubCalls {
+  std::mutex mutex;
+  std::vector<std::string> applied;
+  int resyncs = 0;
+  std::vector<bool> completeness;
+
+  fleet::bus::Replication::Hooks hooks() {
+    return {.apply =
+                [this](std::string_view payload) {
+                  std::lock_guard lock(mutex);
+                  if (payload == "unreadable") return false;
+                  applied.emplace_back(payload);
+                  return true;
+                },
+            .resync =
+                [this] {
+                  std::lock_guard lock(mutex);
+                  ++resyncs;
+                },
+            .set_complete =
+                [this](bool complete) {
+                  std::lock_guard lock(mutex);
+                  completeness.push_back(complete);
+                }};
+  }
+  int resync_count() {
+    std::lock_guard lock(mutex);
+    return resyncs;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("replication: incomplete until the bus is up, and every gap resyncs the watchers") {
+  NatsServer server;
+  server.stop();  // nothing to connect to: the test drives the bus's events itself
+  HubCalls calls;
+  fleet::bus::Replication replication(settings_for(server), "test", "test.changes",
+                                      calls.hooks());
+  CHECK(replication.enabled());
+  CHECK_FALSE(replication.complete());
+  CHECK(calls.completeness == std::vector<bool>{false});
+
+  replication.on_bus_event(Event::kConnected);  // changes made before may have been missed
+  CHECK(replication.complete());
+  CHECK(calls.resyncs == 1);
+  replication.on_bus_event(Event::kGap);
+  CHECK(replication.complete());
+  CHECK(calls.resyncs == 2);
+  replication.on_bus_event(Event::kLost);
+  CHECK_FALSE(replication.complete());
+  CHECK(calls.resyncs == 3);
+  replication.on_bus_event(Event::kRestored);
+  CHECK(replication.complete());
+  CHECK(calls.resyncs == 4);
+  CHECK(calls.completeness == std::vector<bool>{false, true, false, true});
+}
+
+TEST_CASE("replication: without a bus it is complete and sends nothing") {
+  HubCalls calls;
+  fleet::bus::Replication replication(Settings{}, "test", "test.changes", calls.hooks());
+  CHECK_FALSE(replication.enabled());
+  CHECK(replication.complete());
+  replication.send("ignored");
+  CHECK(calls.completeness.empty());
+}
+
+TEST_CASE("replication: another replica's changes are applied; an unreadable one resyncs") {
+  NatsServer server;
+  HubCalls a_calls, b_calls;
+  fleet::bus::Replication a(settings_for(server), "a", "test.changes", a_calls.hooks());
+  fleet::bus::Replication b(settings_for(server), "b", "test.changes", b_calls.hooks());
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (!(a.complete() && b.complete()) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(b.complete());
+  const int resyncs_before = b_calls.resync_count();
+  a.send("change 1");
+  a.send("unreadable");
+  while (b_calls.resync_count() == resyncs_before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(10ms);
+  }
+  CHECK(b_calls.resync_count() == resyncs_before + 1);
+  std::lock_guard lock(b_calls.mutex);
+  CHECK(b_calls.applied == std::vector<std::string>{"change 1"});
+  CHECK(a_calls.applied.empty());  // never its own
 }

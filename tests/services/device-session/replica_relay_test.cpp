@@ -6,11 +6,13 @@
 #include <thread>
 
 #include "api/replica_relay.h"
+#include "eventually.h"
 #include "nats_server.h"
 #include "recorder.h"
 
 using namespace fleet::device_session;
 using namespace std::chrono_literals;
+using fleet::bus::testing::eventually;
 using fleet::bus::testing::NatsServer;
 using fleet::device_session::testing::Recorder;
 
@@ -31,15 +33,6 @@ DeviceEvent started_event(std::int64_t device_id, std::int64_t sequence) {
   return event;
 }
 
-template <typename Predicate>
-bool eventually(Predicate predicate) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -7,10 +7,12 @@
 #include <thread>
 
 #include "api/replica_relay.h"
+#include "eventually.h"
 #include "nats_server.h"
 
 using namespace fleet::user;
 using namespace std::chrono_literals;
+using fleet::bus::testing::eventually;
 using fleet::bus::testing::NatsServer;
 using Kind = AccountChange::Kind;
 
@@ -53,15 +55,6 @@ class OutboxRecorder final : public AccountOutbox {
   }
 };
 
-template <typename Predicate>
-bool eventually(Predicate predicate) {
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (!predicate()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-  return true;
-}
 
 }  // namespace
 

@@ -24,12 +24,14 @@ namespace fleet::bus {
 class Replication {
  public:
   struct Hooks {
-    // A change another replica committed (the payload it sent). Runs on the bus's thread.
-    std::function<void(std::string_view payload)> apply;
+    // A change another replica committed (the payload it sent); false when the payload cannot
+    // be read (another build's, or broken), which counts as a gap. Runs on the bus's thread.
+    std::function<bool(std::string_view payload)> apply;
     // Watchers may have missed changes: end them, so they start over. Runs on the bus's thread.
     std::function<void()> resync;
-    // The hub became complete or incomplete (for health); may be empty.
-    std::function<void(bool complete)> on_complete_changed;
+    // The hub became complete or incomplete: first (false) from the constructor, then from the
+    // bus's thread.
+    std::function<void(bool complete)> set_complete;
   };
 
   // `subject`: the service's changes, e.g. "fleetgate.device-session.changes".
