@@ -13,7 +13,8 @@ FG_DEV_DIR=$FG_REPO/.dev
 # TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use (docker-compose
 # and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon; kubectl, for
 # deploy/k8s, is added by fg_missing_packages when missing; python3-grpcio and python3-protobuf:
-# the Python gRPC client example, tools/examples/list_devices.py).
+# the Python gRPC client example, tools/examples/list_devices.py; galera-4, rsync and iproute2's
+# ss: deploy/dev/galera's nodes and their state transfers).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -22,6 +23,7 @@ FG_PACKAGES=(
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
   nodejs chromium fonts-liberation
   python3-yaml docker-compose python3-grpcio python3-protobuf
+  galera-4 rsync iproute2
 )
 
 # The services, one row each in start order: read by fg_services_load.

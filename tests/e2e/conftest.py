@@ -2,7 +2,10 @@
 under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
 `idle_devices` frees the demo devices around a test; `narrow_api` is a client of a stack whose
 auth has one hashing thread and no queue; `own_db_stack` is a stack on a MariaDB
-server of its own, which its tests may stop, kill and start again. Teardown stops the processes, drops their
+server of its own, which its tests may stop, kill and start again; `galera_stack` a stack on a
+3-node Galera cluster of its own (deploy/dev/galera), whose nodes its tests may kill.
+With FLEETGATE_E2E_GALERA_DIR set (ctest's galera label), every other stack runs on the cluster
+already up in that directory instead of TEST_DB_*. Teardown stops the processes, drops their
 databases and fails if a log line carries a secret."""
 import os
 import shutil
@@ -11,13 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from fleet_e2e import Api, OwnDatabase, Stack
+from fleet_e2e import Api, GaleraCluster, OwnDatabase, Stack
+
+
+def _shared_db():
+    """The database of the stacks that bring none: TEST_DB_* (None), or a running cluster."""
+    galera = os.environ.get("FLEETGATE_E2E_GALERA_DIR")
+    return GaleraCluster.running(Path(galera)) if galera else None
 
 
 def _run_stack(label, extra_env=None, db=None):
     error = None
     try:
-        stack = Stack(label, extra_env, db)
+        stack = Stack(label, extra_env, db or _shared_db())
         try:
             stack.start()
         except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
@@ -86,5 +95,28 @@ def own_db_stack(request):
         _finish(s, request.session)
     finally:
         db.stop()
+        if request.session.testsfailed == 0:
+            shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def galera_stack(request):
+    if not GaleraCluster.PROVIDER.exists():
+        pytest.skip(f"galera-4 is not installed ({GaleraCluster.PROVIDER} is missing; "
+                    "deploy/dev/lib.sh installs it)")
+    directory = Path(tempfile.mkdtemp(prefix="e2e-galera-",
+                                      dir=os.environ.get("FLEETGATE_E2E_LOG_DIR")))
+    cluster = GaleraCluster(directory)
+    try:
+        cluster.start()
+    except Exception as e:  # noqa: BLE001 - reported with the script's output
+        cluster.stop()
+        pytest.fail(f"the Galera cluster did not start: {e}", pytrace=False)
+    try:
+        s = _run_stack("e2e-galera", db=cluster)
+        yield s
+        _finish(s, request.session)
+    finally:
+        cluster.stop()
         if request.session.testsfailed == 0:
             shutil.rmtree(directory, ignore_errors=True)
