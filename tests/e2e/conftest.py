@@ -83,14 +83,18 @@ def narrow_api(request):
     _finish(s, request.session)
 
 
-@pytest.fixture(scope="module")
-def own_db_stack(request):
-    directory = Path(tempfile.mkdtemp(prefix="e2e-own-mariadb-",
+def _stack_on_own_db(request, label, make_db):
+    """A stack on a database server of its own, made by make_db(directory) and started here;
+    stopped afterwards, its directory kept only when a test failed."""
+    directory = Path(tempfile.mkdtemp(prefix=f"{label}-",
                                       dir=os.environ.get("FLEETGATE_E2E_LOG_DIR")))
-    db = OwnDatabase(directory)
-    db.start()
+    db = make_db(directory)
     try:
-        s = _run_stack("e2e-own-db", db=db)
+        try:
+            db.start()
+        except Exception as e:  # noqa: BLE001 - reported with the server's output
+            pytest.fail(f"the {label} database did not start: {e}", pytrace=False)
+        s = _run_stack(label, db=db)
         yield s
         _finish(s, request.session)
     finally:
@@ -100,23 +104,13 @@ def own_db_stack(request):
 
 
 @pytest.fixture(scope="module")
+def own_db_stack(request):
+    yield from _stack_on_own_db(request, "e2e-own-db", OwnDatabase)
+
+
+@pytest.fixture(scope="module")
 def galera_stack(request):
     if not GaleraCluster.PROVIDER.exists():
         pytest.skip(f"galera-4 is not installed ({GaleraCluster.PROVIDER} is missing; "
                     "deploy/dev/lib.sh installs it)")
-    directory = Path(tempfile.mkdtemp(prefix="e2e-galera-",
-                                      dir=os.environ.get("FLEETGATE_E2E_LOG_DIR")))
-    cluster = GaleraCluster(directory)
-    try:
-        cluster.start()
-    except Exception as e:  # noqa: BLE001 - reported with the script's output
-        cluster.stop()
-        pytest.fail(f"the Galera cluster did not start: {e}", pytrace=False)
-    try:
-        s = _run_stack("e2e-galera", db=cluster)
-        yield s
-        _finish(s, request.session)
-    finally:
-        cluster.stop()
-        if request.session.testsfailed == 0:
-            shutil.rmtree(directory, ignore_errors=True)
+    yield from _stack_on_own_db(request, "e2e-galera", GaleraCluster)
