@@ -167,6 +167,18 @@ struct Connection::Impl {
 
 namespace {
 
+// A Galera node that is joining or has lost its quorum accepts connections but answers 1047 to
+// queries. SHOW works on such a node; a server without Galera has wsrep_on OFF (and its
+// wsrep_ready reads OFF too, so that alone would not tell).
+bool galera_node_ready(Connection::Impl& impl) {
+  std::vector<Row> rows;
+  impl.run("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'", {}, &rows);
+  if (rows.empty() || rows.front().opt(1) != "ON") return true;
+  rows.clear();
+  impl.run("SHOW GLOBAL STATUS LIKE 'wsrep_ready'", {}, &rows);
+  return !rows.empty() && rows.front().opt(1) == "ON";
+}
+
 // Connects to one server; throws Error (ConnectionLost when it cannot be reached).
 std::unique_ptr<Connection::Impl> connect(const Config& config, const Endpoint& endpoint,
                                           bool check_ready) {
@@ -193,16 +205,10 @@ std::unique_ptr<Connection::Impl> connect(const Config& config, const Endpoint& 
   }
   // DATETIME columns hold UTC; NOW() and friends must agree.
   impl->run_text("SET time_zone = '+00:00'");
-  if (check_ready) {
-    // A Galera node that is joining or has lost its quorum accepts connections but answers
-    // 1047 to queries; a server without Galera has no such status row.
-    std::vector<Row> rows;
-    impl->run("SHOW GLOBAL STATUS LIKE 'wsrep_ready'", {}, &rows);
-    if (!rows.empty() && rows.front().opt(1) != "ON") {
-      throw ConnectionLost(ER_UNKNOWN_COM_ERROR, "MariaDB error 1047: node " + endpoint.host + ":" +
-                                                     std::to_string(endpoint.port) +
-                                                     " is not ready (wsrep_ready OFF)");
-    }
+  if (check_ready && !galera_node_ready(*impl)) {
+    throw ConnectionLost(ER_UNKNOWN_COM_ERROR, "MariaDB error 1047: node " + endpoint.host + ":" +
+                                                   std::to_string(endpoint.port) +
+                                                   " is not ready (wsrep_ready OFF)");
   }
   return impl;
 }
