@@ -82,12 +82,13 @@ fg_build() {
 # True when something accepts TCP connections on 127.0.0.1:PORT.
 fg_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints a TCP port nobody listens on (racy by nature; callers start at once).
+# fg_free_port [LOW COUNT]: prints a TCP port nobody listens on, from LOW to LOW+COUNT-1
+# (default 20000-31999; racy by nature, callers start at once).
 fg_free_port() {
-  local port i
+  local port i low=${1:-20000} count=${2:-12000}
   for ((i = 0; i < 200; i++)); do
     # Below Linux's ephemeral range (32768+): many outgoing connections (a benchmark) cannot take it.
-    port=$((20000 + RANDOM % 12000))
+    port=$((low + RANDOM % count))
     if ! fg_port_busy "$port"; then
       echo "$port"
       return 0
