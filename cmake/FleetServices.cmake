@@ -4,7 +4,7 @@
 #   FLEET_SERVICE_<NAME>_<COLUMN>       each row's fields, e.g. FLEET_SERVICE_device-session_binary
 # fleet_services_header(TSV OUTPUT) writes the C++ header fleet/services.h from what it read.
 
-set(FLEET_SERVICES_COLUMNS name binary grpc_port port_env addr_env database ready needs)
+set(FLEET_SERVICES_COLUMNS name binary grpc_port port_env addr_env database ready needs replicated)
 
 function(fleet_read_services tsv)
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${tsv})
@@ -56,9 +56,11 @@ function(fleet_read_services tsv)
     if(NOT database MATCHES "^[a-z][a-z0-9_]*$")
       message(FATAL_ERROR "${where}: database must be lower-case letters, digits and _")
     endif()
-    if(NOT ready MATCHES "^(yes|no)$")
-      message(FATAL_ERROR "${where}: ready must be yes or no")
-    endif()
+    foreach(column ready replicated)
+      if(NOT ${column} MATCHES "^(yes|no)$")
+        message(FATAL_ERROR "${where}: ${column} must be yes or no")
+      endif()
+    endforeach()
     if(name IN_LIST names OR binary IN_LIST binaries OR grpc_port IN_LIST ports)
       message(FATAL_ERROR "${where}: name, binary and grpc_port must each be unique")
     endif()

@@ -13,8 +13,10 @@ FG_DEV_DIR=$FG_REPO/.dev
 # TOOLCHAIN.md's build dependencies, plus what the scripts and the e2e tests use (docker-compose
 # and python3-yaml: tests/deploy checks docker-compose.yml, with no Docker daemon; kubectl, for
 # deploy/k8s, is added by fg_missing_packages when missing; python3-grpcio and python3-protobuf:
-# the Python gRPC client example, tools/examples/list_devices.py; galera-4, rsync and iproute2's
-# ss: deploy/dev/galera's nodes and their state transfers).
+# the Python gRPC client example, tools/examples/list_devices.py; nats-server and haproxy: the
+# replicated run, deploy/dev/up --replicas N, and its e2e stack; libnats-dev: the change bus's
+# client, libs/bus; galera-4, rsync and iproute2's ss: deploy/dev/galera's nodes and their state
+# transfers).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -23,6 +25,7 @@ FG_PACKAGES=(
   curl python3-pytest python3-requests python3-websocket python3-jwt python3-cryptography
   nodejs chromium fonts-liberation
   python3-yaml docker-compose python3-grpcio python3-protobuf
+  nats-server libnats-dev haproxy
   galera-4 rsync iproute2
 )
 
@@ -103,7 +106,7 @@ fg_alive() {
   [[ $pid =~ ^[0-9]+$ && -r /proc/$pid/stat ]] || return 1
   read -r _ _ state rest <"/proc/$pid/stat" 2>/dev/null || return 1
   [[ $state != Z ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$name"
+  { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qF -- "$name"
 }
 
 # fg_spawn PIDFILE LOGFILE CMD [ARGS...]: starts CMD in a session of its own (so a Ctrl-C on the
@@ -190,14 +193,16 @@ fg_mariadb_start() {
 # fg_services_load: reads services/services.tsv (a header line, `#` comments, one tab-separated
 # row per service) into FG_SERVICES, the names in start order, and these arrays keyed by name:
 # FG_SVC_BINARY, FG_SVC_GRPC_PORT (the default), FG_SVC_PORT_ENV, FG_SVC_ADDR_ENV,
-# FG_SVC_DATABASE, FG_SVC_READY (yes/no) and FG_SVC_NEEDS (names, space-separated).
+# FG_SVC_DATABASE, FG_SVC_READY (yes/no), FG_SVC_NEEDS (names, space-separated) and
+# FG_SVC_REPLICATED (yes/no).
 # fg_service_port NAME prints the port to use: $<port_env> when set, else the default.
 fg_services_load() {
-  local header line n=0 name binary port port_env addr_env database ready needs extra where
-  header=$(printf '%s\t' name binary grpc_port port_env addr_env database ready)needs
+  local header line n=0 name binary port port_env addr_env database ready needs replicated extra
+  local where
+  header=$(printf '%s\t' name binary grpc_port port_env addr_env database ready needs)replicated
   FG_SERVICES=()
   declare -gA FG_SVC_BINARY=() FG_SVC_GRPC_PORT=() FG_SVC_PORT_ENV=() FG_SVC_ADDR_ENV=() \
-    FG_SVC_DATABASE=() FG_SVC_READY=() FG_SVC_NEEDS=()
+    FG_SVC_DATABASE=() FG_SVC_READY=() FG_SVC_NEEDS=() FG_SVC_REPLICATED=()
   [[ -r $FG_SERVICES_TSV ]] || fg_die "$FG_SERVICES_TSV is missing"
   # shellcheck disable=SC2034  # the arrays are read by the scripts that source this file
   while IFS= read -r line || [[ -n $line ]]; do
@@ -210,12 +215,14 @@ fg_services_load() {
       continue
     fi
     # read treats tabs as whitespace, so an empty field would shift the others: none may be.
-    IFS=$'\t' read -r name binary port port_env addr_env database ready needs extra <<<"$line"
-    [[ -n $needs && -z $extra && $line != *$'\t\t'* ]] ||
-      fg_die "$where: expected 8 non-empty fields separated by single tabs"
+    IFS=$'\t' read -r name binary port port_env addr_env database ready needs replicated extra \
+      <<<"$line"
+    [[ -n $replicated && -z $extra && $line != *$'\t\t'* ]] ||
+      fg_die "$where: expected 9 non-empty fields separated by single tabs"
     [[ $name =~ ^[a-z][a-z0-9-]*$ && $binary =~ ^[a-z][a-z0-9-]*$ && $port =~ ^[1-9][0-9]*$ &&
       $port_env =~ ^[A-Z][A-Z0-9_]*$ && $addr_env =~ ^[A-Z][A-Z0-9_]*$ &&
-      $database =~ ^[a-z][a-z0-9_]*$ && $ready =~ ^(yes|no)$ && $needs =~ ^[a-z0-9,-]+$ ]] ||
+      $database =~ ^[a-z][a-z0-9_]*$ && $ready =~ ^(yes|no)$ && $needs =~ ^[a-z0-9,-]+$ &&
+      $replicated =~ ^(yes|no)$ ]] ||
       fg_die "$where: a malformed field (see the comments at the top of the file)"
     [[ -z ${FG_SVC_BINARY[$name]:-} ]] || fg_die "$where: $name is listed twice"
     [[ $needs == - ]] && needs=""
@@ -230,6 +237,7 @@ fg_services_load() {
     FG_SVC_DATABASE[$name]=$database
     FG_SVC_READY[$name]=$ready
     FG_SVC_NEEDS[$name]=${needs//,/ }
+    FG_SVC_REPLICATED[$name]=$replicated
   done <"$FG_SERVICES_TSV"
   ((${#FG_SERVICES[@]})) || fg_die "$FG_SERVICES_TSV lists no service"
 }
@@ -240,11 +248,32 @@ fg_service_port() { # NAME
 }
 
 # fg_dev_processes: the processes of a local run (their pid files' names under .dev/run), in
-# start order: MariaDB, the services of services/services.tsv, the gateway.
+# start order: MariaDB, NATS (replicated runs), the services of services/services.tsv, the
+# gateway, haproxy (replicated runs). Replica K > 1 of one has the pid file NAME@K.pid.
 fg_dev_processes() {
   local name
   fg_services_load
-  printf '%s\n' mariadbd
+  printf '%s\n' mariadbd nats-server
   for name in "${FG_SERVICES[@]}"; do printf '%s\n' "${FG_SVC_BINARY[$name]}"; done
-  printf '%s\n' fleetgate-gateway
+  printf '%s\n' fleetgate-gateway haproxy
+}
+
+# fg_dev_pidfiles NAME: the pid files of NAME and its replicas under .dev/run that exist.
+fg_dev_pidfiles() {
+  local pidfile
+  for pidfile in "$FG_DEV_DIR/run/$1.pid" "$FG_DEV_DIR/run/$1"@*.pid; do
+    [[ -f $pidfile ]] && printf '%s\n' "$pidfile"
+  done
+  return 0
+}
+
+# True when a process of a local run is alive.
+fg_dev_running() {
+  local name pidfile
+  while read -r name; do
+    while read -r pidfile; do
+      fg_alive "$(<"$pidfile")" "$name" && return 0
+    done < <(fg_dev_pidfiles "$name")
+  done < <(fg_dev_processes)
+  return 1
 }

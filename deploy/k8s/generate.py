@@ -5,9 +5,12 @@
   python3 deploy/k8s/generate.py --check  # exit 1 if a committed file differs from its output
 
 Per row of the list: a Deployment (gRPC readiness, liveness and startup probes on the service
-port), a Service and a PodDisruptionBudget, in <name>.yaml. The gateway (gateway.yaml) gets every
+port), a Service and a PodDisruptionBudget, in <name>.yaml; a row marked `replicated` runs
+SERVICE_REPLICAS pods behind a headless Service, which its clients address as dns:///name:port so
+that gRPC balances over every pod (fleet/rpc/channel.h). The gateway (gateway.yaml) gets every
 service's address, HTTP probes on /readyz and /healthz, a Service, a PodDisruptionBudget and an
-HPA. Shared settings are one ConfigMap (configmap.yaml) and one Secret (secret.yaml, placeholder
+HPA. NATS (nats.yaml), the event bus between replicas, is one Deployment and its Service; the
+gateway, user and device-session get NATS_URL. Shared settings are one ConfigMap (configmap.yaml) and one Secret (secret.yaml, placeholder
 values to replace), MariaDB a StatefulSet with a volume claim (mariadb.yaml). Each container is
 given exactly the variables listed for its binary below; tests/deploy/test_k8s.py checks them
 against what the binaries read, and the manifests against the list."""
@@ -26,6 +29,9 @@ from services_list import read_services  # noqa: E402  (the list's one Python re
 
 IMAGE = "fleetgate:dev"  # kustomization.yaml's `images` entry retags it
 MARIADB_IMAGE = "mariadb:10.11"
+NATS_IMAGE = "nats:2.9.10-alpine"  # the version Debian 12 packages, which the local run uses
+NATS_PORT = 4222
+NATS_MONITOR_PORT = 8222
 CONFIG = "fleetgate-config"
 SECRET = "fleetgate-secrets"
 GATEWAY_PORT = 8000
@@ -50,6 +56,7 @@ CONFIG_DATA = {
     "SYNC_SUCCESS_RATE": "0.8",
     "RESPONSE_CACHE_ENTRIES": "10000",
     "RESPONSE_CACHE_BYTES": "67108864",
+    "NATS_URL": f"nats://nats:{NATS_PORT}",
 }
 # The Secret: placeholders, to be replaced before the first start (README, "Kubernetes").
 SECRET_DATA = {
@@ -60,21 +67,21 @@ SECRET_DATA = {
 SERVICE_CONFIG = ["LOG_LEVEL", "DB_HOST", "DB_PORT", "DB_USER"]
 SERVICE_SECRETS = ["DB_PASSWORD"]
 EXTRA_CONFIG = {
-    "user": ["ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PHONE"],
+    # NATS_URL: the services whose replicas share their changes (the others read none).
+    "user": ["ADMIN_USERNAME", "ADMIN_EMAIL", "ADMIN_PHONE", "NATS_URL"],
     "auth": ["ADMIN_USERNAME", "REFRESH_TOKEN_ROTATION"],
-    "device-session": ["DEMO_DEVICES"],
+    "device-session": ["DEMO_DEVICES", "NATS_URL"],
     "streetlight": ["DEMO_LIGHTS"],
     "sync": ["DEMO_SYNC_DEVICES", "SYNC_SUCCESS_RATE"],
 }
 EXTRA_SECRETS = {"auth": ["ADMIN_PASSWORD"]}
-GATEWAY_CONFIG = ["LOG_LEVEL", "RESPONSE_CACHE_ENTRIES", "RESPONSE_CACHE_BYTES"]
+GATEWAY_CONFIG = ["LOG_LEVEL", "RESPONSE_CACHE_ENTRIES", "RESPONSE_CACHE_BYTES", "NATS_URL"]
 
-# device-session pushes a device's changes to WatchDevice streams from its own memory, so a
-# second replica's streams would miss the first one's starts and stops: one replica, replaced
-# (not overlapped) on a rollout. The same holds for the change feeds of repair-shop, streetlight
-# and sync (libs/changes): a gateway watches one replica, and writes served by another would
-# never reach its response cache.
-SINGLE_REPLICA = {"device-session", "repair-shop", "streetlight", "sync"}
+# The rows marked `replicated` in services.tsv (auth, user, device-session) run this many pods;
+# their changes reach the other replicas' watchers over NATS (issue 12). The others stay at one,
+# replaced (not overlapped) on a rollout: the change feeds of repair-shop, streetlight and sync
+# (libs/changes) come from one replica's memory, and writes served by a second would never reach
+# the gateway's response cache.
 SERVICE_REPLICAS = 2
 GATEWAY_REPLICAS = 2
 GATEWAY_MAX_REPLICAS = 10
@@ -150,13 +157,22 @@ def deployment(name: str, component: str, replicas: int, container: dict, metric
     }
 
 
-def service(name: str, component: str, port: int, port_name: str) -> dict:
+def service(name: str, component: str, port: int, port_name: str, headless: bool = False) -> dict:
     spec_port = {"name": port_name, "port": port, "targetPort": port_name, "protocol": "TCP"}
     if port_name == "grpc":
         spec_port["appProtocol"] = "grpc"
+    # Headless: DNS answers with every ready pod's address, so a gRPC client (one long-lived
+    # HTTP/2 connection per address) balances over the pods instead of sticking to one.
+    spec = {"clusterIP": "None"} if headless else {}
     return {"apiVersion": "v1", "kind": "Service",
             "metadata": {"name": name, "labels": labels(name, component)},
-            "spec": {"selector": selector(name), "ports": [spec_port]}}
+            "spec": {**spec, "selector": selector(name), "ports": [spec_port]}}
+
+
+def address(row: dict) -> str:
+    """How clients name a service: every pod of a replicated one through its headless Service."""
+    plain = f"{row['name']}:{row['grpc_port']}"
+    return f"dns:///{plain}" if row["replicated"] else plain
 
 
 def disruption_budget(name: str, component: str, replicas: int) -> dict:
@@ -182,7 +198,7 @@ def service_manifests(row: dict, by_name: dict) -> list[dict]:
     metrics_port = port + METRICS_OFFSET
     env = literal({row["port_env"]: str(port), "METRICS_PORT": str(metrics_port),
                    "DB_NAME": row["database"]})
-    env += literal({by_name[n]["addr_env"]: f"{n}:{by_name[n]['grpc_port']}" for n in row["needs"]})
+    env += literal({by_name[n]["addr_env"]: address(by_name[n]) for n in row["needs"]})
     env += from_config(SERVICE_CONFIG + EXTRA_CONFIG.get(name, []))
     env += from_secret(SERVICE_SECRETS + EXTRA_SECRETS.get(name, []))
     container = {
@@ -201,17 +217,16 @@ def service_manifests(row: dict, by_name: dict) -> list[dict]:
         "resources": SERVICE_RESOURCES,
         "securityContext": CONTAINER_SECURITY,
     }
-    single = name in SINGLE_REPLICA
-    replicas = 1 if single else SERVICE_REPLICAS
+    replicas = SERVICE_REPLICAS if row["replicated"] else 1
     return [deployment(name, "service", replicas, container, metrics_port,
-                       "Recreate" if single else "RollingUpdate"),
-            service(name, "service", port, "grpc"),
+                       "RollingUpdate" if row["replicated"] else "Recreate"),
+            service(name, "service", port, "grpc", headless=row["replicated"]),
             disruption_budget(name, "service", replicas)]
 
 
 def gateway_manifests(services: list[dict]) -> list[dict]:
     env = literal({"GATEWAY_PORT": str(GATEWAY_PORT)})
-    env += literal({s["addr_env"]: f"{s['name']}:{s['grpc_port']}" for s in services})
+    env += literal({s["addr_env"]: address(s) for s in services})
     env += from_config(GATEWAY_CONFIG)
     container = {
         "name": "gateway",
@@ -295,6 +310,30 @@ def mariadb_manifests(services: list[dict]) -> list[dict]:
     ]
 
 
+def nats_manifests() -> list[dict]:
+    """Core NATS (no JetStream): the events are live notifications; a process that misses some
+    while NATS is away falls back to its direct streams, so nothing needs keeping."""
+    monitor = {"httpGet": {"path": "/healthz", "port": "monitor"}, "timeoutSeconds": 2}
+    container = {
+        "name": "nats",
+        "image": NATS_IMAGE,
+        "command": ["nats-server"],
+        "args": ["--port", str(NATS_PORT), "--http_port", str(NATS_MONITOR_PORT)],
+        "ports": [{"name": "client", "containerPort": NATS_PORT, "protocol": "TCP"},
+                  {"name": "monitor", "containerPort": NATS_MONITOR_PORT, "protocol": "TCP"}],
+        "startupProbe": {**monitor, "periodSeconds": 2, "failureThreshold": 30},
+        "readinessProbe": {**monitor, "periodSeconds": 5, "failureThreshold": 2},
+        "livenessProbe": {**monitor, "periodSeconds": 10, "failureThreshold": 3},
+        "resources": {"requests": {"cpu": "100m", "memory": "64Mi"},
+                      "limits": {"cpu": "1", "memory": "256Mi"}},
+        "securityContext": CONTAINER_SECURITY,
+    }
+    nats = deployment("nats", "events", 1, container, NATS_MONITOR_PORT)
+    del nats["spec"]["template"]["metadata"]["annotations"]  # /varz, not Prometheus text
+    client = service("nats", "events", NATS_PORT, "client")
+    return [nats, client]
+
+
 def dump(documents: list[dict]) -> str:
     return HEADER + "---\n".join(
         yaml.safe_dump(d, sort_keys=False, default_flow_style=False, width=100)
@@ -305,7 +344,7 @@ def render() -> dict[str, str]:
     """The file name and text of every manifest, kustomization.yaml included."""
     services = read_services()
     by_name = {s["name"]: s for s in services}
-    unknown = (set(EXTRA_CONFIG) | set(EXTRA_SECRETS) | SINGLE_REPLICA) - set(by_name)
+    unknown = (set(EXTRA_CONFIG) | set(EXTRA_SECRETS)) - set(by_name)
     if unknown:
         raise SystemExit(f"generate.py names services that services.tsv does not list: {unknown}")
     files = {
@@ -316,6 +355,7 @@ def render() -> dict[str, str]:
                               "metadata": {"name": SECRET, "labels": labels(SECRET, "config")},
                               "type": "Opaque", "stringData": SECRET_DATA}]),
         "mariadb.yaml": dump(mariadb_manifests(services)),
+        "nats.yaml": dump(nats_manifests()),
     }
     for row in services:
         files[f"{row['name']}.yaml"] = dump(service_manifests(row, by_name))

@@ -10,6 +10,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <map>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "app/setting_text.h"
 #include "auth/key_store.h"
 #include "cache/change_feed.h"
+#include "fleet/bus/bus.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -50,14 +52,23 @@ struct Settings {
   std::vector<std::string> trusted_proxies;
   std::size_t rate_limit_clients;
   cache::ResponseCache::Limits response_cache;
+  fleet::bus::Settings bus;  // NATS_URL: the other gateways, for chat; unset: none
 };
+
+// Chat messages between gateways (realtime/chat_hub.h).
+constexpr const char* kChatSubject = "fleetgate.gateway.chat";
 
 std::map<std::string, std::string, std::less<>> service_addresses() {
   std::map<std::string, std::string, std::less<>> addresses;
   for (const auto& service : fleet::services::kServices) {
-    addresses.emplace(service.name,
-                      fleet::config::get_or(std::string(service.addr_env),
-                                            "127.0.0.1:" + std::to_string(service.grpc_port)));
+    auto address = fleet::config::get_or(std::string(service.addr_env),
+                                         "127.0.0.1:" + std::to_string(service.grpc_port));
+    try {
+      fleet::rpc::channel_target(address);  // one or several replicas, checked at start
+    } catch (const std::invalid_argument& e) {
+      throw fleet::config::ConfigError(std::string(service.addr_env) + ": " + e.what());
+    }
+    addresses.emplace(service.name, std::move(address));
   }
   return addresses;
 }
@@ -117,6 +128,7 @@ Settings read_settings() {
                                    .max_bytes = static_cast<std::size_t>(config::get_int(
                                        "RESPONSE_CACHE_BYTES", 64LL << 20, 0, 1LL << 40)),
                                    .shards = 16},
+      fleet::bus::Settings::from_env(),
   };
 }
 
@@ -200,6 +212,13 @@ int main() {
   auth::KeyStore keys(settings.issuer, *clock);
   realtime::DeviceHub devices(ioc, upstream, *clock, metrics);
   realtime::ChatHub chat(*clock);
+  // Declared after the hub it feeds: closed (no handler running) before the hub goes.
+  std::unique_ptr<fleet::bus::Bus> bus;
+  if (settings.bus.enabled()) {
+    bus = std::make_unique<fleet::bus::Bus>(settings.bus, "gateway", fleet::bus::Bus::Listener{});
+    bus->subscribe(kChatSubject, [&chat](std::string_view text) { chat.deliver_remote(text); });
+    chat.set_relay([&bus = *bus](const std::string& text) { bus.publish(kChatSubject, text); });
+  }
   readmodel::DeviceModel device_model(*clock, metrics);
   auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
   realtime::SocketRegistry sockets(*clock, metrics);
@@ -220,7 +239,8 @@ int main() {
   }
   std::atomic<bool> draining{false};
   app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model,
-                                     &account_model, &sockets, &responses, &draining},
+                                     &account_model, &sockets, &responses, &draining,
+                                     bus.get()},
                        settings.cors, &limiter);
   server::Server server(ioc, gateway,
                         server::Limits{.header_bytes = 8 * 1024,

@@ -1,6 +1,7 @@
 // fleetgate-device-session: rental devices, their sessions and countdown streams, and the rental
 // wallet with its ledger, over gRPC (fleetgate.device_session.v1.DeviceSessionService).
 #include "api/device_session_service.h"
+#include "api/replica_relay.h"
 #include "domain/expiry_sweeper.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
@@ -20,6 +21,7 @@ namespace config = fleet::config;
 struct Settings {
   fleet::service::HostSettings host;  // DEVICE_SESSION_GRPC_PORT, WORKER_THREADS, DB_*
   bool demo_devices = false;          // DEMO_DEVICES
+  fleet::bus::Settings bus;           // NATS_URL: other replicas' changes; unset: none
   // End-to-end tests shift time through FLEETGATE_CLOCK_OFFSET_FILE: the sweeper must then
   // poll, not sleep long.
   bool clock_may_jump = false;
@@ -29,6 +31,7 @@ struct Settings {
     s.host = fleet::service::HostSettings::from_env("device-session", "DEVICE_SESSION_GRPC_PORT",
                                                     50053, "fleetgate_device_session", 256);
     s.demo_devices = config::get_bool("DEMO_DEVICES", false);
+    s.bus = fleet::bus::Settings::from_env();
     s.clock_may_jump = !config::get_or("FLEETGATE_CLOCK_OFFSET_FILE", "").empty();
     return s;
   }
@@ -41,6 +44,9 @@ void run() {
   fleet::service::Host host(settings.host, kMigrations);
   MariadbDeviceSessionRepository repository(host.pool());
   DeviceHub hub;
+  // Before anything commits: every change from now on reaches the other replicas.
+  ReplicaRelay relay(hub, settings.bus,
+                     [&host](bool complete) { host.set_events_complete(complete); });
   Rental rental(repository, *clock, hub);
   if (settings.demo_devices) {
     rental.ensure_demo_devices();

@@ -1,4 +1,5 @@
 // fleetgate-user: accounts and profiles over gRPC (fleetgate.user.v1.UserService).
+#include "api/replica_relay.h"
 #include "api/user_service.h"
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
@@ -16,6 +17,7 @@ namespace config = fleet::config;
 struct Settings {
   fleet::service::HostSettings host;  // USER_GRPC_PORT, WORKER_THREADS, DB_*
   fleet::user::AdminAccount admin;    // ADMIN_USERNAME, ADMIN_EMAIL, ADMIN_PHONE (required)
+  fleet::bus::Settings bus;           // NATS_URL: other replicas' changes; unset: none
 
   static Settings from_env() {
     Settings s;
@@ -23,6 +25,7 @@ struct Settings {
                                                     "fleetgate_user", 256);
     s.admin = {config::require("ADMIN_USERNAME"), config::require("ADMIN_EMAIL"),
                config::require("ADMIN_PHONE")};
+    s.bus = fleet::bus::Settings::from_env();
     return s;
   }
 };
@@ -33,6 +36,9 @@ void run() {
   const std::unique_ptr<fleet::Clock> clock = fleet::clock_from_env();
   fleet::user::MariadbUserRepository repository(host.pool());
   fleet::user::AccountHub hub;
+  // Before anything commits: every change from now on reaches the other replicas.
+  fleet::user::ReplicaRelay relay(hub, settings.bus,
+                                  [&host](bool complete) { host.set_events_complete(complete); });
   fleet::user::Users users(repository, *clock, &hub);
   if (users.ensure_admin(settings.admin)) {
     fleet::log::info("admin_created", {{"username", settings.admin.username}});

@@ -34,6 +34,7 @@ LIBRARY_READERS: list[tuple[str, list[str]]] = [
     (r"\bclock_from_env\s*\(", ["libs/common/src/clock.cpp"]),
     (r"\bHostSettings::from_env\s*\(", ["libs/service/src/host.cpp", "libs/db/src/config.cpp"]),
     (r"\bdb::Config::from_env\s*\(", ["libs/db/src/config.cpp"]),
+    (r"\bbus::Settings::from_env\s*\(", ["libs/bus/src/settings.cpp"]),
 ]
 LIBRARY_DIRS = ["libs"]
 

@@ -83,6 +83,17 @@ def env_of(c: dict) -> dict[str, dict]:
     return {e["name"]: e for e in c.get("env", [])}
 
 
+def ours(rendered: list[dict]) -> dict[str, dict]:
+    """The Deployments of our image: the services and the gateway (not NATS)."""
+    return {n: d for n, d in of_kind(rendered, "Deployment").items() if n != "nats"}
+
+
+def address(row: dict) -> str:
+    """A replicated service is addressed through its headless Service, every pod of it."""
+    return f"dns:///{row['name']}:{row['grpc_port']}" if row["replicated"] else \
+        f"{row['name']}:{row['grpc_port']}"
+
+
 def test_every_document_has_a_known_kind_and_its_api_version_and_a_unique_name(rendered):
     seen = set()
     for doc in rendered:
@@ -94,8 +105,8 @@ def test_every_document_has_a_known_kind_and_its_api_version_and_a_unique_name(r
 
 def test_one_deployment_service_and_disruption_budget_per_listed_service_and_the_gateway(rendered):
     names = {s["name"] for s in SERVICES} | {"gateway"}
-    assert set(of_kind(rendered, "Deployment")) == names
-    assert set(of_kind(rendered, "Service")) == names | {"mariadb"}
+    assert set(of_kind(rendered, "Deployment")) == names | {"nats"}
+    assert set(of_kind(rendered, "Service")) == names | {"mariadb", "nats"}
     assert set(of_kind(rendered, "PodDisruptionBudget")) == names
     assert set(of_kind(rendered, "HorizontalPodAutoscaler")) == {"gateway"}
     assert set(of_kind(rendered, "StatefulSet")) == {"mariadb"}
@@ -148,7 +159,7 @@ def test_services_probe_grpc_health_on_their_port(rendered):
 
 
 def test_prometheus_annotations_name_each_pod_s_metrics_port(rendered):
-    for name, deployment in of_kind(rendered, "Deployment").items():
+    for name, deployment in ours(rendered).items():
         annotations = deployment["spec"]["template"]["metadata"]["annotations"]
         ports = {p["name"]: p["containerPort"] for p in container(deployment)["ports"]}
         metrics = ports["http" if name == "gateway" else "metrics"]
@@ -174,7 +185,7 @@ def test_services_expose_the_container_port_under_its_name(rendered):
 
 def test_deployments_run_the_compose_image_with_a_binary_of_the_list(rendered):
     binaries = {s["name"]: s["binary"] for s in SERVICES} | {"gateway": GATEWAY}
-    for name, deployment in of_kind(rendered, "Deployment").items():
+    for name, deployment in ours(rendered).items():
         c = container(deployment)
         assert c["image"] == IMAGE, name
         assert c["command"] == [binaries[name]], name
@@ -186,7 +197,7 @@ def binary_of(deployment: dict) -> str:
 
 
 def test_every_variable_given_is_read_by_the_binary_and_every_required_one_is_given(rendered):
-    for name, deployment in of_kind(rendered, "Deployment").items():
+    for name, deployment in ours(rendered).items():
         given = set(env_of(container(deployment)))
         reads = variables_read(binary_of(deployment))
         assert given - set(reads) == set(), f"{name}: its binary reads none of these"
@@ -200,14 +211,48 @@ def test_services_get_their_port_database_and_the_addresses_of_what_they_need(re
         env = env_of(container(of_kind(rendered, "Deployment")[row["name"]]))
         assert env[row["port_env"]]["value"] == str(row["grpc_port"])
         assert env["DB_NAME"]["value"] == row["database"]
-        wanted = {BY_NAME[n]["addr_env"]: f"{n}:{BY_NAME[n]['grpc_port']}" for n in row["needs"]}
+        wanted = {BY_NAME[n]["addr_env"]: address(BY_NAME[n]) for n in row["needs"]}
         assert {k: env[k]["value"] for k in env if k in addr_envs} == wanted, row["name"]
 
 
 def test_the_gateway_gets_every_address(rendered):
     env = env_of(container(of_kind(rendered, "Deployment")["gateway"]))
     for row in SERVICES:
-        assert env[row["addr_env"]]["value"] == f"{row['name']}:{row['grpc_port']}"
+        assert env[row["addr_env"]]["value"] == address(row)
+
+
+def test_replicated_services_run_two_pods_behind_a_headless_service(rendered):
+    """A ClusterIP Service would pin each gRPC connection to one pod; a headless one lets the
+    dns:/// addresses above resolve every ready pod, and round robin spread the calls."""
+    deployments = of_kind(rendered, "Deployment")
+    for row in SERVICES:
+        spec = deployments[row["name"]]["spec"]
+        service = of_kind(rendered, "Service")[row["name"]]["spec"]
+        if row["replicated"]:
+            assert spec["replicas"] == 2 and spec["strategy"]["type"] == "RollingUpdate", row["name"]
+            assert service.get("clusterIP") == "None", row["name"]
+        else:
+            assert spec["replicas"] == 1 and spec["strategy"]["type"] == "Recreate", row["name"]
+            assert "clusterIP" not in service, row["name"]
+    assert deployments["gateway"]["spec"]["replicas"] == 2
+    assert any(row["replicated"] for row in SERVICES)
+
+
+def test_nats_has_a_deployment_and_service_and_every_process_that_reads_it_gets_its_url(rendered):
+    config = of_kind(rendered, "ConfigMap")["fleetgate-config"]["data"]
+    host, port = re.fullmatch(r"nats://([a-z-]+):(\d+)", config["NATS_URL"]).groups()
+    service = of_kind(rendered, "Service")[host]["spec"]
+    nats = container(of_kind(rendered, "Deployment")[host])
+    ports = {p["name"]: p["containerPort"] for p in nats["ports"]}
+    assert [p["port"] for p in service["ports"]] == [int(port)] == [ports["client"]]
+    assert re.fullmatch(r"nats:2\.\d+\.\d+-alpine", nats["image"]), nats["image"]
+    assert f"--port {port}" in " ".join(nats["args"])
+    readers = [name for name, deployment in ours(rendered).items()
+               if "NATS_URL" in variables_read(binary_of(deployment))]
+    assert {"gateway", "user", "device-session"} <= set(readers)
+    for name in readers:
+        given = env_of(container(ours(rendered)[name]))["NATS_URL"]
+        assert given["valueFrom"]["configMapKeyRef"]["key"] == "NATS_URL", name
 
 
 def test_config_and_secret_references_resolve_and_every_key_is_used(rendered):

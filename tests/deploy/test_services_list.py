@@ -109,13 +109,14 @@ def test_lib_sh_reads_the_same_rows():
         for n in "${FG_SERVICES[@]}"; do
           printf '%s\t' "$n" "${FG_SVC_BINARY[$n]}" "${FG_SVC_GRPC_PORT[$n]}" \
             "${FG_SVC_PORT_ENV[$n]}" "${FG_SVC_ADDR_ENV[$n]}" "${FG_SVC_DATABASE[$n]}" \
-            "${FG_SVC_READY[$n]}"
-          printf '%s\n' "${FG_SVC_NEEDS[$n]}"
+            "${FG_SVC_READY[$n]}" "${FG_SVC_NEEDS[$n]}"
+          printf '%s\n' "${FG_SVC_REPLICATED[$n]}"
         done''')
     assert done.returncode == 0, done.stderr
     want = "".join(
         "\t".join([s["name"], s["binary"], str(s["grpc_port"]), s["port_env"], s["addr_env"],
-                   s["database"], "yes" if s["ready"] else "no", " ".join(s["needs"])]) + "\n"
+                   s["database"], "yes" if s["ready"] else "no", " ".join(s["needs"]),
+                   "yes" if s["replicated"] else "no"]) + "\n"
         for s in SERVICES)
     assert done.stdout == want
 
@@ -126,15 +127,18 @@ def test_lib_sh_ports_follow_the_environment_and_processes_follow_the_list():
                   f'fg_service_port {SERVICES[-1]["name"]}; fg_dev_processes')
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["4242", str(SERVICES[-1]["grpc_port"]), "mariadbd",
-                                   *(s["binary"] for s in SERVICES), "fleetgate-gateway"]
+                                   "nats-server", *(s["binary"] for s in SERVICES),
+                                   "fleetgate-gateway", "haproxy"]
 
 
 BAD_ROWS = {
-    "an empty field": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t",
-    "a missing field": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes",
-    "a port that is no number": "x\tfleetgate-x\tport\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t-",
-    "a lower-case variable": "x\tfleetgate-x\t50099\tx_port\tX_ADDR\tfleetgate_x\tyes\t-",
-    "an unknown need": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\tnobody",
+    "an empty field": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t-\t",
+    "a missing field": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t-",
+    "a port that is no number": "x\tfleetgate-x\tport\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t-\tno",
+    "a lower-case variable": "x\tfleetgate-x\t50099\tx_port\tX_ADDR\tfleetgate_x\tyes\t-\tno",
+    "an unknown need": "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\tnobody\tno",
+    "replicated neither yes nor no":
+        "x\tfleetgate-x\t50099\tX_GRPC_PORT\tX_ADDR\tfleetgate_x\tyes\t-\t2",
     "a name listed twice": SERVICES_TSV.read_text().splitlines()[-1],
 }
 

@@ -2,11 +2,12 @@
 under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATION=on;
 `idle_devices` frees the demo devices around a test; `narrow_api` is a client of a stack whose
 auth has one hashing thread and no queue; `own_db_stack` is a stack on a MariaDB
-server of its own, which its tests may stop, kill and start again; `galera_stack` a stack on a
-3-node Galera cluster of its own (deploy/dev/galera), whose nodes its tests may kill.
-With FLEETGATE_E2E_GALERA_DIR set (ctest's galera label), every other stack runs on the cluster
-already up in that directory instead of TEST_DB_*. Teardown stops the processes, drops their
-databases and fails if a log line carries a secret."""
+server of its own, which its tests may stop, kill and start again; `replicated_stack` is the
+replicated run (two gateways behind haproxy, two replicas of the replicated services, NATS);
+`galera_stack` a stack on a 3-node Galera cluster of its own (deploy/dev/galera), whose nodes
+its tests may kill. With FLEETGATE_E2E_GALERA_DIR set (ctest's galera label), every other stack
+runs on the cluster already up in that directory instead of TEST_DB_*. Teardown stops the
+processes, drops their databases and fails if a log line carries a secret."""
 import os
 import shutil
 import tempfile
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fleet_e2e import Api, GaleraCluster, OwnDatabase, Stack
+from fleet_e2e import Api, GaleraCluster, OwnDatabase, ReplicatedStack, Stack
 
 
 def _shared_db():
@@ -23,10 +24,10 @@ def _shared_db():
     return GaleraCluster.running(Path(galera)) if galera else None
 
 
-def _run_stack(label, extra_env=None, db=None):
+def _run_stack(label, extra_env=None, db=None, kind=Stack):
     error = None
     try:
-        stack = Stack(label, extra_env, db or _shared_db())
+        stack = kind(label, extra_env, db or _shared_db())
         try:
             stack.start()
         except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
@@ -114,3 +115,10 @@ def galera_stack(request):
         pytest.skip(f"galera-4 is not installed ({GaleraCluster.PROVIDER} is missing; "
                     "deploy/dev/lib.sh installs it)")
     yield from _stack_on_own_db(request, "e2e-galera", GaleraCluster)
+
+
+@pytest.fixture(scope="module")
+def replicated_stack(request):
+    s = _run_stack("e2e-replicated", kind=ReplicatedStack)
+    yield s
+    _finish(s, request.session)

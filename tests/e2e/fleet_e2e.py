@@ -16,11 +16,14 @@ import random
 import re
 import secrets
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -566,11 +569,11 @@ def _user_name() -> str:
 
 
 class Process:
-    def __init__(self, name: str, binary: Path, env: dict, log: Path):
+    def __init__(self, name: str, argv: list[str], env: dict, log: Path):
         self.name = name
         self.log = log
         self._log_file = open(log, "ab")
-        self.proc = subprocess.Popen([str(binary)], env=env, stdout=self._log_file,
+        self.proc = subprocess.Popen(argv, env=env, stdout=self._log_file,
                                      stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                      start_new_session=True)
 
@@ -606,6 +609,48 @@ class Process:
             return ""
 
 
+# UPSTREAM_TIMEOUT_MS's default: no answer through the gateway may take longer (plus slack).
+DEADLINE = 5.0
+
+
+@dataclass
+class Answer:
+    started: float
+    elapsed: float
+    status: int
+    body: str
+
+
+class Load:
+    """`clients` threads calling `request()` in a loop until stopped, every answer recorded (the
+    fault tests: what was answered while something was killed)."""
+
+    def __init__(self, request, clients: int = 3):
+        self.request, self.answers, self.running = request, [], True
+        self.threads = [threading.Thread(target=self._run) for _ in range(clients)]
+
+    def _run(self):
+        while self.running:
+            started = time.time()
+            try:
+                r = self.request()
+                status, body = r.status_code, r.text
+            except requests.ConnectionError as e:  # recorded as status 0: no answer at all
+                status, body = 0, str(e)
+            self.answers.append(Answer(started, time.time() - started, status, body))
+            time.sleep(0.01)
+
+    def __enter__(self):
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        for t in self.threads:
+            t.join(DEADLINE + 10)
+
+
 # The sync service's seed in every stack (SYNC_SEED): its outcomes are the same in every run.
 SYNC_SEED = "20250423"
 
@@ -614,6 +659,12 @@ SERVICE_ROWS = {row["name"]: row for row in read_services()}
 SERVICES = (*SERVICE_ROWS, "gateway")
 BINARIES = {**{name: row["binary"] for name, row in SERVICE_ROWS.items()},
             "gateway": "fleetgate-gateway"}
+
+
+def replica_name(name: str, k: int) -> str:
+    """Replica k (from 1) of a service or the gateway: the first keeps the plain name, so that
+    process(), metrics_port() and restart() of a single stack work on a replicated one too."""
+    return name if k == 1 else f"{name}@{k}"
 
 
 class Stack:
@@ -645,6 +696,7 @@ class Stack:
                       "email": f"admin_{t}@example.com", "phone": phone()}
         self.processes: list[Process] = []
         self.envs: dict[str, dict] = {}
+        self.argvs: dict[str, list[str]] = {}
         self.exit_codes: dict[str, int | None] = {}
         self.clock_file = self.dir / "clock-offset"
         self.clock_offset = 0.0
@@ -682,45 +734,9 @@ class Stack:
                                                     serialization.PrivateFormat.PKCS8,
                                                     serialization.NoEncryption()))
         key_file.chmod(0o600)
+        self.key_file = key_file
         self.ports = {name: _free_port() for name in SERVICES}
-        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-                "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
-        db = {"DB_HOST": self.db.service_host, "DB_PORT": str(self.db.port),
-              "DB_USER": self.db.user, "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4",
-              "WORKER_THREADS": "4"}
-        addr = {name: f"127.0.0.1:{self.ports[name]}" for name in SERVICE_ROWS}
-        # What a service gets besides its database, its port and the addresses it needs.
-        special = {
-            "user": {"ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],
-                     "ADMIN_PHONE": self.admin["phone"]},
-            "auth": {"AUTH_SIGNING_KEY_FILE": str(key_file),
-                     "ADMIN_USERNAME": self.admin["username"],
-                     "ADMIN_PASSWORD": self.admin["password"]},
-            "device-session": {"DEMO_DEVICES": "on"},
-            "streetlight": {"DEMO_LIGHTS": "on"},
-            # pisync devices 101-105; a fixed seed, so that sync outcomes repeat run after run.
-            "sync": {"DEMO_SYNC_DEVICES": "on", "SYNC_SEED": SYNC_SEED},
-        }
-        envs = {}
-        for name, row in SERVICE_ROWS.items():
-            envs[name] = {**base, **db, "DB_NAME": self.db_names[name],
-                          row["port_env"]: str(self.ports[name]),
-                          # /metrics on a port the kernel picks (metrics_port() reads it back):
-                          # no second pick from the range the other ports share.
-                          "METRICS_PORT": "0",
-                          **{SERVICE_ROWS[n]["addr_env"]: addr[n] for n in row["needs"]},
-                          **special.get(name, {})}
-        # Every test talks from 127.0.0.1, far faster than users-v1's 10/s: limits are off
-        # unless a test's stack sets RATE_LIMITS (test_ops.py checks the defaults).
-        envs["gateway"] = {**base, "GATEWAY_PORT": str(self.ports["gateway"]),
-                           "GATEWAY_THREADS": "2", "RATE_LIMITS": "off",
-                           **{row["addr_env"]: addr[name] for name, row in SERVICE_ROWS.items()}}
-        for name, env in envs.items():
-            env.update({k: v for k, v in self.extra_env.items() if v is not None})
-            self.envs[name] = env
-            self.processes.append(self._spawn(name))
-        self.base_url = f"http://127.0.0.1:{self.ports['gateway']}"
-        self.ws_url = f"ws://127.0.0.1:{self.ports['gateway']}"
+        self._launch()
         self.wait_ready()
         self.client = Client(self.base_url)
         r = self.client.post("/auth/token", data={"username": self.admin["username"],
@@ -730,9 +746,63 @@ class Stack:
         self.admin["id"] = r.json()["user_id"]
         self.minter = Minter(self.key, token_parts(self.admin["token"])[0], now=self.epoch)
 
+    def _launch(self):
+        """Starts the services and the gateway, one process each; sets the URLs."""
+        addr = {name: f"127.0.0.1:{self.ports[name]}" for name in SERVICE_ROWS}
+        for name in SERVICE_ROWS:
+            self._add(name, self._service_env(name, self.ports[name], addr))
+        self._add("gateway", self._gateway_env(self.ports["gateway"], addr))
+        self.gateway_urls = [f"http://127.0.0.1:{self.ports['gateway']}"]
+        self.base_url = self.gateway_urls[0]
+        self.ws_url = f"ws://127.0.0.1:{self.ports['gateway']}"
+
+    def _base_env(self) -> dict:
+        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+                "LOG_LEVEL": "debug", "FLEETGATE_CLOCK_OFFSET_FILE": str(self.clock_file)}
+
+    def _service_env(self, name: str, port: int, addr: dict[str, str]) -> dict:
+        """A service's environment: its database, its port, the addresses of what it needs."""
+        row = SERVICE_ROWS[name]
+        db = {"DB_HOST": self.db.service_host, "DB_PORT": str(self.db.port),
+              "DB_USER": self.db.user, "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4",
+              "WORKER_THREADS": "4"}
+        # What a service gets besides its database, its port and the addresses it needs.
+        special = {
+            "user": {"ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],
+                     "ADMIN_PHONE": self.admin["phone"]},
+            "auth": {"AUTH_SIGNING_KEY_FILE": str(self.key_file),
+                     "ADMIN_USERNAME": self.admin["username"],
+                     "ADMIN_PASSWORD": self.admin["password"]},
+            "device-session": {"DEMO_DEVICES": "on"},
+            "streetlight": {"DEMO_LIGHTS": "on"},
+            # pisync devices 101-105; a fixed seed, so that sync outcomes repeat run after run.
+            "sync": {"DEMO_SYNC_DEVICES": "on", "SYNC_SEED": SYNC_SEED},
+        }
+        return {**self._base_env(), **db, "DB_NAME": self.db_names[name],
+                row["port_env"]: str(port),
+                # /metrics on a port the kernel picks (metrics_port() reads it back):
+                # no second pick from the range the other ports share.
+                "METRICS_PORT": "0",
+                **{SERVICE_ROWS[n]["addr_env"]: addr[n] for n in row["needs"]},
+                **special.get(name, {})}
+
+    def _gateway_env(self, port: int, addr: dict[str, str]) -> dict:
+        # Every test talks from 127.0.0.1, far faster than users-v1's 10/s: limits are off
+        # unless a test's stack sets RATE_LIMITS (test_ops.py checks the defaults).
+        return {**self._base_env(), "GATEWAY_PORT": str(port),
+                "GATEWAY_THREADS": "2", "RATE_LIMITS": "off",
+                **{row["addr_env"]: addr[name] for name, row in SERVICE_ROWS.items()}}
+
+    def _add(self, name: str, env: dict, argv: list[str] | None = None):
+        """Starts process `name` (a binary of ours unless argv says otherwise) with `env` and the
+        stack's extra_env."""
+        env.update({k: v for k, v in self.extra_env.items() if v is not None})
+        self.envs[name] = env
+        self.argvs[name] = argv or [str(self.bin_dir / BINARIES[name.split("@")[0]])]
+        self.processes.append(self._spawn(name))
+
     def _spawn(self, name: str) -> Process:
-        return Process(name, self.bin_dir / BINARIES[name], self.envs[name],
-                       self.dir / f"{name}.log")
+        return Process(name, self.argvs[name], self.envs[name], self.dir / f"{name}.log")
 
     def restart(self, name: str):
         """Starts `name` again (after stop or kill) with the same environment and port."""
@@ -748,7 +818,10 @@ class Stack:
                 raise RuntimeError("exited during start: " + ", ".join(
                     f"{p.name} (exit {p.proc.returncode})\n{p.tail()}" for p in dead))
             try:
-                if requests.get(self.base_url + "/readyz", timeout=2).status_code == 200:
+                # Every gateway of a replicated stack, then the balancer in front of them.
+                urls = dict.fromkeys([*self.gateway_urls, self.base_url])
+                if all(requests.get(url + "/readyz", timeout=2).status_code == 200
+                       for url in urls):
                     return
             except requests.RequestException:
                 pass
@@ -800,6 +873,55 @@ class Stack:
                 if value in line:
                     found.append(f"{name}.log:{n}: {what}")
         return found
+
+
+HAPROXY_TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "dev" / "haproxy.cfg"
+
+
+class ReplicatedStack(Stack):
+    """The replicated run of deploy/dev/up --replicas 2 (issue 12): nats-server, two replicas of
+    every service marked replicated in services/services.tsv (replica 2 is process "<name>@2"),
+    one of the others, two gateways ("gateway", "gateway@2") balancing over the replicas, and
+    haproxy in front of them. base_url and ws_url are haproxy's; gateway_urls each gateway's."""
+
+    REPLICAS = 2
+
+    def _launch(self):
+        for tool in ("nats-server", "haproxy"):
+            if not shutil.which(tool):
+                raise RuntimeError(f"{tool} is missing (deploy/dev/lib.sh installs it)")
+        self.ports["nats"] = _free_port()
+        self._add("nats", self._base_env(),
+                  ["nats-server", "-a", "127.0.0.1", "-p", str(self.ports["nats"])])
+        nats = {"NATS_URL": f"nats://127.0.0.1:{self.ports['nats']}"}
+        # Every replica's port, the first one's being self.ports[name] as in a single stack.
+        self.replica_ports = {
+            name: [self.ports[name], *(_free_port() for _ in range(self.REPLICAS - 1))]
+            if name == "gateway" or SERVICE_ROWS[name]["replicated"] else [self.ports[name]]
+            for name in SERVICES}
+        addr = {name: ",".join(f"127.0.0.1:{p}" for p in self.replica_ports[name])
+                for name in SERVICE_ROWS}
+        for name in SERVICE_ROWS:
+            for k, port in enumerate(self.replica_ports[name], 1):
+                self._add(replica_name(name, k), {**self._service_env(name, port, addr), **nats})
+        for k, port in enumerate(self.replica_ports["gateway"], 1):
+            self._add(replica_name("gateway", k), {**self._gateway_env(port, addr), **nats,
+                                                    "TRUSTED_PROXIES": "127.0.0.1"})
+        self.gateway_urls = [f"http://127.0.0.1:{p}" for p in self.replica_ports["gateway"]]
+        self.ports["haproxy"] = _free_port()
+        servers = "\n".join(f"    server gateway{k} 127.0.0.1:{p} check"
+                            for k, p in enumerate(self.replica_ports["gateway"], 1))
+        config = self.dir / "haproxy.cfg"
+        config.write_text(HAPROXY_TEMPLATE.read_text()
+                          .replace("@BIND@", f"127.0.0.1:{self.ports['haproxy']}")
+                          .replace("@SERVERS@", servers))
+        self._add("haproxy", self._base_env(), ["haproxy", "-db", "-f", str(config)])
+        self.base_url = f"http://127.0.0.1:{self.ports['haproxy']}"
+        self.ws_url = f"ws://127.0.0.1:{self.ports['haproxy']}"
+
+    def replicas(self, name: str) -> list[str]:
+        """The process names of every replica of a service or of the gateway."""
+        return [replica_name(name, k) for k in range(1, len(self.replica_ports[name]) + 1)]
 
 
 # ---------------------------------------------------------------------------------------------

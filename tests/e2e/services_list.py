@@ -7,17 +7,18 @@ import re
 from pathlib import Path
 
 SERVICES_TSV = Path(__file__).resolve().parents[2] / "services" / "services.tsv"
-COLUMNS = ["name", "binary", "grpc_port", "port_env", "addr_env", "database", "ready", "needs"]
+COLUMNS = ["name", "binary", "grpc_port", "port_env", "addr_env", "database", "ready", "needs",
+           "replicated"]
 _FORMAT = {
     "name": r"[a-z][a-z0-9-]*", "binary": r"[a-z][a-z0-9-]*", "grpc_port": r"[1-9][0-9]*",
     "port_env": r"[A-Z][A-Z0-9_]*", "addr_env": r"[A-Z][A-Z0-9_]*", "database": r"[a-z][a-z0-9_]*",
-    "ready": r"yes|no", "needs": r"-|[a-z0-9-]+(,[a-z0-9-]+)*",
+    "ready": r"yes|no", "needs": r"-|[a-z0-9-]+(,[a-z0-9-]+)*", "replicated": r"yes|no",
 }
 
 
 def read_services(path: Path = SERVICES_TSV) -> list[dict]:
     """The rows in file (start) order, keyed by the header's column names; grpc_port is an int,
-    ready a bool and needs a list of names. Raises ValueError on a malformed file."""
+    ready and replicated bools and needs a list of names. Raises ValueError on a malformed file."""
     with open(path, newline="", encoding="utf-8") as f:
         lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
     reader = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE, strict=True)
@@ -31,6 +32,7 @@ def read_services(path: Path = SERVICES_TSV) -> list[dict]:
             if not re.fullmatch(pattern, raw[column]):
                 raise ValueError(f"{path}: {raw['name']}: malformed {column} {raw[column]!r}")
         row = dict(raw, grpc_port=int(raw["grpc_port"]), ready=raw["ready"] == "yes",
+                   replicated=raw["replicated"] == "yes",
                    needs=[] if raw["needs"] == "-" else raw["needs"].split(","))
         known = {r["name"] for r in rows}
         if row["name"] in known:

@@ -8,55 +8,19 @@ from __future__ import annotations
 import json
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 
-from fleet_e2e import SERVICE_ROWS, Api, wait_for
+from fleet_e2e import DEADLINE, SERVICE_ROWS, Answer, Api, Load, wait_for
 
-DEADLINE = 5.0  # UPSTREAM_TIMEOUT_MS's default: no answer may take longer than this (+ slack)
 SLACK = 1.0
 BACK_WITHIN = 2.0  # seconds after the restarted service reports SERVING
-CLIENTS = 3
 
 
 @pytest.fixture(scope="module")
 def api(own_db_stack):
     return Api(own_db_stack, allow_5xx=True)
-
-
-@dataclass
-class Answer:
-    started: float
-    elapsed: float
-    status: int
-    body: str
-
-
-class Load:
-    """CLIENTS threads calling `request()` in a loop until stopped, every answer recorded."""
-
-    def __init__(self, request):
-        self.request, self.answers, self.running = request, [], True
-        self.threads = [threading.Thread(target=self._run) for _ in range(CLIENTS)]
-
-    def _run(self):
-        while self.running:
-            started = time.time()
-            r = self.request()
-            self.answers.append(Answer(started, time.time() - started, r.status_code, r.text))
-            time.sleep(0.01)
-
-    def __enter__(self):
-        for t in self.threads:
-            t.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        for t in self.threads:
-            t.join(DEADLINE + 10)
 
 
 def _serving_since(stack, name: str, after: float) -> float:

@@ -10,6 +10,9 @@
 #include "router/surface.h"
 #include "server/server.h"
 
+namespace fleet::bus {
+class Bus;
+}
 namespace fleet::gateway::upstream {
 class Upstream;
 }
@@ -50,6 +53,8 @@ struct Services {
   cache::ResponseCache* responses = nullptr;
   // Set once SIGTERM arrives: /readyz answers 503 while requests drain; null: never.
   const std::atomic<bool>* draining = nullptr;
+  // The change bus to the other gateways (NATS_URL); null: this is the only gateway.
+  const fleet::bus::Bus* bus = nullptr;
 };
 
 struct Context {

@@ -73,15 +73,24 @@ void ChatHub::receive(Ticket ticket, std::string_view text) {
       {"message", message->get_string()},
       {"type", "chat"},
       {"timestamp", render::format_time(seconds.count(), 0, render::TimeStyle::kSecondsZ)}});
-  std::vector<std::shared_ptr<ws::Socket>> others;
+  send_to_members(chat, ticket);
+  if (relay_) relay_(*chat);
+}
+
+void ChatHub::deliver_remote(std::string_view chat) {
+  send_to_members(std::make_shared<const std::string>(chat), 0);
+}
+
+void ChatHub::send_to_members(const std::shared_ptr<const std::string>& chat, Ticket except) {
+  std::vector<std::shared_ptr<ws::Socket>> members;
   {
     std::lock_guard lock(mutex_);
-    others.reserve(members_.size());
+    members.reserve(members_.size());
     for (const auto& [id, member] : members_) {
-      if (id != ticket) others.push_back(member.socket);
+      if (id != except) members.push_back(member.socket);
     }
   }
-  for (const auto& socket : others) socket->send(chat);
+  for (const auto& socket : members) socket->send(chat);
 }
 
 }  // namespace fleet::gateway::realtime

@@ -1,10 +1,12 @@
 // Operations endpoints: liveness, readiness (the token key and every upstream service) and
-// Prometheus metrics; none needs a token.
+// Prometheus metrics; none needs a token. With a change bus, /readyz also says whether it is
+// connected: "degraded" is still ready (chat stays on this gateway until the bus is back).
 #include <boost/json/object.hpp>
 
 #include "app/metrics.h"
 #include "app/support.h"
 #include "auth/key_store.h"
+#include "fleet/bus/bus.h"
 #include "fleet/services.h"
 #include "surfaces/routes.h"
 
@@ -34,8 +36,11 @@ boost::asio::awaitable<http::Response> readyz(Context& ctx) {
   for (const auto& service : fleet::services::kServices) {
     if (ready && service.ready) ready = co_await serving(ctx, service.name);
   }
-  if (ready) co_return app::json(200, json::object{{"status", "ready"}});
-  co_return app::json(503, json::object{{"status", "not ready"}});
+  json::object body{{"status", ready ? "ready" : "not ready"}};
+  if (ctx.services.bus != nullptr) {
+    body["events"] = ctx.services.bus->connected() ? "connected" : "degraded";
+  }
+  co_return app::json(ready ? 200 : 503, std::move(body));
 }
 
 boost::asio::awaitable<http::Response> metrics(Context& ctx) {

@@ -139,13 +139,15 @@ Store::Claim Store::claim(const Key& key) {
       log::warn("idempotency_claim_taken_over", {{"caller", key.caller}});
     }
     // Expired, or an in-flight claim whose owner is presumed dead: take it over, unless someone
-    // else changed the row since we read it.
+    // else changed the row since we read it. The state is compared too: the owner completes
+    // without changing the token, and a takeover of a row completed meanwhile (by another
+    // replica, or a slow owner that committed after all) would run the effect a second time.
     const auto taken = conn->execute(
         "UPDATE idempotency_keys SET fingerprint = ?, state = 'in_flight', claim_token = ?,"
         " response = NULL, error_code = NULL, error_message = NULL, created_at = ?,"
         " completed_at = NULL"
-        " WHERE caller = ? AND idem_key = ? AND claim_token = ?",
-        {key.fingerprint, token, at, key.caller, key.key, row->i64(4)});
+        " WHERE caller = ? AND idem_key = ? AND claim_token = ? AND state = ?",
+        {key.fingerprint, token, at, key.caller, key.key, row->i64(4), row->str(1)});
     if (taken == 1) return {Outcome::kFresh, token, {}, std::nullopt};
   }
   return {Outcome::kInFlight, 0, {}, std::nullopt};

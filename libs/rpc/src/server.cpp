@@ -129,6 +129,13 @@ void Server::set_serving(bool serving) {
   log::info("health_status", {{"server", impl_->name}, {"serving", serving ? "true" : "false"}});
 }
 
+void Server::set_status(const std::string& name, bool serving) {
+  if (!impl_->server) return;
+  impl_->server->GetHealthCheckService()->SetServingStatus(name, serving);
+  log::info("health_status", {{"server", impl_->name}, {"name", name},
+                              {"serving", serving ? "true" : "false"}});
+}
+
 void Server::run_until_signal(const std::function<void()>& before_shutdown) {
   const sigset_t set = shutdown_signals();
   int signal = 0;

@@ -41,12 +41,14 @@ int Host::metrics_port() const { return metrics_->port(); }
 
 std::string Host::render_metrics() {
   bool serving = false;
+  bool events_complete = true;
   {
     std::lock_guard lock(mutex_);
     serving = serving_ && database_up_;
+    events_complete = events_complete_;
   }
   return server_->metrics().render() + render_pool_metrics(pool_->stats()) +
-         render_host_metrics(workers_ ? workers_->queued() : 0, serving);
+         render_host_metrics(workers_ ? workers_->queued() : 0, serving, events_complete);
 }
 
 Host::~Host() {
@@ -67,6 +69,10 @@ Host::~Host() {
 void Host::start(std::initializer_list<grpc::Service*> services) {
   for (grpc::Service* service : services) server_->add_service(service);
   server_->start();
+  {
+    std::lock_guard lock(mutex_);
+    server_->set_status(kEventsHealth, events_complete_);
+  }
   watcher_ = std::thread([this] { watch_database(); });
 }
 
@@ -74,6 +80,12 @@ void Host::set_serving(bool serving) {
   std::lock_guard lock(mutex_);
   serving_ = serving;
   publish_health();
+}
+
+void Host::set_events_complete(bool complete) {
+  std::lock_guard lock(mutex_);
+  events_complete_ = complete;
+  server_->set_status(kEventsHealth, complete);
 }
 
 // Called with mutex_ held.

@@ -54,7 +54,7 @@ std::string render_pool_metrics(const db::Pool::Stats& s) {
   });
 }
 
-std::string render_host_metrics(std::size_t queued, bool serving) {
+std::string render_host_metrics(std::size_t queued, bool serving, bool events_complete) {
   return render({
       {"fleetgate_worker_queue_depth", "gauge",
        "RPC work waiting for a worker thread (WORKER_THREADS).",
@@ -62,6 +62,9 @@ std::string render_host_metrics(std::size_t queued, bool serving) {
       {"fleetgate_service_serving", "gauge",
        "1 while the service reports SERVING on its health service, else 0.",
        {{"", serving ? 1u : 0u}}},
+      {"fleetgate_events_complete", "gauge",
+       "1 while this replica gets every replica's changes (always, without NATS_URL), else 0.",
+       {{"", events_complete ? 1u : 0u}}},
   });
 }
 

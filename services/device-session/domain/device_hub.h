@@ -3,6 +3,7 @@
 // publishes each start, stop, expiry and wallet change after its commit; the hub hands it to
 // that device's watchers and to every feed watcher, in order.
 // Each watcher has a bounded queue: one that falls behind is ended, never buffered without limit.
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -19,9 +20,21 @@ namespace fleet::device_session {
 using Watcher = StreamWatcher<DeviceEvent>;
 using FeedWatcher = StreamWatcher<FeedEvent>;
 
+// Where the hub hands what this replica committed, for the service's other replicas (their
+// hubs apply it: bus/replication.h). Called after local delivery, outside the hub's lock.
+class Outbox {
+ public:
+  virtual ~Outbox() = default;
+  virtual void committed(const DeviceEvent& event) = 0;
+  virtual void committed(const Wallet& wallet) = 0;
+};
+
 class DeviceHub {
  public:
   using Ticket = std::uint64_t;
+
+  // Set once, before anything is published; null (the default): a single replica.
+  void set_outbox(Outbox* outbox) { outbox_ = outbox; }
 
   // Events published from now on reach `watcher` (held weakly: a watcher that is gone is
   // skipped and forgotten). Unsubscribe with the ticket.
@@ -34,18 +47,31 @@ class DeviceHub {
   void publish(const DeviceEvent& event);
   // A wallet's balance after a committed change, for the feed watchers.
   void publish(const Wallet& wallet);
+  // The same for a change another replica committed: delivered here, not sent on.
+  void apply_remote(const DeviceEvent& event) { deliver(event); }
+  void apply_remote(const Wallet& wallet) { deliver(wallet); }
 
   // Every device event and wallet change published from now on reaches `watcher` (held
-  // weakly, as above).
+  // weakly, as above). While the hub is incomplete the watcher is ended at once (kFailed):
+  // its reader caches the feed, and would cache what another replica changed unseen.
   Ticket subscribe_all(std::weak_ptr<FeedWatcher> watcher);
   void unsubscribe_all(Ticket ticket);
   std::size_t feed_watchers() const;
+
+  // Whether the hub gets every replica's changes (bus/replication.h); true for a single
+  // replica. Turning incomplete ends the feed watchers.
+  void set_complete(bool complete);
+  bool complete() const;
 
   // Ends every watcher (feed watchers too), e.g. at shutdown.
   void end_all(Watcher::End reason);
   std::size_t watchers(std::int64_t device_id) const;
 
  private:
+  // True when the event was newer than what the device's watchers had.
+  bool deliver(const DeviceEvent& event);
+  void deliver(const Wallet& wallet);
+
   struct Device {
     std::int64_t last_sequence = 0;
     changes::WatcherSet<Watcher> watchers;
@@ -53,6 +79,8 @@ class DeviceHub {
   mutable std::mutex mutex_;
   std::map<std::int64_t, Device> devices_;
   changes::WatcherSet<FeedWatcher> feed_;
+  std::atomic<Outbox*> outbox_{nullptr};
+  bool complete_ = true;
 };
 
 }  // namespace fleet::device_session

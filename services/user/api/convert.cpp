@@ -43,6 +43,30 @@ void to_proto(const Account& a, v1::Account* out) {
   out->set_version(a.version);
 }
 
+std::optional<Account> account_from_proto(const v1::Account& in) {
+  Account out;
+  out.id = in.id();
+  rpc::read_profile(in, out);
+  switch (in.role()) {
+    case v1::ROLE_USER:
+      out.role = Role::kUser;
+      break;
+    case v1::ROLE_OPERATOR:
+      out.role = Role::kOperator;
+      break;
+    case v1::ROLE_ADMIN:
+      out.role = Role::kAdmin;
+      break;
+    default:
+      return std::nullopt;
+  }
+  out.is_active = in.is_active();
+  out.created_at = rpc::from_timestamp(in.created_at());
+  out.updated_at = rpc::from_timestamp(in.updated_at());
+  out.version = in.version();
+  return out;
+}
+
 void to_proto(const AccountChange& change, v1::AccountChange* out) {
   out->Clear();
   switch (change.kind) {

@@ -13,6 +13,8 @@ namespace v1 = fleetgate::user::v1;
 std::optional<Role> role_of(v1::Role role);
 v1::Role proto_role(Role role);
 void to_proto(const Account& account, v1::Account* out);
+// A whole account as to_proto wrote it; nullopt for an unknown or unset role.
+std::optional<Account> account_from_proto(const v1::Account& in);
 void to_proto(const AccountChange& change, v1::AccountChange* out);
 
 }  // namespace fleet::user

@@ -4,6 +4,7 @@
 // has a bounded queue: one that falls behind is ended (it starts over with a new snapshot),
 // never buffered without limit. Two commits of one account may publish in either order; their
 // versions tell the reader which is newer.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -26,15 +27,33 @@ struct AccountChange {
 
 using AccountWatcher = StreamWatcher<AccountChange>;
 
+// Where the hub hands what this replica committed, for the service's other replicas (their
+// hubs apply it: bus/replication.h). Called after local delivery, outside the hub's lock.
+class AccountOutbox {
+ public:
+  virtual ~AccountOutbox() = default;
+  virtual void committed(const AccountChange& change) = 0;
+};
+
 class AccountHub {
  public:
   using Ticket = std::uint64_t;
 
+  // Set once, before anything is published; null (the default): a single replica.
+  void set_outbox(AccountOutbox* outbox) { outbox_ = outbox; }
+
   // Changes published from now on reach `watcher` (held weakly: one that is gone is skipped
-  // and forgotten).
+  // and forgotten). While the hub is incomplete the watcher is ended at once (kFailed): its
+  // reader caches the accounts, and would keep what another replica changed unseen.
   Ticket subscribe(std::weak_ptr<AccountWatcher> watcher);
   void unsubscribe(Ticket ticket);
   void publish(const AccountChange& change);
+  // A change another replica committed: delivered here, not sent on.
+  void apply_remote(const AccountChange& change);
+  // Whether the hub gets every replica's changes; true for a single replica. Turning
+  // incomplete ends the watchers.
+  void set_complete(bool complete);
+  bool complete() const;
   // Ends every watcher, e.g. at shutdown.
   void end_all(WatchEnd reason);
   std::size_t watchers() const;
@@ -42,6 +61,8 @@ class AccountHub {
  private:
   mutable std::mutex mutex_;
   changes::WatcherSet<AccountWatcher> watchers_;
+  std::atomic<AccountOutbox*> outbox_{nullptr};
+  bool complete_ = true;
 };
 
 }  // namespace fleet::user

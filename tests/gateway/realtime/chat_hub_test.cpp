@@ -54,3 +54,35 @@ TEST_CASE("chat hub: echo, broadcast and errors") {
   hub.receive(b, R"({"message":"gone"})");  // a member that left is ignored
   CHECK(bob->count() == 1);
 }
+
+TEST_CASE("chat hub: chat goes to the relay for the other gateways, and theirs to every member") {
+  fleet::ManualClock clock(fleet::Clock::time_point(std::chrono::seconds(1736503200)));
+  realtime::ChatHub hub(clock);
+  std::vector<std::string> relayed;
+  hub.set_relay([&](const std::string& chat) { relayed.push_back(chat); });
+  auto alice = std::make_shared<FakeSocket>();
+  auto bob = std::make_shared<FakeSocket>();
+  auto a = hub.join("alice", alice);
+  hub.join("bob", bob);
+
+  hub.receive(a, R"({"message":"just an echo"})");
+  CHECK(relayed.empty());
+  hub.receive(a, R"({"type":"chat","message":"Hello!"})");
+  REQUIRE(relayed.size() == 1);
+  CHECK(relayed[0] ==
+        R"({"client_id":"alice","message":"Hello!","type":"chat","timestamp":"2025-01-10T10:00:00Z"})");
+  CHECK(bob->last() == relayed[0]);
+
+  // Another gateway's client: every member here gets it as it was rendered there, once, and it
+  // is not relayed again.
+  const std::string remote =
+      R"({"client_id":"zed","message":"from afar","type":"chat","timestamp":"2025-01-10T10:00:01Z"})";
+  const auto alice_before = alice->count();
+  const auto bob_before = bob->count();
+  hub.deliver_remote(remote);
+  CHECK(alice->last() == remote);
+  CHECK(bob->last() == remote);
+  CHECK(alice->count() == alice_before + 1);
+  CHECK(bob->count() == bob_before + 1);
+  CHECK(relayed.size() == 1);
+}

@@ -244,6 +244,39 @@ TEST_CASE("a claim older than the in-flight timeout is taken over; its owner can
   CHECK(replay.response == taken.response);
 }
 
+TEST_CASE("a takeover racing its owner's completion never makes a second effect",
+          "[idempotency]") {
+  // Two replicas: the owner's claim is past the in-flight timeout when it completes, at the
+  // moment the other replica finds it stale. Whichever comes first wins; never both. The delay
+  // of the taker sweeps its read-then-update across the owner's commit.
+  Fixture f;
+  Store replica(*f.pool, f.clock);
+  constexpr int kRounds = 100;
+  for (int round = 0; round < kRounds; ++round) {
+    const auto k = key("race-" + std::to_string(round));
+    std::promise<void> entered, proceed;
+    auto owner = std::async(std::launch::async, [&] {
+      try {
+        return f.store->run(k, [&](fleet::db::Connection& conn) {
+          conn.execute("INSERT INTO effects () VALUES ()");
+          entered.set_value();
+          proceed.get_future().wait();
+          return std::string("owner");
+        }).outcome;
+      } catch (const fleet::DomainError&) {
+        return Outcome::kInFlight;  // taken over: rolled back
+      }
+    });
+    entered.get_future().wait();
+    f.clock.advance(61s);
+    proceed.set_value();
+    std::this_thread::sleep_for(std::chrono::microseconds(round * 50));
+    effect_once(replica, k, "taker");
+    owner.get();
+    REQUIRE(f.effects() == round + 1);
+  }
+}
+
 TEST_CASE("over-long keys are refused", "[idempotency]") {
   Fixture f;
   CHECK_THROWS_WITH(effect_once(*f.store, key(std::string(256, 'k'))), "Invalid idempotency key");

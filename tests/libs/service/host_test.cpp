@@ -82,9 +82,11 @@ TEST_CASE("the pool and host metrics render every family with its samples", "[se
        }) {
     CHECK_THAT(text, Catch::Contains(line));
   }
-  const auto host = fleet::service::render_host_metrics(12, true);
+  const auto host = fleet::service::render_host_metrics(12, true, true);
   CHECK_THAT(host, Catch::Contains("fleetgate_worker_queue_depth 12\n"));
   CHECK_THAT(host, Catch::Contains("fleetgate_service_serving 1\n"));
-  CHECK_THAT(fleet::service::render_host_metrics(0, false),
-             Catch::Contains("fleetgate_service_serving 0\n"));
+  CHECK_THAT(host, Catch::Contains("fleetgate_events_complete 1\n"));
+  const auto degraded = fleet::service::render_host_metrics(0, false, false);
+  CHECK_THAT(degraded, Catch::Contains("fleetgate_service_serving 0\n"));
+  CHECK_THAT(degraded, Catch::Contains("fleetgate_events_complete 0\n"));
 }

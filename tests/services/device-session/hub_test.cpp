@@ -199,3 +199,64 @@ TEST_CASE("end_all ends feed watchers too", "[hub]") {
   hub.end_all(End::kShutdown);
   CHECK(feed->finished == End::kShutdown);
 }
+
+namespace {
+
+// What the hub sent on to the other replicas.
+class OutboxRecorder final : public Outbox {
+ public:
+  std::vector<std::int64_t> sequences;
+  std::vector<std::int64_t> wallet_versions;
+  void committed(const DeviceEvent& event) override { sequences.push_back(event.sequence); }
+  void committed(const Wallet& wallet) override { wallet_versions.push_back(wallet.version); }
+};
+
+}  // namespace
+
+TEST_CASE("local changes go to the outbox once delivered; remote ones are only delivered",
+          "[hub][replicas]") {
+  DeviceHub hub;
+  OutboxRecorder outbox;
+  hub.set_outbox(&outbox);
+  auto watcher = std::make_shared<Recorder>();
+  hub.subscribe(1, watcher);
+  watcher->begin(event(Kind::kSnapshot, 0));
+
+  hub.publish(event(Kind::kStarted, 10));
+  hub.apply_remote(event(Kind::kStopped, 11));  // another replica's stop
+  hub.publish(event(Kind::kExpired, 11));       // stale here: already told, not sent on
+  hub.apply_remote(event(Kind::kStarted, 10));  // a late echo of an older change: dropped
+  hub.publish(Wallet{7, fleet::Money::cents(100), 3});
+  hub.apply_remote(Wallet{8, fleet::Money::cents(200), 4});
+  watcher->drain();
+
+  CHECK(watcher->kinds() == std::vector{Kind::kSnapshot, Kind::kStarted, Kind::kStopped});
+  CHECK(outbox.sequences == std::vector<std::int64_t>{10});
+  CHECK(outbox.wallet_versions == std::vector<std::int64_t>{3});
+  hub.set_outbox(nullptr);
+  hub.publish(event(Kind::kStarted, 12));
+  CHECK(outbox.sequences.size() == 1);
+}
+
+TEST_CASE("an incomplete hub ends its feed watchers and refuses new ones; device watchers go on",
+          "[hub][replicas]") {
+  DeviceHub hub;
+  auto feed = std::make_shared<FeedRecorder>();
+  auto watcher = std::make_shared<Recorder>();
+  hub.subscribe_all(feed);
+  hub.subscribe(1, watcher);
+  CHECK(hub.complete());
+
+  hub.set_complete(false);
+  CHECK_FALSE(hub.complete());
+  CHECK(feed->finished == End::kFailed);
+  CHECK_FALSE(watcher->finished);
+  auto refused = std::make_shared<FeedRecorder>();
+  CHECK(hub.subscribe_all(refused) == 0);
+  CHECK(refused->finished == End::kFailed);
+
+  hub.set_complete(true);
+  auto accepted = std::make_shared<FeedRecorder>();
+  CHECK(hub.subscribe_all(accepted) != 0);
+  CHECK_FALSE(accepted->finished);
+}

@@ -174,6 +174,46 @@ TEST_CASE("a session that ended while the service was down expires at the next s
   CHECK(s.count("SELECT COUNT(*) FROM devices WHERE session_id IS NOT NULL") == 0);
 }
 
+TEST_CASE("replicas sweeping the same due sessions at once end each session once",
+          "[integration]") {
+  // Several device-session replicas each run a sweeper on one database (issue 12): the row
+  // locks of lock_expired_devices let one of them end a session and the others find it ended.
+  Store s;
+  constexpr int kReplicas = 4;
+  constexpr int kRounds = 10;
+  std::vector<std::unique_ptr<Instance>> replicas;
+  for (int i = 0; i < kReplicas; ++i) {
+    replicas.push_back(std::make_unique<Instance>(s.config, s.clock));
+  }
+  for (std::int64_t device = 1; device <= 5; ++device) {
+    s.rental().set_cash(kAnn + device, "100.00", kAdmin);
+  }
+  for (int round = 0; round < kRounds; ++round) {
+    for (std::int64_t device = 1; device <= 5; ++device) {
+      s.rental().start({device, kAnn + device, 1});
+    }
+    s.clock.advance(2min);
+    std::promise<void> go;
+    auto start = go.get_future().share();
+    std::vector<std::future<std::size_t>> expired;
+    for (auto& replica : replicas) {
+      expired.push_back(std::async(std::launch::async, [&rental = replica->rental, start] {
+        start.wait();
+        return rental.expire_due();
+      }));
+    }
+    go.set_value();
+    std::size_t total = 0;
+    for (auto& e : expired) total += e.get();
+    REQUIRE(total == 5);  // each session ended by exactly one replica
+  }
+  CHECK(s.count("SELECT COUNT(*) FROM sessions WHERE end_reason = 'expired'") == 5 * kRounds);
+  CHECK(s.count("SELECT COUNT(*) FROM sessions WHERE ended_at IS NULL") == 0);
+  // One start and one end per session: two versions each, never a third.
+  CHECK(s.count("SELECT SUM(version) FROM devices") == 2 * 5 * kRounds);
+  CHECK(s.count("SELECT COUNT(*) FROM ledger WHERE kind = 'refund'") == 0);
+}
+
 TEST_CASE("set_cash writes adjustments with their actor", "[integration]") {
   Store s;
   s.rental().set_cash(kAnn, "12.5", kAdmin);

@@ -53,6 +53,9 @@ class Server {
   ServerMetrics& metrics();
   // Sets the health status of "" and of every registered service's full name.
   void set_serving(bool serving);
+  // Sets the health status of one more name, e.g. a part that can be degraded on its own
+  // ("fleetgate.events") without taking the service out of rotation.
+  void set_status(const std::string& name, bool serving);
   // Blocks until SIGTERM or SIGINT, then shuts down, letting in-flight calls finish (5 s max).
   // before_shutdown runs first: a service ends its open streams there, which would otherwise
   // hold the shutdown for its whole grace period.

@@ -75,6 +75,11 @@ class Host {
   // answers: a background check pings a pooled connection every db_check_interval, so a service
   // whose database is unreachable reports NOT_SERVING (and the gateway's /readyz follows).
   void set_serving(bool serving);
+  // For a service whose replicas share changes over the bus (fleet/bus/replication.h): whether
+  // this replica gets all of them. Health reports the name kEventsHealth NOT_SERVING while it
+  // does not (degraded: the service still serves), and /metrics fleetgate_events_complete.
+  static constexpr const char* kEventsHealth = "fleetgate.events";
+  void set_events_complete(bool complete);
   // Blocks until SIGTERM or SIGINT, runs before_shutdown, shuts the server down, then drains the
   // worker pool: queued work refers to the services, which must outlive this call.
   void run_until_signal(const std::function<void()>& before_shutdown = {});
@@ -94,6 +99,7 @@ class Host {
   bool stopping_ = false;
   bool serving_ = false;      // what the service said
   bool database_up_ = true;   // what the last check found
+  bool events_complete_ = true;
   std::thread watcher_;
 };
 

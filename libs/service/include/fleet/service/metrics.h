@@ -12,6 +12,6 @@ namespace fleet::service {
 std::string render_pool_metrics(const db::Pool::Stats& stats);
 
 // fleetgate_worker_queue_depth and fleetgate_service_serving.
-std::string render_host_metrics(std::size_t queued, bool serving);
+std::string render_host_metrics(std::size_t queued, bool serving, bool events_complete);
 
 }  // namespace fleet::service
