@@ -15,7 +15,8 @@ FG_DEV_DIR=$FG_REPO/.dev
 # deploy/k8s, is added by fg_missing_packages when missing; python3-grpcio and python3-protobuf:
 # the Python gRPC client example, tools/examples/list_devices.py; nats-server and haproxy: the
 # replicated run, deploy/dev/up --replicas N, and its e2e stack; libnats-dev: the change bus's
-# client, libs/bus).
+# client, libs/bus; galera-4, rsync and iproute2's ss: deploy/dev/galera's nodes and their state
+# transfers).
 # libboost1.81-dev only: it conflicts with libboost-dev (1.74), which must never be installed.
 FG_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
@@ -25,6 +26,7 @@ FG_PACKAGES=(
   nodejs chromium fonts-liberation
   python3-yaml docker-compose python3-grpcio python3-protobuf
   nats-server libnats-dev haproxy
+  galera-4 rsync iproute2
 )
 
 # The services, one row each in start order: read by fg_services_load.
@@ -83,12 +85,13 @@ fg_build() {
 # True when something accepts TCP connections on 127.0.0.1:PORT.
 fg_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Prints a TCP port nobody listens on (racy by nature; callers start at once).
+# fg_free_port [LOW COUNT]: prints a TCP port nobody listens on, from LOW to LOW+COUNT-1
+# (default 20000-31999; racy by nature, callers start at once).
 fg_free_port() {
-  local port i
+  local port i low=${1:-20000} count=${2:-12000}
   for ((i = 0; i < 200; i++)); do
     # Below Linux's ephemeral range (32768+): many outgoing connections (a benchmark) cannot take it.
-    port=$((20000 + RANDOM % 12000))
+    port=$((low + RANDOM % count))
     if ! fg_port_busy "$port"; then
       echo "$port"
       return 0

@@ -3,8 +3,11 @@ under ctest); `rot_api` is a client of a second stack with REFRESH_TOKEN_ROTATIO
 `idle_devices` frees the demo devices around a test; `narrow_api` is a client of a stack whose
 auth has one hashing thread and no queue; `own_db_stack` is a stack on a MariaDB
 server of its own, which its tests may stop, kill and start again; `replicated_stack` is the
-replicated run (two gateways behind haproxy, two replicas of the replicated services, NATS).
-Teardown stops the processes, drops their databases and fails if a log line carries a secret."""
+replicated run (two gateways behind haproxy, two replicas of the replicated services, NATS);
+`galera_stack` a stack on a 3-node Galera cluster of its own (deploy/dev/galera), whose nodes
+its tests may kill. With FLEETGATE_E2E_GALERA_DIR set (ctest's galera label), every other stack
+runs on the cluster already up in that directory instead of TEST_DB_*. Teardown stops the
+processes, drops their databases and fails if a log line carries a secret."""
 import os
 import shutil
 import tempfile
@@ -12,13 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from fleet_e2e import Api, OwnDatabase, ReplicatedStack, Stack
+from fleet_e2e import Api, GaleraCluster, OwnDatabase, ReplicatedStack, Stack
+
+
+def _shared_db():
+    """The database of the stacks that bring none: TEST_DB_* (None), or a running cluster."""
+    galera = os.environ.get("FLEETGATE_E2E_GALERA_DIR")
+    return GaleraCluster.running(Path(galera)) if galera else None
 
 
 def _run_stack(label, extra_env=None, db=None, kind=Stack):
     error = None
     try:
-        stack = kind(label, extra_env, db)
+        stack = kind(label, extra_env, db or _shared_db())
         try:
             stack.start()
         except Exception as e:  # noqa: BLE001 - reported below with the logs' tails
@@ -75,20 +84,37 @@ def narrow_api(request):
     _finish(s, request.session)
 
 
-@pytest.fixture(scope="module")
-def own_db_stack(request):
-    directory = Path(tempfile.mkdtemp(prefix="e2e-own-mariadb-",
+def _stack_on_own_db(request, label, make_db):
+    """A stack on a database server of its own, made by make_db(directory) and started here;
+    stopped afterwards, its directory kept only when a test failed."""
+    directory = Path(tempfile.mkdtemp(prefix=f"{label}-",
                                       dir=os.environ.get("FLEETGATE_E2E_LOG_DIR")))
-    db = OwnDatabase(directory)
-    db.start()
+    db = make_db(directory)
     try:
-        s = _run_stack("e2e-own-db", db=db)
+        try:
+            db.start()
+        except Exception as e:  # noqa: BLE001 - reported with the server's output
+            pytest.fail(f"the {label} database did not start: {e}", pytrace=False)
+        s = _run_stack(label, db=db)
         yield s
         _finish(s, request.session)
     finally:
         db.stop()
         if request.session.testsfailed == 0:
             shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def own_db_stack(request):
+    yield from _stack_on_own_db(request, "e2e-own-db", OwnDatabase)
+
+
+@pytest.fixture(scope="module")
+def galera_stack(request):
+    if not GaleraCluster.PROVIDER.exists():
+        pytest.skip(f"galera-4 is not installed ({GaleraCluster.PROVIDER} is missing; "
+                    "deploy/dev/lib.sh installs it)")
+    yield from _stack_on_own_db(request, "e2e-galera", GaleraCluster)
 
 
 @pytest.fixture(scope="module")

@@ -417,21 +417,27 @@ class Database:
         self.user = os.environ["TEST_DB_USER"]
         self.password = os.environ["TEST_DB_PASSWORD"]
 
-    def _client(self, args: list[str], timeout: float = 60) -> str:
+    @property
+    def service_host(self) -> str:
+        """DB_HOST for the services: this server (a cluster lists all of its nodes)."""
+        return self.host
+
+    def _client(self, args: list[str], timeout: float = 60, port=None) -> str:
         env = dict(os.environ)
         if self.password:
             env["MYSQL_PWD"] = self.password
         done = subprocess.run(["mariadb", "--no-defaults", "--protocol=TCP", "-h", self.host, "-P",
-                               str(self.port), "-u", self.user, *args],
+                               str(port or self.port), "-u", self.user, *args],
                               check=True, env=env, capture_output=True, timeout=timeout, text=True)
         return done.stdout
 
     def run(self, sql: str):
         self._client(["-e", sql])
 
-    def query(self, database: str, sql: str) -> list[list[str | None]]:
-        """Rows of a SELECT as strings (None for NULL), read with the mariadb client."""
-        out = self._client(["-N", "-B", "-D", database, "-e", sql])
+    def query(self, database: str, sql: str, port=None) -> list[list[str | None]]:
+        """Rows of a SELECT as strings (None for NULL), read with the mariadb client (from
+        `port` when given, else from this server's)."""
+        out = self._client(["-N", "-B", "-D", database, "-e", sql], port=port)
         return [[None if v == "NULL" else v for v in line.split("\t")]
                 for line in out.splitlines()]
 
@@ -484,6 +490,78 @@ class OwnDatabase(Database):
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(30)
+
+
+class GaleraCluster(Database):
+    """A 3-node MariaDB Galera cluster of the test's own, run by deploy/dev/galera in `directory`
+    (or the cluster already up there): the services get every node in DB_HOST, the harness's own
+    queries go to a live node, and a test may kill a node and start it again."""
+
+    SCRIPT = Path(__file__).resolve().parents[2] / "deploy" / "dev" / "galera"
+    PROVIDER = Path("/usr/lib/galera/libgalera_smm.so")
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+        self.host, self.user, self.password = "127.0.0.1", "root", ""
+        self.ports: dict[int, str] = {}
+        self.live: set[int] = set()
+
+    @classmethod
+    def running(cls, directory: Path) -> "GaleraCluster":
+        """The cluster `deploy/dev/galera up` has started in `directory`."""
+        if not (directory / "nodes.tsv").exists():
+            raise RuntimeError(f"no Galera cluster in {directory} (deploy/dev/galera up)")
+        cluster = cls(directory)
+        cluster._read_nodes()
+        return cluster
+
+    def _script(self, *args: str, timeout: float = 300) -> str:
+        done = subprocess.run([str(self.SCRIPT), *args], capture_output=True, text=True,
+                              env={**os.environ, "GALERA_DIR": str(self.dir)}, timeout=timeout)
+        if done.returncode != 0:
+            raise RuntimeError(f"deploy/dev/galera {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        return done.stdout
+
+    def _read_nodes(self):
+        for line in (self.dir / "nodes.tsv").read_text().splitlines():
+            node, client_port, *_ = line.split("\t")
+            self.ports[int(node)] = client_port
+            self.live.add(int(node))
+
+    @property
+    def port(self) -> str:
+        """The client port of the first live node (the harness's queries go there)."""
+        return self.ports[min(self.live)]
+
+    @property
+    def service_host(self) -> str:
+        return ",".join(f"127.0.0.1:{self.ports[n]}" for n in sorted(self.ports))
+
+    def start(self):
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.dir.chmod(0o755)  # the nodes run as mysql, which must reach their directories
+        self._script("up")
+        self._read_nodes()
+
+    def stop(self):
+        self._script("down")
+        self.live.clear()
+
+    def kill(self, node: int):
+        """SIGKILL one node, as a crash would."""
+        self.live.discard(node)
+        self._script("kill", str(node))
+
+    def start_node(self, node: int):
+        """Starts a stopped or killed node; returns once it has rejoined (Synced)."""
+        self._script("start", str(node))
+        self.live.add(node)
+
+    def status(self, node: int, variable: str) -> str:
+        return self.query_node(node, "mysql", f"SHOW GLOBAL STATUS LIKE '{variable}'")[0][1]
+
+    def query_node(self, node: int, database: str, sql: str) -> list[list[str | None]]:
+        return self.query(database, sql, port=self.ports[node])
 
 
 def _user_name() -> str:
@@ -685,8 +763,9 @@ class Stack:
     def _service_env(self, name: str, port: int, addr: dict[str, str]) -> dict:
         """A service's environment: its database, its port, the addresses of what it needs."""
         row = SERVICE_ROWS[name]
-        db = {"DB_HOST": self.db.host, "DB_PORT": str(self.db.port), "DB_USER": self.db.user,
-              "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4", "WORKER_THREADS": "4"}
+        db = {"DB_HOST": self.db.service_host, "DB_PORT": str(self.db.port),
+              "DB_USER": self.db.user, "DB_PASSWORD": self.db.password, "DB_POOL_SIZE": "4",
+              "WORKER_THREADS": "4"}
         # What a service gets besides its database, its port and the addresses it needs.
         special = {
             "user": {"ADMIN_USERNAME": self.admin["username"], "ADMIN_EMAIL": self.admin["email"],

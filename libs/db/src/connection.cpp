@@ -1,6 +1,7 @@
 // Connection over MariaDB Connector/C's prepared-statement API. Every result column is fetched as
 // text, so DECIMAL and DATETIME values arrive exactly as the server renders them.
 #include <mysql.h>
+#include <mysqld_error.h>
 
 #include <mutex>
 #include <unordered_map>
@@ -164,11 +165,24 @@ struct Connection::Impl {
   }
 };
 
-std::unique_ptr<Connection> Connection::open(const Config& config) {
-  static std::once_flag library_initialized;
-  std::call_once(library_initialized, [] { mysql_library_init(0, nullptr, nullptr); });
+namespace {
 
-  auto impl = std::make_unique<Impl>();
+// A Galera node that is joining or has lost its quorum accepts connections but answers 1047 to
+// queries. SHOW works on such a node; a server without Galera has wsrep_on OFF (and its
+// wsrep_ready reads OFF too, so that alone would not tell).
+bool galera_node_ready(Connection::Impl& impl) {
+  std::vector<Row> rows;
+  impl.run("SHOW GLOBAL VARIABLES LIKE 'wsrep_on'", {}, &rows);
+  if (rows.empty() || rows.front().opt(1) != "ON") return true;
+  rows.clear();
+  impl.run("SHOW GLOBAL STATUS LIKE 'wsrep_ready'", {}, &rows);
+  return !rows.empty() && rows.front().opt(1) == "ON";
+}
+
+// Connects to one server; throws Error (ConnectionLost when it cannot be reached).
+std::unique_ptr<Connection::Impl> connect(const Config& config, const Endpoint& endpoint,
+                                          bool check_ready) {
+  auto impl = std::make_unique<Connection::Impl>();
   impl->mysql = mysql_init(nullptr);
   if (impl->mysql == nullptr) throw Error(0, "mysql_init failed");
   MYSQL* mysql = impl->mysql;
@@ -185,13 +199,42 @@ std::unique_ptr<Connection> Connection::open(const Config& config) {
   mysql_optionsv(mysql, MYSQL_OPT_RECONNECT, &no);
 
   const char* database = config.database.empty() ? nullptr : config.database.c_str();
-  if (mysql_real_connect(mysql, config.host.c_str(), config.user.c_str(), config.password.c_str(),
-                         database, config.port, nullptr, 0) == nullptr) {
+  if (mysql_real_connect(mysql, endpoint.host.c_str(), config.user.c_str(), config.password.c_str(),
+                         database, endpoint.port, nullptr, 0) == nullptr) {
     impl->fail();
   }
   // DATETIME columns hold UTC; NOW() and friends must agree.
   impl->run_text("SET time_zone = '+00:00'");
-  return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+  if (check_ready && !galera_node_ready(*impl)) {
+    throw ConnectionLost(ER_UNKNOWN_COM_ERROR, "MariaDB error 1047: node " + endpoint.host + ":" +
+                                                   std::to_string(endpoint.port) +
+                                                   " is not ready (wsrep_ready OFF)");
+  }
+  return impl;
+}
+
+}  // namespace
+
+std::unique_ptr<Connection> Connection::open(const Config& config) {
+  static std::once_flag library_initialized;
+  std::call_once(library_initialized, [] { mysql_library_init(0, nullptr, nullptr); });
+
+  std::vector<Endpoint> endpoints;
+  try {
+    endpoints = config.endpoints();
+  } catch (const std::invalid_argument& e) {
+    throw Error(0, e.what());
+  }
+  // Several servers: the first that is reachable and ready; errors of another kind (a wrong
+  // password, an unknown database) are the configuration's, so they propagate at once.
+  for (std::size_t i = 0;; ++i) {
+    try {
+      auto impl = connect(config, endpoints[i], endpoints.size() > 1);
+      return std::unique_ptr<Connection>(new Connection(std::move(impl)));
+    } catch (const ConnectionLost&) {
+      if (i + 1 == endpoints.size()) throw;
+    }
+  }
 }
 
 Connection::Connection(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) { impl_->owner = this; }

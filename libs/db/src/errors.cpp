@@ -23,9 +23,12 @@ std::string duplicate_key_name(const std::string& message) {
 }  // namespace
 
 bool breaks_connection(unsigned code) {
-  // 2000-2999: CR_* of libmysql; 5000-5999: Connector/C's own CER_* errors.
+  // 2000-2999: CR_* of libmysql; 5000-5999: Connector/C's own CER_* errors. A Galera node that
+  // is not (or no longer) part of the primary component answers every query with 1047 "WSREP has
+  // not yet prepared node for application use" until it rejoins: as good as gone, so the pool
+  // drops the connection and the next one goes to another node.
   return (code >= CR_MIN_ERROR && code <= CR_MAX_ERROR) || (code >= 5000 && code <= 5999) ||
-         code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN;
+         code == ER_CONNECTION_KILLED || code == ER_SERVER_SHUTDOWN || code == ER_UNKNOWN_COM_ERROR;
 }
 
 void throw_error(unsigned code, const std::string& message) {
@@ -33,7 +36,7 @@ void throw_error(unsigned code, const std::string& message) {
   switch (code) {
     case ER_DUP_ENTRY:
       throw DuplicateKey(code, what, duplicate_key_name(message));
-    case ER_LOCK_DEADLOCK:
+    case ER_LOCK_DEADLOCK:  // also Galera's certification failure ("WSREP detected deadlock")
     case ER_LOCK_WAIT_TIMEOUT:
       throw Deadlock(code, what);
     default:

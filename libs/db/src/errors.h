@@ -4,8 +4,8 @@
 
 namespace fleet::db::detail {
 
-// Client library errors (lost connection, timeout, protocol) and a server-side kill or shutdown:
-// afterwards the connection's state is unknown, so it must not be reused.
+// Client library errors (lost connection, timeout, protocol), a server-side kill or shutdown,
+// and a Galera node not ready (1047): afterwards the connection is of no use, so it is dropped.
 bool breaks_connection(unsigned code);
 
 [[noreturn]] void throw_error(unsigned code, const std::string& message);

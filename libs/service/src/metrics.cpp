@@ -48,7 +48,8 @@ std::string render_pool_metrics(const db::Pool::Stats& s) {
        "Transactions by outcome; a deadlock's retry counts once per attempt.",
        {{R"({outcome="committed"})", s.committed}, {R"({outcome="rolled_back"})", s.rolled_back}}},
       {"fleetgate_db_transaction_retries_total", "counter",
-       "Transactions retried after a deadlock or lock wait timeout.",
+       "Transactions retried after a deadlock (or a Galera certification conflict), a lock wait "
+       "timeout or a connection lost before COMMIT.",
        {{"", s.retried}}},
   });
 }

@@ -109,3 +109,14 @@ TEST_CASE("a connection to nowhere is ConnectionLost", "[db][integration]") {
   config.connect_timeout = std::chrono::milliseconds{1000};
   CHECK_THROWS_AS(Connection::open(config), fleet::db::ConnectionLost);
 }
+
+TEST_CASE("with several hosts a connection goes to the first reachable one", "[db][integration]") {
+  auto config = fleet::db::testing::server_config();
+  const std::string server = config.host + ":" + std::to_string(config.port);
+  config.connect_timeout = std::chrono::milliseconds{1000};
+  config.host = "127.0.0.1:1," + server;  // nothing listens on port 1
+  CHECK(Connection::open(config)->query_one("SELECT 1")->i64(0) == 1);
+
+  config.host = "127.0.0.1:1,127.0.0.1:2";
+  CHECK_THROWS_AS(Connection::open(config), fleet::db::ConnectionLost);
+}

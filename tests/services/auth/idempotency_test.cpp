@@ -190,10 +190,21 @@ TEST_CASE("a failed Register releases the key and undoes the account", "[auth][i
   CHECK(h.call("ada", "k-1", "fp-ada").outcome == "replayed");
 }
 
+TEST_CASE("a Register whose connection is lost before COMMIT runs again: one account",
+          "[auth][idem][db]") {
+  Harness h;
+  h.lose_connection_after_credential = 1;  // the first attempt only (transact retries it once)
+  auto done = h.call("bea", "k-2", "fp-bea");
+  REQUIRE(done.status.error_message() == "");
+  CHECK(h.accounts() == 1);  // the first attempt's account was undone before the second
+  CHECK(h.repo.find_password_hash(done.response.account().id()));
+  CHECK(h.call("bea", "k-2", "fp-bea").outcome == "replayed");
+}
+
 TEST_CASE("a Register whose commit fails after the credential was written undoes the account",
           "[auth][idem][db]") {
   Harness h;
-  h.lose_connection_after_credential = 1;
+  h.lose_connection_after_credential = 2;  // the first attempt and its retry
   auto failed = h.call("bea", "k-2", "fp-bea");
   CHECK(failed.status.error_code() == grpc::StatusCode::UNAVAILABLE);
   CHECK(h.accounts() == 0);  // no account left without a credential

@@ -19,9 +19,19 @@
 
 namespace fleet::db {
 
+// One server a connection may go to.
+struct Endpoint {
+  std::string host;
+  unsigned port = 0;
+  bool operator==(const Endpoint&) const = default;
+};
+
 struct Config {
+  // One host, or several comma-separated, each optionally with its own port ("a,b:3307",
+  // "[::1]:3307"), e.g. the nodes of a Galera cluster: a new connection goes to the first one
+  // that accepts it and is ready, so the pool fails over when a node dies.
   std::string host = "127.0.0.1";
-  unsigned port = 3306;
+  unsigned port = 3306;  // the port of a host that names none
   std::string user;
   std::string password;
   std::string database;
@@ -32,7 +42,11 @@ struct Config {
   std::chrono::milliseconds io_timeout{30000};
 
   // DB_HOST, DB_PORT, DB_USER (required), DB_PASSWORD, DB_NAME (default given), DB_POOL_SIZE.
+  // A malformed DB_HOST list throws config::ConfigError.
   static Config from_env(std::string_view default_database);
+
+  // `host` split into servers, in order; throws std::invalid_argument when malformed.
+  std::vector<Endpoint> endpoints() const;
 };
 
 // --- errors -------------------------------------------------------------------------------
@@ -150,8 +164,10 @@ class Pool {
   // that sat idle for a while is pinged first, so one the server timed out is replaced, not used.
   Lease acquire();
 
-  // Runs fn(Connection&) inside BEGIN … COMMIT; rolls back if it throws. A Deadlock is
-  // retried up to 3 times; other errors propagate.
+  // Runs fn(Connection&) inside BEGIN … COMMIT; rolls back if it throws. A Deadlock (a Galera
+  // certification conflict included) is retried up to 3 times. A connection lost before COMMIT
+  // was sent (a pooled connection to a node that died) is retried once on a fresh connection;
+  // one lost during COMMIT propagates, since the outcome is unknown. Other errors propagate.
   template <class Fn>
   auto transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>()));
 
@@ -167,7 +183,7 @@ class Pool {
     std::uint64_t dropped = 0;           // connections closed after a client error
     std::uint64_t committed = 0;         // transact() outcomes
     std::uint64_t rolled_back = 0;
-    std::uint64_t retried = 0;           // transact() attempts retried after a deadlock
+    std::uint64_t retried = 0;  // transact() attempts retried (deadlock, connection lost)
   };
   Stats stats() const;
 
@@ -215,15 +231,18 @@ template <class Fn>
 auto Pool::transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
   for (int attempt = 1;; ++attempt) {
     Lease lease = acquire();
+    bool committing = false;
     try {
       lease->begin();
       if constexpr (std::is_void_v<decltype(fn(*lease))>) {
         fn(*lease);
+        committing = true;
         lease->commit();
         ++committed_;
         return;
       } else {
         auto result = fn(*lease);
+        committing = true;
         lease->commit();
         ++committed_;
         return result;
@@ -232,6 +251,10 @@ auto Pool::transact(Fn&& fn) -> decltype(fn(std::declval<Connection&>())) {
       if (!lease->broken()) lease->rollback();
       ++rolled_back_;
       if (attempt >= 3) throw;
+      ++retried_;
+    } catch (const ConnectionLost&) {
+      ++rolled_back_;  // the server rolls back a transaction whose connection is gone
+      if (committing || attempt >= 2) throw;
       ++retried_;
     } catch (...) {
       ++rolled_back_;
