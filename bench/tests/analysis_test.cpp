@@ -86,7 +86,7 @@ TEST_CASE("a late arrival before the next tick is spread, not stale") {
   CHECK(a.spread_ms.max == Approx(700));
 }
 
-TEST_CASE("a value going back up on one socket is stale; the same value again is a repeat") {
+TEST_CASE("a value going back up on one socket is stale, the same value again is a repeat") {
   Run run(10);
   run.add(2, 9, 3 * kS + 500 * kMs);  // 9 again after 8
   run.add(5, 7, 4 * kS + 100 * kMs);  // 7 twice in its second

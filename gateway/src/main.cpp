@@ -220,23 +220,14 @@ int main() {
     chat.set_relay([&bus = *bus](const std::string& text) { bus.publish(kChatSubject, text); });
   }
   readmodel::DeviceModel device_model(*clock, metrics);
-  auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
   realtime::SocketRegistry sockets(*clock, metrics);
   // A deleted or deactivated account's sockets close as soon as the model hears of it.
   readmodel::AccountModel account_model(
       metrics, [&sockets](std::int64_t user_id) { sockets.close_account(user_id); });
-  auto account_feed = readmodel::follow_accounts(ioc, upstream, account_model);
   app::RateLimiter limiter(settings.rate_limits, settings.trusted_proxies,
                            settings.rate_limit_clients, *clock);
   const auto feed_services = cached_services();
   cache::ResponseCache responses(feed_services, settings.response_cache);
-  std::vector<std::shared_ptr<cache::ChangeFeed>> change_feeds;
-  // RESPONSE_CACHE_ENTRIES=0: no cache, no feeds.
-  if (settings.response_cache.max_entries > 0) {
-    for (auto service : feed_services) {
-      change_feeds.push_back(cache::follow_changes(ioc, upstream, responses, metrics, service));
-    }
-  }
   std::atomic<bool> draining{false};
   app::Gateway gateway(app::Services{upstream, keys, metrics, devices, chat, &device_model,
                                      &account_model, &sockets, &responses, &draining,
@@ -252,6 +243,18 @@ int main() {
     fleet::log::error("listen_failed",
                       {{"port", static_cast<int>(settings.port)}, {"cause", e.what()}});
     return 1;
+  }
+
+  // The feeds start only once the port is ours: their streams call back from gRPC's threads
+  // into the io_context, so returning above with them running crashed the exit (SIGSEGV).
+  auto device_feed = readmodel::follow_devices(ioc, upstream, device_model);
+  auto account_feed = readmodel::follow_accounts(ioc, upstream, account_model);
+  std::vector<std::shared_ptr<cache::ChangeFeed>> change_feeds;
+  // RESPONSE_CACHE_ENTRIES=0: no cache, no feeds.
+  if (settings.response_cache.max_entries > 0) {
+    for (auto service : feed_services) {
+      change_feeds.push_back(cache::follow_changes(ioc, upstream, responses, metrics, service));
+    }
   }
 
   net::co_spawn(ioc, auth::fetch_public_key(upstream, keys), [](std::exception_ptr error) {

@@ -102,7 +102,7 @@ TEST_CASE("a preflight is refused for an origin, method or header not allowed", 
   CHECK(refusal == "Disallowed CORS headers");
 }
 
-TEST_CASE("responses to an allowed origin let the browser read them; others get nothing",
+TEST_CASE("responses to an allowed origin let the browser read them, others get nothing",
           "[cors]") {
   CorsSettings settings;
   settings.origins = "https://app.example.com; pisync=*";

@@ -150,7 +150,7 @@ TEST_CASE("openapi: info, tags and the bearer scheme") {
   CHECK(bearer.at("bearerFormat") == "JWT");
 }
 
-TEST_CASE("openapi: paths, tags and operation ids; hidden rows are left out") {
+TEST_CASE("openapi: paths, tags and operation ids, hidden rows are left out") {
   CHECK(op("/auth/token", "post").at("tags") == json::array{"rental"});
   CHECK(op("/v1/users", "get").at("tags") == json::array{"repair"});
   CHECK(op("/api/auth/register", "post").at("tags") == json::array{"streetlight"});

@@ -135,7 +135,7 @@ TEST_CASE("account read model: own writes are read back at once, late events ign
   CHECK(h.canned.count<userpb::GetUserRequest>() == 0);
 }
 
-TEST_CASE("account read model: lost, reads go to GetUser; back, from memory again") {
+TEST_CASE("account read model: lost, reads go to GetUser, back, from memory again") {
   Fixture f;
   auto& h = f.h;
   f.snapshot();

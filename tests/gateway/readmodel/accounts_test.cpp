@@ -44,7 +44,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("account model: current only once the snapshot is ready; hits and misses counted") {
+TEST_CASE("account model: current only once the snapshot is ready, hits and misses counted") {
   Fixture f;
   f.model.on_change(account_change(userpb::AccountChange::KIND_SNAPSHOT, account(1, 3), 3));
   CHECK_FALSE(f.model.current());

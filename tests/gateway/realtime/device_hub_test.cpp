@@ -67,7 +67,7 @@ const char* kIdleStatus1 = R"({"device_id":1,"running":false})";
 
 }  // namespace
 
-TEST_CASE("hub: one upstream stream per device however many sockets; state first") {
+TEST_CASE("hub: one upstream stream per device however many sockets, state first") {
   Hub h;
   std::vector<std::shared_ptr<FakeSocket>> timeleft, status;
   for (int i = 0; i < 100; ++i) timeleft.push_back(h.watch(1, realtime::Feed::kTimeleft));
@@ -215,7 +215,7 @@ TEST_CASE("hub: teardown after the last subscriber, and a fresh stream for the n
   CHECK(first->count() == 1);
 }
 
-TEST_CASE("hub: a failed stream is reopened with backoff; sockets keep the last state") {
+TEST_CASE("hub: a failed stream is reopened with backoff, sockets keep the last state") {
   Hub h;
   auto tl = h.watch(1, realtime::Feed::kTimeleft);
   h.drain();

@@ -170,7 +170,7 @@ TEST_CASE("server: oversized header 431, malformed request 400") {
   }
 }
 
-TEST_CASE("server: HEAD is GET without a body; the connection stays usable (issue 11 item 8)") {
+TEST_CASE("server: HEAD is GET without a body, the connection stays usable (issue 11 item 8)") {
   Running gateway;
   Connection c(gateway.port());
   c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -296,7 +296,7 @@ TEST_CASE("server: Expect: 100-continue gets 100 Continue before the body is rea
   }
 }
 
-TEST_CASE("server: Expect: 100-continue over the body limit is 413 without 100; another "
+TEST_CASE("server: Expect: 100-continue over the body limit is 413 without 100, another "
           "expectation is 417 (issue 11)") {
   Running gateway;
   {

@@ -139,7 +139,7 @@ bool eventually(Predicate predicate, std::chrono::milliseconds within = 2000ms) 
 
 }  // namespace
 
-TEST_CASE("ws: two sockets on one device get the state at once, then ticks; one upstream") {
+TEST_CASE("ws: two sockets on one device get the state at once, then ticks, one upstream") {
   Running r;
   const auto token = alice_token(r);
   // device-session begins each stream with the device's snapshot, and announces a start.
@@ -286,7 +286,7 @@ TEST_CASE("ws: a client that does not read is dropped when its queue is full") {
   CHECK(slow.close_reason() == "Client too slow");
 }
 
-TEST_CASE("ws: an idle socket is pinged; one that answers stays, one that never reads is "
+TEST_CASE("ws: an idle socket is pinged, one that answers stays, one that never reads is "
           "dropped (issue 11 item 5)") {
   Running r(server::Limits{.header_bytes = 8192,
                            .body_bytes = 1024,

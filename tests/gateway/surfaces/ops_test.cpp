@@ -58,7 +58,7 @@ TEST_CASE("ops: healthz, and readyz from every service's health") {
   CHECK(h.call("GET", "/readyz").status == 503);
 }
 
-TEST_CASE("ops: readiness needs the token key; tokens are refused until it is loaded") {
+TEST_CASE("ops: readiness needs the token key, tokens are refused until it is loaded") {
   Harness h(false);
   health(h);
   CHECK(h.call("GET", "/readyz").status == 503);

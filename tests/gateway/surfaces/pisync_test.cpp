@@ -51,7 +51,7 @@ TEST_CASE("pisync: register and login") {
         message_body("Invalid username or password."));
 }
 
-TEST_CASE("pisync register: X-Idempotency-Key; 422 for a mismatch and 400 for a bad key") {
+TEST_CASE("pisync register: X-Idempotency-Key, 422 for a mismatch and 400 for a bad key") {
   Harness h;
   check_idempotency<authpb::RegisterRequest>(
       h,

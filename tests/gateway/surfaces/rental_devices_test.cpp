@@ -201,7 +201,7 @@ TEST_CASE("rental devices: start validation happens before any service call") {
   CHECK(h.canned.last<dspb::StartDeviceRequest>().duration_minutes() == 1440);
 }
 
-TEST_CASE("rental devices: stop sends the actor; the service decides, mapped to 403 and 400") {
+TEST_CASE("rental devices: stop sends the actor, the service decides, mapped to 403 and 400") {
   Harness h;
   h.canned.fail<dspb::StopDeviceRequest>(grpc::StatusCode::PERMISSION_DENIED,
                                          "actor is not the session's user");

@@ -205,7 +205,7 @@ TEST_CASE("rental: create, patch, delete") {
   CHECK(h.canned.count<authpb::DeleteCredentialsRequest>() == 0);
 }
 
-TEST_CASE("rental: cash from the wallets on every UserResponse; admin SetCash") {
+TEST_CASE("rental: cash from the wallets on every UserResponse, admin SetCash") {
   Harness h;
   wallets(h, {{h.alice.id(), "10.00"}});
   const auto alice = user_path(h.alice);

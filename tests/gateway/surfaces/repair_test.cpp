@@ -111,7 +111,7 @@ TEST_CASE("repair: login, refresh, logout") {
   }
 }
 
-TEST_CASE("repair: a customer lists only their own row; staff page through all") {
+TEST_CASE("repair: a customer lists only their own row, staff page through all") {
   Harness h;
   auto own = h.as(h.alice, "GET", "/v1/users");
   REQUIRE(own.status == 200);
@@ -190,7 +190,7 @@ TEST_CASE("repair: who may read, update and delete") {
   CHECK(h.canned.last<authpb::DeleteCredentialsRequest>().user_id() == h.alice.id());
 }
 
-TEST_CASE("repair: only an admin creates accounts; is_staff makes an operator") {
+TEST_CASE("repair: only an admin creates accounts, is_staff makes an operator") {
   Harness h;
   const std::string body =
       R"({"full_name":"F","phone":"6","email":"f@x.io","password":"p","is_staff":true})";

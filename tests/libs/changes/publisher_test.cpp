@@ -76,7 +76,7 @@ TEST_CASE("a watcher that falls behind is ended, the others go on") {
   CHECK(fine->changes().size() == 5);
 }
 
-TEST_CASE("unsubscribed and dropped watchers get nothing; end_all ends the rest") {
+TEST_CASE("unsubscribed and dropped watchers get nothing, end_all ends the rest") {
   Publisher publisher;
   auto gone = std::make_shared<Recorder>();
   auto left = std::make_shared<Recorder>();

@@ -97,7 +97,7 @@ TEST_CASE("without a key the effect simply runs, every time", "[idempotency]") {
   CHECK(f.keys() == 0);
 }
 
-TEST_CASE("a repeat while the first is running is in flight; afterwards it replays",
+TEST_CASE("a repeat while the first is running is in flight, afterwards it replays",
           "[idempotency]") {
   Fixture f;
   std::promise<void> entered, proceed;
@@ -173,7 +173,7 @@ TEST_CASE("an effect that fails for the platform releases its claim so that a re
   CHECK(f.effects() == 1);
 }
 
-TEST_CASE("an effect refused for a client error stores the error; a repeat replays it even when "
+TEST_CASE("an effect refused for a client error stores the error, a repeat replays it even when "
           "the effect would now succeed (issue 11 item 6)",
           "[idempotency]") {
   Fixture f;
@@ -220,7 +220,7 @@ TEST_CASE("rows older than the retention neither replay nor conflict, and are pu
   CHECK(f.keys() == 0);
 }
 
-TEST_CASE("a claim older than the in-flight timeout is taken over; its owner cannot complete",
+TEST_CASE("a claim older than the in-flight timeout is taken over, its owner cannot complete",
           "[idempotency]") {
   Fixture f;
   std::promise<void> entered, proceed;

@@ -19,7 +19,7 @@ CallMetrics test_metrics() {
 
 }  // namespace
 
-TEST_CASE("gRPC codes have their Prometheus names; others are UNKNOWN", "[metrics]") {
+TEST_CASE("gRPC codes have their Prometheus names, others are UNKNOWN", "[metrics]") {
   CHECK(fleet::metrics::grpc_code_name(0) == "OK");
   CHECK(fleet::metrics::grpc_code_name(14) == "UNAVAILABLE");
   CHECK(fleet::metrics::grpc_code_name(16) == "UNAUTHENTICATED");

@@ -154,7 +154,7 @@ TEST_CASE("a repeated Register replays the stored response: one account", "[auth
   CHECK(h.key_rows() == 2);
 }
 
-TEST_CASE("the same key with another request is a mismatch; in flight is ABORTED",
+TEST_CASE("the same key with another request is a mismatch, in flight is ABORTED",
           "[auth][idem][db]") {
   Harness h;
   REQUIRE(h.call("ada", "k-1", "fp-ada").status.ok());

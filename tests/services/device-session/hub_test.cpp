@@ -74,7 +74,7 @@ TEST_CASE("a cancelled watcher finishes once its outstanding write is done", "[h
   CHECK(w.finished == End::kCancelled);
 }
 
-TEST_CASE("a failed write ends the watcher; an idle one finishes at once", "[hub]") {
+TEST_CASE("a failed write ends the watcher, an idle one finishes at once", "[hub]") {
   Recorder broken;
   broken.begin(event(Kind::kSnapshot, 0));
   broken.complete(false);

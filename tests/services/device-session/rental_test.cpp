@@ -159,7 +159,7 @@ TEST_CASE("a running device cannot be started again", "[rental]") {
   CHECK(w.cash(kBob).str() == "10.00");
 }
 
-TEST_CASE("duration must be 1..1440 minutes; unknown devices are not found", "[rental]") {
+TEST_CASE("duration must be 1..1440 minutes, unknown devices are not found", "[rental]") {
   World w;
   w.repo.set_wallet(kAnn, money("100.00"));
   for (const std::int64_t bad : {0, -5, 1441}) {
@@ -340,7 +340,7 @@ class FeedLog final : public FeedWatcher {
 
 }  // namespace
 
-TEST_CASE("every change bumps the device's version; wallet changes go to the feed", "[rental]") {
+TEST_CASE("every change bumps the device's version, wallet changes go to the feed", "[rental]") {
   World w;
   w.repo.set_wallet(kAnn, money("10.00"));
   auto feed = std::make_shared<FeedLog>();

@@ -302,7 +302,7 @@ TEST_CASE("a device update changes the fields given, clears notes, checks a new 
           "Device not found");
 }
 
-TEST_CASE("a device with orders cannot be deleted; one without can", "[domain]") {
+TEST_CASE("a device with orders cannot be deleted, one without can", "[domain]") {
   Shop s;
   const Device with = s.device("SN1");
   const Device without = s.device("SN2");
@@ -418,7 +418,7 @@ TEST_CASE("an order needs an existing device and customer", "[domain]") {
 }
 
 TEST_CASE(
-    "completed_at is set on becoming Completed and cleared on leaving it; history keeps "
+    "completed_at is set on becoming Completed and cleared on leaving it, history keeps "
     "every change",
     "[domain]") {
   Shop s;
@@ -519,7 +519,7 @@ TEST_CASE("orders list by id with status, customer and device filters", "[domain
   CHECK(s.shop.list_orders({OrderStatus::kCancelled, {}, {}}, {}).empty());
 }
 
-TEST_CASE("an order with payments cannot be deleted; without, its assignments and history go",
+TEST_CASE("an order with payments cannot be deleted, without, its assignments and history go",
           "[domain]") {
   Shop s;
   const Device d = s.device("SN1");
@@ -642,7 +642,7 @@ TEST_CASE("a payment update changes what is given and clears by name", "[domain]
   refused([&] { s.shop.update_payment(missing); }, ErrorCode::kNotFound, "Payment not found");
 }
 
-TEST_CASE("payments list by id with status, order and customer filters; delete", "[domain]") {
+TEST_CASE("payments list by id with status, order and customer filters, delete", "[domain]") {
   Shop s;
   const Order ann = s.order(s.device("SN1").id, "10.00");
   const Order bob = s.order(s.device("SN2", kBob).id, "10.00", "", kBob);

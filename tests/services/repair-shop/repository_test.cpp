@@ -150,7 +150,7 @@ TEST_CASE("catalog names are unique in MariaDB, case-insensitively, models per b
   CHECK(d.shop->list_device_types().at(0).description == "Laptop computers");
 }
 
-TEST_CASE("devices round-trip; serial numbers are unique; notes clear to NULL", "[integration]") {
+TEST_CASE("devices round-trip, serial numbers are unique, notes clear to NULL", "[integration]") {
   Db d;
   const Device created = d.device("SN123456789");
   refused([&] { d.device("SN123456789"); }, ErrorCode::kAlreadyExists,
@@ -287,7 +287,7 @@ TEST_CASE("a refused change leaves nothing behind", "[integration]") {
   CHECK(d.count("SELECT COUNT(*) FROM order_status_history") == 1);
 }
 
-TEST_CASE("referenced rows are refused with a reason; foreign keys back it up", "[integration]") {
+TEST_CASE("referenced rows are refused with a reason, foreign keys back it up", "[integration]") {
   Db d;
   const Device dev = d.device("SN1");
   const Order o = d.order(dev.id, "10.00");

@@ -58,7 +58,7 @@ TEST_CASE("the outcome table is the pisync document's", "[sync][outcomes]") {
   for (const auto& f : kFailures) CHECK_FALSE(f.success());
 }
 
-TEST_CASE("one seed gives one sequence; another seed another", "[sync][outcomes]") {
+TEST_CASE("one seed gives one sequence, another seed another", "[sync][outcomes]") {
   SeededOutcomes a(0.8, 42), b(0.8, 42), c(0.8, 43);
   const auto first = draws(a, 200);
   CHECK(first == draws(b, 200));
@@ -89,7 +89,7 @@ TEST_CASE("the seeded sequence is fixed across builds and platforms", "[sync][ou
   CHECK(letters(20250423) == "SSSSSSSSSSSSSSSASSSSSSSSSSSSSSSTSSSTUSSSSSSSSSSSSSSSSSSSSSSS");
 }
 
-TEST_CASE("the success share follows the rate; failures are uniform", "[sync][outcomes]") {
+TEST_CASE("the success share follows the rate, failures are uniform", "[sync][outcomes]") {
   for (double rate : {0.8, 0.5, 0.2}) {
     SeededOutcomes source(rate, 7);
     constexpr int kN = 100000;

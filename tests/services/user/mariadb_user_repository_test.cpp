@@ -84,7 +84,7 @@ TEST_CASE("accounts round trip and survive a reconnect", "[user][integration]") 
   CHECK_FALSE(s.repository->get(created.id + 1000));
 }
 
-TEST_CASE("each unique identifier reports itself; absent ones may repeat", "[user][integration]") {
+TEST_CASE("each unique identifier reports itself, absent ones may repeat", "[user][integration]") {
   Store s;
   s.repository->create(full("bob"), kNow);
   NewAccount a;
