@@ -202,7 +202,7 @@ TEST_CASE("replication: without a bus it is complete and sends nothing") {
   CHECK(calls.completeness.empty());
 }
 
-TEST_CASE("replication: another replica's changes are applied; an unreadable one resyncs") {
+TEST_CASE("replication: another replica's changes are applied, an unreadable one resyncs") {
   NatsServer server;
   HubCalls a_calls, b_calls;
   fleet::bus::Replication a(settings_for(server), "a", "test.changes", a_calls.hooks());

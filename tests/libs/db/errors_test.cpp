@@ -30,7 +30,7 @@ TEST_CASE("a Galera node that is not ready counts as a lost connection", "[db][e
       fleet::db::ConnectionLost);
 }
 
-TEST_CASE("client and shutdown errors break the connection; SQL errors do not", "[db][errors]") {
+TEST_CASE("client and shutdown errors break the connection, SQL errors do not", "[db][errors]") {
   for (unsigned code :
        std::initializer_list<unsigned>{CR_SERVER_GONE_ERROR, CR_SERVER_LOST, CR_CONN_HOST_ERROR,
                                        5014, ER_CONNECTION_KILLED, ER_SERVER_SHUTDOWN}) {

@@ -213,7 +213,7 @@ class OutboxRecorder final : public Outbox {
 
 }  // namespace
 
-TEST_CASE("local changes go to the outbox once delivered; remote ones are only delivered",
+TEST_CASE("local changes go to the outbox once delivered, remote ones are only delivered",
           "[hub][replicas]") {
   DeviceHub hub;
   OutboxRecorder outbox;
@@ -238,7 +238,7 @@ TEST_CASE("local changes go to the outbox once delivered; remote ones are only d
   CHECK(outbox.sequences.size() == 1);
 }
 
-TEST_CASE("an incomplete hub ends its feed watchers and refuses new ones; device watchers go on",
+TEST_CASE("an incomplete hub ends its feed watchers and refuses new ones, device watchers go on",
           "[hub][replicas]") {
   DeviceHub hub;
   auto feed = std::make_shared<FeedRecorder>();

@@ -72,7 +72,7 @@ TEST_CASE("without a bus the relay does nothing and the hub stays complete", "[r
   hub.publish(started_event(1, 2));  // no outbox: nothing to send
 }
 
-TEST_CASE("a start on one replica reaches the other's watchers; a lost bus resyncs them",
+TEST_CASE("a start on one replica reaches the other's watchers, a lost bus resyncs them",
           "[replicas]") {
   NatsServer server;
   const auto settings = fleet::bus::Settings::parse(server.url());
