@@ -102,8 +102,21 @@ struct DeviceHub::Channel : std::enable_shared_from_this<DeviceHub::Channel> {
     backoff = options.backoff_min;
     known = true;
     auto next = DeviceState::from(event.device());
+    if (state && next.version < state->version) return;  // behind a write's reply: stale
     if (state && *state == next) return;  // e.g. the snapshot after a reconnect
-    state = next;
+    show(std::move(next));
+  }
+
+  // A write's own reply: only over a state this channel holds (else the next snapshot tells).
+  void apply(const dspb::Device& device) {
+    if (stopped || !state) return;
+    auto next = DeviceState::from(device);
+    if (next.version <= state->version) return;
+    show(std::move(next));
+  }
+
+  void show(DeviceState next) {
+    state = std::move(next);
     last_status = std::make_shared<const std::string>(status_message(id, *state));
     // The first state, a start, a stop or an expiry: every socket hears of it at once.
     const auto now = clock.now();
@@ -244,6 +257,12 @@ void DeviceHub::unsubscribe(std::int64_t device_id, Ticket ticket) {
   auto target = channel(device_id, false);
   if (!target) return;
   net::post(target->strand, [target, ticket] { target->remove(ticket); });
+}
+
+void DeviceHub::apply(const upstream::dspb::Device& device) {
+  auto target = channel(device.id(), false);
+  if (!target) return;
+  net::post(target->strand, [target, device] { target->apply(device); });
 }
 
 void DeviceHub::tick(std::int64_t device_id) {

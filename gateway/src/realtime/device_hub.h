@@ -51,6 +51,11 @@ class DeviceHub {
   Ticket subscribe(std::int64_t device_id, Feed feed, std::shared_ptr<ws::Socket> socket);
   void unsubscribe(std::int64_t device_id, Ticket ticket);
 
+  // A device's state from a write's own reply (start, stop), shown at once to the sockets of a
+  // device this process follows when it is newer than what they were shown: a socket opened
+  // right after one's own start sees it, before the stream's event arrives. Thread-safe.
+  void apply(const upstream::dspb::Device& device);
+
   // Sends the timeleft tick now, as the timer does (tests with ticks off).
   void tick(std::int64_t device_id);
 

@@ -7,6 +7,7 @@ namespace fleet::gateway::realtime {
 
 DeviceState DeviceState::from(const dspb::Device& device) {
   DeviceState state;
+  state.version = device.version();
   state.running = device.running();
   if (!state.running) return state;
   if (device.has_user_id()) state.user_id = device.user_id();

@@ -18,6 +18,9 @@ struct DeviceState {
   bool running = false;
   std::optional<std::int64_t> user_id;
   std::optional<TimePoint> end_time;
+  // The device's version (one per start, stop or expiry): a state older than the one shown is
+  // stale, e.g. a stream event behind a write's own reply.
+  std::int64_t version = 0;
 
   static DeviceState from(const dspb::Device& device);
   bool operator==(const DeviceState&) const = default;

@@ -7,6 +7,7 @@
 // device-session; a start or stop applies its reply to the model before answering, so the
 // caller's next read sees it.
 #include "readmodel/devices.h"
+#include "realtime/device_hub.h"
 #include "render/accounts.h"
 #include "render/devices.h"
 #include "surfaces/routes.h"
@@ -20,6 +21,7 @@ readmodel::DeviceModel* model_of(const Call& call) { return call.ctx.services.de
 
 // The device and wallet of a start or stop reply, for the caller's next read.
 void remember(const Call& call, const dspb::Device& device, const dspb::Wallet& wallet) {
+  call.ctx.services.devices.apply(device);  // the countdown sockets, too
   if (auto* model = model_of(call)) {
     model->apply(device);
     if (wallet.user_id() > 0) model->apply(wallet);

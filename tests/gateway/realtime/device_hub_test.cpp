@@ -271,3 +271,32 @@ TEST_CASE("hub: ticking by its own timer, aligned to whole seconds left") {
   CHECK(texts[1].find(R"("time_left":10,)") != std::string::npos);
   CHECK(texts[2].find(R"("time_left":9,)") != std::string::npos);
 }
+
+TEST_CASE("hub: a write's own reply reaches the sockets before its stream event, never after") {
+  Hub h;
+  auto tl = h.watch(1, realtime::Feed::kTimeleft);
+  h.drain();
+  auto idle = h.device(1);
+  idle.set_version(4);
+  h.stream()->push(Kind::KIND_SNAPSHOT, idle);
+  h.drain();
+  CHECK(tl->last() == kIdle1);
+
+  auto started = h.device(1, 9, std::chrono::minutes(30));
+  started.set_version(5);
+  h.hub.apply(started);  // the start's reply, before the stream has it
+  h.drain();
+  CHECK(tl->last() == R"({"device_id":1,"time_left":1800,"status":"running","user_id":9})");
+  const auto after_reply = tl->count();
+  h.stream()->push(Kind::KIND_STARTED, started);  // the same change, from the stream
+  h.stream()->push(Kind::KIND_SNAPSHOT, idle);    // an older state, late: stale
+  h.drain();
+  CHECK(tl->count() == after_reply);
+  h.hub.apply(idle);  // an older reply changes nothing either
+  h.hub.apply(started);
+  h.drain();
+  CHECK(tl->count() == after_reply);
+  h.hub.apply(h.device(2));  // a device nobody here follows: nothing opened
+  h.drain();
+  CHECK(h.watcher.watches().size() == 1);
+}
