@@ -123,6 +123,7 @@ grpc::ServerWriteReactor<v1::DeviceFeedEvent>* DeviceSessionService::WatchDevice
   // Subscribed before the snapshot is read, as in WatchDevice: a change committed after the
   // read follows it; one that is in both carries the same version and the reader ignores it.
   auto reactor = FeedReactor::open(hub_, feed_capacity_);
+  if (!reactor->subscribed()) return reactor.get();  // refused: no snapshot to read
   workers_.post([this, reactor, id = rpc::request_id(*context)] {
     log::ScopedRequestId scope(id);
     try {

@@ -13,6 +13,8 @@ namespace fleet::device_session {
 class FeedReactor final : public grpc::ServerWriteReactor<v1::DeviceFeedEvent>, public FeedWatcher {
  public:
   // Creates the reactor and subscribes it to every change (held back until begin()).
+  // False when the hub refused it (incomplete: it has already finished, UNAVAILABLE).
+  bool subscribed() const { return ticket_ != 0; }
   static std::shared_ptr<FeedReactor> open(DeviceHub& hub, std::size_t capacity);
 
   void OnWriteDone(bool ok) override { write_done(ok); }

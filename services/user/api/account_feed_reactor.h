@@ -13,6 +13,8 @@ class AccountFeedReactor final
       public AccountWatcher {
  public:
   // Creates the reactor and subscribes it to every change (held back until begin()).
+  // False when the hub refused it (incomplete: it has already finished, UNAVAILABLE).
+  bool subscribed() const { return ticket_ != 0; }
   static std::shared_ptr<AccountFeedReactor> open(AccountHub& hub, std::size_t capacity);
 
   void OnWriteDone(bool ok) override { write_done(ok); }

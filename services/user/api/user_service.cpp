@@ -101,6 +101,7 @@ grpc::ServerWriteReactor<v1::AccountChange>* UserService::WatchAccounts(
   // Subscribed before the snapshot is read: a change committed after the read follows it; one
   // that is in both carries the same version and the reader ignores it.
   auto reactor = AccountFeedReactor::open(hub_, feed_capacity_);
+  if (!reactor->subscribed()) return reactor.get();  // refused: no snapshot to read
   workers_.post([this, reactor, id = rpc::request_id(*context)] {
     log::ScopedRequestId scope(id);
     try {
