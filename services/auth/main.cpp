@@ -18,6 +18,7 @@
 #include "fleet/common/clock.h"
 #include "fleet/common/config.h"
 #include "fleet/common/logging.h"
+#include "fleet/common/priority.h"
 #include "fleet/idempotency/store.h"
 #include "fleet/rpc/bounded_pool.h"
 #include "fleet/rpc/channel.h"
@@ -96,6 +97,9 @@ struct Settings {
 constexpr std::chrono::minutes kPruneInterval{5};
 
 // The hashing threads' nice value: a login's ~30 ms of argon2id yields to requests and RPCs.
+// The whole process takes it too against other processes (fleet/common/priority.h): without
+// that, a service in a session of its own gets an equal share of the CPU whatever its threads'
+// nice, and logins took a third of the cores from the gateway's reads.
 constexpr int kHashNice = 10;
 
 std::string read_file(const std::string& variable, const std::string& path) {
@@ -172,6 +176,7 @@ void run() {
 
   // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.
   fleet::idempotency::Store idempotency(host.pool(), clock);
+  const bool yielding = fleet::priority::yield_to_other_processes(kHashNice);
   // Hashing has threads of its own, so the other RPCs never wait behind it (19 MiB each).
   auto hashing =
       std::make_unique<fleet::rpc::BoundedPool>(settings.hash_threads, settings.hash_queue, kHashNice);
@@ -183,7 +188,8 @@ void run() {
                              {"user_addr", settings.user_addr},
                              {"rotation", settings.options.refresh_token_rotation ? "on" : "off"},
                              {"hash_threads", static_cast<std::int64_t>(settings.hash_threads)},
-                             {"hash_queue", static_cast<std::int64_t>(settings.hash_queue)}});
+                             {"hash_queue", static_cast<std::int64_t>(settings.hash_queue)},
+                             {"yields_to_other_processes", yielding ? "yes" : "no"}});
 
   // Health stays NOT_SERVING until the admin can sign in.
   std::jthread bootstrap([&](std::stop_token stop) {

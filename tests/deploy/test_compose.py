@@ -54,6 +54,13 @@ def test_gateway_starts_once_every_service_is_healthy_and_is_healthy_when_ready(
     assert gateway["ports"] == [f"{port}:{port}"]
 
 
+def test_auth_yields_the_cpu_to_the_other_containers(compose):
+    # Its password hashing must not take the cores from the gateway's reads.
+    weights = {name: svc.get("cpu_shares", 1024) for name, svc in compose["services"].items()}
+    assert weights["auth"] < 1024
+    assert all(weight == 1024 for name, weight in weights.items() if name != "auth")
+
+
 def test_mariadb_is_the_official_image_health_checked_on_a_named_volume(compose):
     db = compose["services"]["mariadb"]
     assert re.fullmatch(r"mariadb:10\.\d+", db["image"])
