@@ -228,6 +228,8 @@ def test_a_key_whose_first_use_was_refused_replays_the_refusal_after_the_cause_i
     # The same request with the same key would now succeed: it replays the refusal instead.
     again = api.start_device(4, u["id"], 60, u["token"], key=poor)
     assert (again.status_code, again.content) == (400, first.content)
+    assert "Idempotent-Replayed" not in first.headers
+    assert again.headers["Idempotent-Replayed"] == "true"
     check_device(api.device(4), 4, idle=True)
     assert api.cash(u["id"]) == 10.0
     # Busy: refused while another user runs the device, replayed once it is free.

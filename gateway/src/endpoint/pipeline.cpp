@@ -204,8 +204,19 @@ boost::asio::awaitable<http::Response> run(const Endpoint& row, app::Context& ct
   auto* responses = ctx.services.responses;
   if (responses != nullptr && !row.cache.service.empty())
     co_return co_await cached(call, *responses);
-  auto response = co_await translate<http::Response>(call, row.run);
-  if (call.replayed) response.set_header("Idempotent-Replayed", "true");
+  std::optional<render::ApiError> replayed_refusal;
+  try {
+    auto response = co_await translate<http::Response>(call, row.run);
+    if (call.replayed) response.set_header("Idempotent-Replayed", "true");
+    co_return response;
+  } catch (const render::ApiError& e) {
+    if (!call.replayed) throw;
+    replayed_refusal = e;
+  }
+  // A client error stored with the key replays like a stored success, marked the same way.
+  auto response =
+      render::error_response(row.surface, replayed_refusal->status(), replayed_refusal->what());
+  response.set_header("Idempotent-Replayed", "true");
   co_return response;
 }
 
@@ -232,7 +243,7 @@ void Call::check_idempotency(const grpc::Status& status, const upstream::Metadat
   if (outcome == "in-flight" || status.error_code() == grpc::StatusCode::ABORTED) {
     fail(409, "A request with this idempotency key is in progress");
   }
-  replayed = status.ok() && outcome == "replayed";
+  replayed = outcome == "replayed";
 }
 
 http::Response Call::json(const boost::json::value& body) const {

@@ -298,5 +298,13 @@ TEST_CASE("pipeline: the idempotency verdicts of the row's effect") {
   CHECK(aborted.body == R"({"detail":"A request with this idempotency key is in progress"})");
   // Any other failure of a keyed call goes through the rules as usual.
   p.canned.fail<userpb::UpdateUserRequest>(grpc::StatusCode::NOT_FOUND, "gone");
-  CHECK(p.send("POST", "/t/effect/3", {}, key).status == 404);
+  auto refused = p.send("POST", "/t/effect/3", {}, key);
+  CHECK(refused.status == 404);
+  CHECK(refused.header("Idempotent-Replayed").empty());
+  // A stored client error replays with its status and body, marked like a replayed success.
+  p.canned.fail<userpb::UpdateUserRequest>(grpc::StatusCode::NOT_FOUND, "gone", kReplayed);
+  auto replayed_refusal = p.send("POST", "/t/effect/3", {}, key);
+  CHECK(replayed_refusal.status == 404);
+  CHECK(replayed_refusal.body == refused.body);
+  CHECK(replayed_refusal.header("Idempotent-Replayed") == "true");
 }
