@@ -41,20 +41,4 @@ std::optional<Surface> surface_named(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view surface_prefix(Surface surface) {
-  switch (surface) {
-    case Surface::kRental:
-      return "";
-    case Surface::kUsersV1:
-      return "/api/v1";
-    case Surface::kRepair:
-      return "/v1";
-    case Surface::kStreetlight:
-      return "/api";
-    case Surface::kPisync:
-      return "/pisync";
-  }
-  return "";
-}
-
 }  // namespace fleet::gateway

@@ -17,7 +17,4 @@ std::string_view surface_name(Surface surface);
 // The surface of that name ("users-v1"), for settings that name surfaces.
 std::optional<Surface> surface_named(std::string_view name);
 
-// The prefix a surface's routes are registered under ("" for rental).
-std::string_view surface_prefix(Surface surface);
-
 }  // namespace fleet::gateway

@@ -1,6 +1,7 @@
 #include "api/replica_relay.h"
 
 #include "api/convert.h"
+#include "fleet/changes/replicate.h"
 #include "fleet/rpc/convert.h"
 
 namespace fleet::device_session {
@@ -75,19 +76,12 @@ std::optional<ReplicaChange> decode_replica_change(std::string_view payload) {
 
 ReplicaRelay::ReplicaRelay(DeviceHub& hub, const bus::Settings& settings,
                            std::function<void(bool complete)> on_complete_changed)
-    : hub_(hub) {
-  if (!settings.enabled()) return;
-  replication_ = std::make_unique<bus::Replication>(
-      settings, "device-session", kSubject,
-      bus::Replication::Hooks{
-          .apply = [this](std::string_view payload) { return apply(payload); },
-          .resync = [this] { hub_.end_all(Watcher::End::kFailed); },
-          .set_complete =
-              [this, report = std::move(on_complete_changed)](bool complete) {
-                hub_.set_complete(complete);
-                if (report) report(complete);
-              }});
-  hub_.set_outbox(this);
+    : hub_(hub),
+      replication_(changes::replicate(
+          hub, settings, "device-session", kSubject,
+          [this](std::string_view payload) { return apply(payload); },
+          std::move(on_complete_changed))) {
+  if (replication_) hub_.set_outbox(this);
 }
 
 ReplicaRelay::~ReplicaRelay() {
