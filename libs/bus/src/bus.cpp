@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <mutex>
 #include <stdexcept>
 
 #include "fleet/common/logging.h"
@@ -44,6 +45,22 @@ const char* to_string(Event event) {
 struct Bus::Native {
   natsConnection* connection = nullptr;
   std::atomic<bool> closing{false};
+  // The client runs the connection's callbacks on a thread of its own, in order, the closed
+  // callback last: once it has run, none of ours touches the Bus again.
+  std::mutex mutex;
+  std::condition_variable closed_cv;
+  bool closed = false;
+
+  void wait_closed() {
+    std::unique_lock lock(mutex);
+    closed_cv.wait_for(lock, kCloseWait, [&] { return closed; });
+  }
+  static void on_closed(natsConnection*, void* closure) {
+    Native& self = *bus(closure).native_;
+    std::lock_guard lock(self.mutex);
+    self.closed = true;
+    self.closed_cv.notify_all();
+  }
 
   static Bus& bus(void* closure) { return *static_cast<Bus*>(closure); }
 
@@ -124,6 +141,7 @@ Bus::Bus(const Settings& settings, const std::string& client_name, Listener list
     status = natsOptions_SetReconnectedCB(options, &Native::on_reconnected, this);
   }
   if (status == NATS_OK) status = natsOptions_SetErrorHandler(options, &Native::on_error, this);
+  if (status == NATS_OK) status = natsOptions_SetClosedCB(options, &Native::on_closed, this);
   if (status == NATS_OK) {
     status = natsOptions_SetRetryOnFailedConnect(options, true, &Native::on_connected, this);
   }
@@ -140,6 +158,7 @@ Bus::Bus(const Settings& settings, const std::string& client_name, Listener list
 Bus::~Bus() {
   native_->closing = true;
   natsConnection_Close(native_->connection);
+  native_->wait_closed();  // a disconnected callback may still be queued until then
   for (auto& subscription : subscriptions_) {
     std::unique_lock lock(subscription->mutex);
     subscription->done.wait_for(lock, kCloseWait, [&] { return subscription->complete; });
