@@ -9,13 +9,7 @@ Settings Settings::from_env() { return parse(config::get_or("NATS_URL", "")); }
 
 Settings Settings::parse(const std::string& value) {
   Settings settings;
-  std::string_view rest = value;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    std::string_view server = rest.substr(0, comma);
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-    while (!server.empty() && server.front() == ' ') server.remove_prefix(1);
-    while (!server.empty() && server.back() == ' ') server.remove_suffix(1);
+  for (const std::string_view server : config::split_list(value)) {
     if (server.empty()) continue;
     constexpr std::string_view kScheme = "nats://";
     const std::string_view authority =

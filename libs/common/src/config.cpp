@@ -70,4 +70,21 @@ bool get_bool(std::string_view name, bool fallback) {
   invalid(name, "must be on or off");
 }
 
+std::string_view trimmed(std::string_view text) {
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  while (!text.empty() && space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+std::vector<std::string_view> split_list(std::string_view value) {
+  std::vector<std::string_view> items;
+  for (;;) {
+    const auto comma = value.find(',');
+    items.push_back(trimmed(value.substr(0, comma)));
+    if (comma == std::string_view::npos) return items;
+    value.remove_prefix(comma + 1);
+  }
+}
+
 }  // namespace fleet::config

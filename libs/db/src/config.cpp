@@ -19,12 +19,6 @@ unsigned parse_port(std::string_view text, std::string_view entry) {
 
 // "host", "host:port", "[v6]" or "[v6]:port"; a bare IPv6 literal (two colons or more) has no port.
 Endpoint parse_endpoint(std::string_view entry, unsigned default_port) {
-  const auto trim = [](std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-  };
-  entry = trim(entry);
   if (entry.empty()) throw std::invalid_argument("an empty entry in the database host list");
   if (entry.front() == '[') {
     const auto close = entry.find(']');
@@ -50,13 +44,8 @@ Endpoint parse_endpoint(std::string_view entry, unsigned default_port) {
 
 std::vector<Endpoint> Config::endpoints() const {
   std::vector<Endpoint> out;
-  std::string_view rest = host;
-  for (;;) {
-    const auto comma = rest.find(',');
-    out.push_back(parse_endpoint(rest.substr(0, comma), port));
-    if (comma == std::string_view::npos) return out;
-    rest.remove_prefix(comma + 1);
-  }
+  for (const auto entry : config::split_list(host)) out.push_back(parse_endpoint(entry, port));
+  return out;
 }
 
 Config Config::from_env(std::string_view default_database) {

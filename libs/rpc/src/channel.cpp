@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "fleet/common/config.h"
+
 namespace fleet::rpc {
 namespace {
 
@@ -32,12 +34,6 @@ bool has_scheme(std::string_view address) {
   });
   return word && std::isalpha(static_cast<unsigned char>(scheme[0])) != 0 &&
          !all_digits(address.substr(colon + 1, address.find(',', colon) - colon - 1));
-}
-
-std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())) != 0) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.remove_suffix(1);
-  return s;
 }
 
 bool valid_port(std::string_view port) {
@@ -91,16 +87,14 @@ grpc::ChannelArguments channel_arguments() {
 }
 
 std::string channel_target(std::string_view address) {
-  address = trimmed(address);
+  address = config::trimmed(address);
   if (address.empty()) throw std::invalid_argument("empty service address");
   if (has_scheme(address) || address.find(',') == std::string_view::npos) {
     return std::string(address);
   }
-  std::vector<std::string_view> items;
+  const auto items = config::split_list(address);
   std::optional<Family> family;
-  for (std::size_t start = 0;;) {
-    const auto comma = address.find(',', start);
-    const auto item = trimmed(address.substr(start, comma - start));
+  for (const auto item : items) {
     if (item.empty()) {
       throw std::invalid_argument("address list '" + std::string(address) + "' has an empty item");
     }
@@ -110,9 +104,6 @@ std::string channel_target(std::string_view address) {
                                   "' mixes IPv4 and IPv6 addresses");
     }
     family = this_family;
-    items.push_back(item);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
   }
   std::string target = *family == Family::kIpv4 ? "ipv4:" : "ipv6:";
   for (std::size_t i = 0; i < items.size(); ++i) {

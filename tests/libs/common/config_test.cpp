@@ -37,3 +37,13 @@ TEST_CASE("decimals and booleans", "[config]") {
   ::setenv("FLEET_TEST_BOOL", "maybe", 1);
   CHECK_THROWS_AS(get_bool("FLEET_TEST_BOOL", true), ConfigError);
 }
+
+TEST_CASE("lists split at commas into trimmed items, empty ones kept", "[config]") {
+  using Items = std::vector<std::string_view>;
+  CHECK(split_list("a:1") == Items{"a:1"});
+  CHECK(split_list(" a:1 ,\tb:2\n") == Items{"a:1", "b:2"});
+  CHECK(split_list("a:1,,b:2,") == Items{"a:1", "", "b:2", ""});
+  CHECK(split_list("") == Items{""});
+  CHECK(trimmed(" \t x y \n") == "x y");
+  CHECK(trimmed("   ").empty());
+}

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fleet::config {
 
@@ -22,5 +23,11 @@ std::int64_t get_int(std::string_view name, std::int64_t fallback, std::int64_t 
 double get_double(std::string_view name, double fallback, double min, double max);
 // Accepts on/off, true/false, yes/no, 1/0.
 bool get_bool(std::string_view name, bool fallback);
+
+// `text` without leading and trailing whitespace.
+std::string_view trimmed(std::string_view text);
+// The items of a comma-separated list (DB_HOST, *_ADDR, NATS_URL), each trimmed of whitespace,
+// empty ones kept: each caller says whether an empty item is an error. Views into `value`.
+std::vector<std::string_view> split_list(std::string_view value);
 
 }  // namespace fleet::config
