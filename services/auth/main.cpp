@@ -64,6 +64,8 @@ struct Settings {
   // for one before the next is refused with RESOURCE_EXHAUSTED.
   unsigned hash_threads = 1;
   std::size_t hash_queue = 16;
+  // The whole process yields the CPU to other processes (reads over logins); see kHashNice.
+  bool yield_cpu = false;
 
   static Settings from_env() {
     constexpr std::int64_t kTenYears = 10LL * 366 * 24 * 3600;
@@ -86,6 +88,7 @@ struct Settings {
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     s.hash_threads = static_cast<unsigned>(config::get_int("AUTH_HASH_THREADS", cores, 1, 64));
     s.hash_queue = static_cast<std::size_t>(config::get_int("AUTH_HASH_QUEUE", 16, 0, 10000));
+    s.yield_cpu = config::get_bool("AUTH_YIELD_CPU", false);
     if (s.admin_password.size() > auth::kMaxPasswordBytes) {
       throw config::ConfigError("ADMIN_PASSWORD: must be at most 1024 bytes");
     }
@@ -97,9 +100,11 @@ struct Settings {
 constexpr std::chrono::minutes kPruneInterval{5};
 
 // The hashing threads' nice value: a login's ~30 ms of argon2id yields to requests and RPCs.
-// The whole process takes it too against other processes (fleet/common/priority.h): without
-// that, a service in a session of its own gets an equal share of the CPU whatever its threads'
-// nice, and logins took a third of the cores from the gateway's reads.
+// With AUTH_YIELD_CPU the whole process takes it too against other processes
+// (fleet/common/priority.h): without that, a service in a session of its own gets an equal share
+// of the CPU whatever its threads' nice, and logins took a third of the cores from the gateway's
+// reads. Off by default: on a machine that other busy processes share, a yielding auth can wait
+// past the gateway's deadline (504) for the CPU a hash needs.
 constexpr int kHashNice = 10;
 
 std::string read_file(const std::string& variable, const std::string& path) {
@@ -176,7 +181,8 @@ void run() {
 
   // Register is exactly-once per X-Idempotency-Key: the credential commits with the key.
   fleet::idempotency::Store idempotency(host.pool(), clock);
-  const bool yielding = fleet::priority::yield_to_other_processes(kHashNice);
+  const bool yielding =
+      settings.yield_cpu && fleet::priority::yield_to_other_processes(kHashNice);
   // Hashing has threads of its own, so the other RPCs never wait behind it (19 MiB each).
   auto hashing =
       std::make_unique<fleet::rpc::BoundedPool>(settings.hash_threads, settings.hash_queue, kHashNice);
